@@ -1,0 +1,86 @@
+// picklejar::Document, which owns every value a load (or a Builder) produces.
+// Thread safety: a Document is immutable once load() returns it; any number of threads may read it.
+// Building (Builder) is single-threaded.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <initializer_list>
+
+#include "picklejar/export.h"
+#include "picklejar/value.h"
+
+namespace picklejar {
+
+class Builder;
+
+// Owns all nodes, payloads and (for zero-copy loads) the reference to the input. Values are handles
+// into it and die with it. Movable, not copyable. Freeing a document frees a few large blocks: its
+// cost does not depend on how deeply the values nest.
+class PICKLEJAR_EXPORT Document {
+ public:
+  Document();  // an empty document, to build values in
+  Document(Document&&) noexcept;
+  Document& operator=(Document&&) noexcept;
+  Document(const Document&) = delete;
+  Document& operator=(const Document&) = delete;
+  ~Document();
+
+  // The loaded (or set) root value. Throws kInvalidArgument if there is none. Deleted on
+  // temporaries: the Value would dangle as soon as the Document dies.
+  Value root() const&;
+  Value root() && = delete;
+  bool has_root() const noexcept;
+  void set_root(Value v);
+
+  // A builder that creates values in this document.
+  Builder builder();
+
+  // Number of nodes (values) the document holds.
+  size_t node_count() const noexcept;
+  // Bytes held by the document's own blocks (nodes, items, copied payloads); borrowed input and
+  // out-of-band buffers are not counted.
+  size_t memory_bytes() const noexcept;
+
+  internal::DocumentImpl& impl() noexcept { return *impl_; }
+  const internal::DocumentImpl& impl() const noexcept { return *impl_; }
+
+ private:
+  std::unique_ptr<internal::DocumentImpl> impl_;
+};
+
+// Makes values in a document from C++ data. Reusing a Value twice makes a shared reference, as in
+// Python. Values passed in must belong to the same document (else kInvalidArgument).
+class PICKLEJAR_EXPORT Builder {
+ public:
+  explicit Builder(Document& doc) : doc_(&doc) {}
+
+  Value none();
+  Value boolean(bool b);
+  Value integer(int64_t v);
+  // An int of any size from its little-endian two's-complement bytes.
+  Value big_integer(ByteView twos_complement_le);
+  Value float64(double v);
+  Value str(std::string_view utf8);  // kBadUtf8 unless valid UTF-8 (surrogatepass allowed)
+  Value bytes(ByteView data);
+  Value bytearray(ByteView data);
+  Value tuple(std::initializer_list<Value> items);
+  Value tuple(std::span<const Value> items);
+  Value list(std::initializer_list<Value> items = {});
+  Value list(std::span<const Value> items);
+  Value dict(std::initializer_list<std::pair<Value, Value>> items = {});
+  Value set(std::initializer_list<Value> items = {});
+  Value frozenset(std::initializer_list<Value> items = {});
+  Value global(std::string_view module, std::string_view qualname);
+
+  // Mutation while building (Python semantics: dict keys with Python equality).
+  void append(Value list, Value item);
+  void set_item(Value dict, Value key, Value value);
+  void add(Value set, Value item);
+
+ private:
+  Document* doc_;
+};
+
+}  // namespace picklejar

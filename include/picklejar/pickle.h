@@ -1,0 +1,106 @@
+// Loading pickles (protocols 0-5) into a Document, and printing values and pickle streams.
+// Thread safety: every function here is reentrant; different threads may load different inputs
+// concurrently, and may print values of one loaded Document concurrently.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "picklejar/document.h"
+#include "picklejar/error.h"
+#include "picklejar/export.h"
+#include "picklejar/value.h"
+
+namespace picklejar {
+
+// Bounds on what hostile input can make the loader (and the walkers) do. Exceeding one throws
+// Error(kLimitExceeded) with the offset where it happened. The defaults load anything CPython
+// writes on a 64-bit machine; lower them for untrusted input.
+struct Limits {
+  // Total bytes of pickle stream read. Stops endless streams and decompression bombs from feeding
+  // the VM forever.
+  uint64_t max_input_bytes = uint64_t{1} << 40;
+  // Bytes the document may allocate for its own blocks (nodes, item lists, copied payloads,
+  // memo, VM stack). Stops inputs whose values cost far more memory than their bytes (every
+  // 1-byte EMPTY_LIST is a node) from exhausting memory.
+  uint64_t max_memory_bytes = uint64_t{16} << 30;
+  // Memo entries (PUT/BINPUT/LONG_BINPUT/MEMOIZE). Stops memo bombs; a PUT at a huge index
+  // costs one entry, never a table of that size.
+  uint64_t max_memo_entries = uint64_t{1} << 31;
+  // Items in one list, tuple, dict, set or frozenset (and depth of the VM stack). Stops one
+  // container from growing without bound through repeated APPEND/DUP.
+  uint64_t max_container_items = uint64_t{1} << 32;
+  // Nesting depth for everything that walks a document (printing, equality, hashing of tuple keys,
+  // dumping). Walkers are iterative; this stops a deep structure from turning into unbounded
+  // work stacks. A 1,000,000-deep list is within the default.
+  uint64_t max_depth = 10'000'000;
+  // Decimal digits in a text INT/LONG line. Decimal conversion is quadratic; CPython 3.11 refuses
+  // more than 4300 digits (sys.int_info.default_max_str_digits) for the same reason.
+  uint64_t max_int_digits = 4300;
+};
+
+// A caller-supplied out-of-band buffer (protocol 5, NEXT_BUFFER). Borrowed: the memory must
+// outlive the Document, which points into it without copying.
+struct BufferView {
+  ByteView data;
+  bool readonly = false;  // true as if the caller passed a read-only memoryview
+};
+
+// Called for PERSID/BINPERSID with the persistent id; returns the value to use instead, made in
+// `doc` (with doc.builder()). May throw; the exception propagates out of load().
+using PersistentLoad = std::function<Value(Document& doc, Value pid)>;
+
+struct LoadOptions {
+  Limits limits;
+  // Out-of-band buffers for NEXT_BUFFER, in order. Absent (nullopt) is like Python's buffers=None:
+  // a NEXT_BUFFER is then an error, as is running out of buffers. Extra buffers are ignored.
+  std::optional<std::vector<BufferView>> buffers;
+  // Without a callback, persistent ids load as inert kPersistentId values holding the pid.
+  PersistentLoad persistent_load;
+  // How Python 2 str opcodes (STRING, BINSTRING, SHORT_BINSTRING) decode, as pickle.load's
+  // encoding=: "ASCII" (default), "latin1" (also "latin-1", "iso-8859-1"), "utf-8", or "bytes"
+  // (they load as bytes). Anything else throws kInvalidArgument.
+  std::string encoding = "ASCII";
+  // For streams of protocol < 3, map Python 2 module names to Python 3 ones (__builtin__ ->
+  // builtins, copy_reg -> copyreg, ...) as CPython's _compat_pickle does.
+  bool fix_imports = true;
+};
+
+// Loads one pickle from memory. Zero-copy: str and bytes payloads may point into `data`, which
+// must outlive the returned Document. Reads up to and including the first STOP; later bytes are
+// ignored. Throws Error on any bad input.
+PICKLEJAR_EXPORT Document load(ByteView data, const LoadOptions& options = {});
+// Loads from a file, streamed: memory use is that of the values, not twice the file.
+PICKLEJAR_EXPORT Document load_file(const std::filesystem::path& path, const LoadOptions& options = {});
+// Loads from a stream, reading only up to the STOP opcode's byte when the stream allows it.
+PICKLEJAR_EXPORT Document load_stream(std::istream& in, const LoadOptions& options = {});
+
+// The protocol of the last PROTO opcode read by load*() for this document (0 if none).
+PICKLEJAR_EXPORT int loaded_protocol(const Document& doc) noexcept;
+
+// ---- Printing ---------------------------------------------------------------------------------
+
+// Writes the value in the tagged JSON form of docs/JSON.md (one line, no trailing newline).
+PICKLEJAR_EXPORT void write_json(const Value& v, std::ostream& out, const Limits& limits = {});
+PICKLEJAR_EXPORT std::string to_json(const Value& v, const Limits& limits = {});
+
+// Writes the value as readable, Python-like text (indented, one item per line for big
+// containers). Shared values are labelled `<&N>` where first shown and printed as `<*N>` later;
+// a cycle is a reference to a value still being printed.
+PICKLEJAR_EXPORT void write_show(const Value& v, std::ostream& out, const Limits& limits = {});
+PICKLEJAR_EXPORT std::string to_show(const Value& v, const Limits& limits = {});
+
+// Disassembles one pickle (up to and including STOP) like Python's `pickletools.dis(data)`:
+// one line per opcode with offset, opcode byte, name, argument, MARK references and memo notes.
+// Throws Error (after writing the lines before the failure) if the stream is malformed.
+PICKLEJAR_EXPORT void disassemble(ByteView data, std::ostream& out);
+
+// The Python repr() of a double ("1.5", "1e+16", "nan", "-0.0"), as FLOAT and JSON print it.
+PICKLEJAR_EXPORT std::string float_repr(double v);
+
+}  // namespace picklejar

@@ -1,0 +1,154 @@
+// picklejar::Value, a cheap handle to one value inside a Document, and the views it hands out.
+// Thread safety: a loaded Document is immutable, so any number of threads may read Values of it
+// concurrently. A Value is valid as long as its Document lives (and is not moved from).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "picklejar/export.h"
+
+namespace picklejar {
+
+class Document;
+class Value;
+namespace internal {
+struct DocumentImpl;
+}
+
+using ByteView = std::span<const uint8_t>;
+
+// Every kind of value the unpickler produces (DESIGN.md §2). Numeric values of this enum are part
+// of the ABI: append only.
+enum class Kind : uint8_t {
+  kNone,
+  kBool,
+  kInt,           // any size: int64 fast path, arbitrary precision beyond
+  kFloat,         // IEEE-754 double
+  kStr,           // UTF-8; lone surrogates kept as CPython's "surrogatepass" bytes
+  kBytes,
+  kByteArray,
+  kTuple,
+  kList,
+  kDict,          // insertion order, any keys, Python equality (1 == 1.0 == True)
+  kSet,
+  kFrozenSet,
+  kGlobal,        // a class or function named by (module, qualname); never imported
+  kObject,        // an instance the loader keeps inert: callable, args, state, items
+  kPersistentId,  // a persistent id met without a persistent_load callback
+  kBuffer,        // a PickleBuffer: an out-of-band buffer (NEXT_BUFFER), maybe read-only
+};
+
+// Python's name for a kind: "NoneType", "bool", "int", "float", "str", "bytes", "bytearray",
+// "tuple", "list", "dict", "set", "frozenset", "global", "object", "persistent_id", "PickleBuffer".
+PICKLEJAR_EXPORT std::string_view kind_name(Kind kind) noexcept;
+
+// How an inert object was made.
+enum class MadeBy : uint8_t {
+  kReduce,    // REDUCE: callable(*args)
+  kNewObj,    // NEWOBJ: cls.__new__(cls, *args); also copyreg._reconstructor(cls, object, None)
+  kNewObjEx,  // NEWOBJ_EX: cls.__new__(cls, *args, **kwargs)
+  kInst,      // INST: module.name(*args)
+  kObj,       // OBJ: cls(*args)
+};
+PICKLEJAR_EXPORT std::string_view made_by_name(MadeBy how) noexcept;  // "reduce", "newobj", ...
+
+struct GlobalRef {
+  std::string_view module;
+  std::string_view name;  // qualname; may be dotted ("Outer.Inner")
+};
+
+struct ObjectRef;
+
+// A small copyable handle: (document, node id). Node identity is Python object identity: two
+// Values are the same Python object exactly when is() says so.
+// Typed accessors throw picklejar::Error(kTypeMismatch) when the value has another kind, naming the
+// kind found and the offset the value came from.
+class PICKLEJAR_EXPORT Value {
+ public:
+  Value() = default;  // an invalid handle; only valid() and is() may be called on it
+  Value(const internal::DocumentImpl* doc, uint32_t id) : doc_(doc), id_(id) {}
+
+  bool valid() const noexcept { return doc_ != nullptr; }
+  Kind kind() const;
+  uint32_t id() const noexcept { return id_; }
+  // Identity: the same node of the same document.
+  bool is(const Value& other) const noexcept { return doc_ == other.doc_ && id_ == other.id_; }
+  // Offset in the decoded stream of the opcode that created the value (kNoOffset if built in C++).
+  uint64_t offset() const;
+
+  bool is_none() const { return kind() == Kind::kNone; }
+
+  bool as_bool() const;
+  // An int (bool counts, as in Python) that fits in int64; kOutOfRange for a bigger one.
+  int64_t as_int() const;
+  bool fits_int64() const;  // true for kInt values that as_int() returns, and for bools
+  // The int's minimal little-endian two's-complement bytes (empty for 0), as LONG1 writes them.
+  std::vector<uint8_t> int_bytes() const;
+  // The int in decimal ("-12"); throws kLimitExceeded above max_digits digits.
+  std::string int_decimal(size_t max_digits = 1000000) const;
+  // A float; ints and bools convert as Python's float() would (big ints may lose precision).
+  double as_float() const;
+  // The UTF-8 bytes of a str. Lone surrogates are encoded as in CPython's "surrogatepass".
+  std::string_view as_str() const;
+  // The payload of bytes, bytearray or a buffer.
+  ByteView as_bytes() const;
+  bool readonly_buffer() const;  // kBuffer: true if READONLY_BUFFER applied or supplied read-only
+
+  // Number of items of a tuple, list, dict, set or frozenset; length of str (in UTF-8 bytes),
+  // bytes, bytearray or buffer.
+  size_t size() const;
+  // Item i of a tuple or list; kOutOfRange past the end.
+  Value operator[](size_t i) const;
+  // Items of a tuple, list, set or frozenset, in order.
+  std::vector<Value> items() const;
+  // Entries of a dict, in insertion order.
+  std::vector<std::pair<Value, Value>> dict_items() const;
+  // A dict lookup with Python equality. at() throws kKeyNotFound; find() never throws for a
+  // missing key (it still throws kTypeMismatch if this is not a dict).
+  Value at(std::string_view key) const;
+  Value at(int64_t key) const;
+  Value at(const Value& key) const;
+  std::optional<Value> find(std::string_view key) const;
+  std::optional<Value> find(int64_t key) const;
+  std::optional<Value> find(const Value& key) const;
+  // Membership in a set or frozenset, with Python equality.
+  bool contains(const Value& key) const;
+
+  GlobalRef as_global() const;
+
+  // An inert object (kObject): how it was made, from what, and what was applied to it.
+  ObjectRef as_object() const;
+
+  Value persistent_id() const;  // kPersistentId: the pid value
+
+  // Python's == (numbers across int/float/bool, containers element-wise, sets as sets, dict
+  // order-insensitive, globals by name, objects and buffers by identity). Values may belong to
+  // different documents. Throws kLimitExceeded on nesting deeper than max_depth.
+  bool equals(const Value& other, size_t max_depth = 100000) const;
+
+  const internal::DocumentImpl* document_impl() const noexcept { return doc_; }
+
+ private:
+  const internal::DocumentImpl* doc_ = nullptr;
+  uint32_t id_ = 0;
+};
+
+// A view of an inert object. Absent parts are invalid Values (Value::valid() == false).
+struct ObjectRef {
+  MadeBy how = MadeBy::kReduce;
+  Value callable;    // what was called: a global for every pickle CPython writes
+  Value args;        // the argument tuple
+  Value kwargs;      // NEWOBJ_EX keyword arguments (a dict), else invalid
+  Value state;       // what BUILD applied, else invalid
+  Value list_items;  // a list of what APPEND(S) added (list subclasses), else invalid
+  Value dict_items;  // a dict of what SETITEM(S) added (dict subclasses), else invalid
+};
+
+}  // namespace picklejar
