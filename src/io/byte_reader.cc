@@ -1,0 +1,202 @@
+#include "io/byte_reader.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <istream>
+#include <string>
+
+#include "picklejar/error.h"
+
+namespace picklejar::internal {
+
+namespace {
+constexpr size_t kChunk = 256 * 1024;
+
+class FileSource final : public Source {
+ public:
+  FileSource(int fd, uint64_t size) : fd_(fd), left_(size) {}
+  ~FileSource() override { ::close(fd_); }
+  size_t read(uint8_t* dst, size_t n) override {
+    for (;;) {
+      ssize_t r = ::read(fd_, dst, n);
+      if (r >= 0) {
+        left_ -= std::min<uint64_t>(left_, static_cast<uint64_t>(r));
+        return static_cast<size_t>(r);
+      }
+      if (errno != EINTR) throw Error(ErrorCode::kIo, std::string("read failed: ") + std::strerror(errno));
+    }
+  }
+  std::optional<uint64_t> remaining() const override { return left_; }
+
+ private:
+  int fd_;
+  uint64_t left_;
+};
+
+class IstreamSource final : public Source {
+ public:
+  explicit IstreamSource(std::istream& in) : in_(in) {}
+  size_t read(uint8_t* dst, size_t n) override {
+    if (!in_.good()) return 0;
+    in_.read(reinterpret_cast<char*>(dst), static_cast<std::streamsize>(n));
+    if (in_.bad()) throw Error(ErrorCode::kIo, "stream read failed");
+    return static_cast<size_t>(in_.gcount());
+  }
+
+ private:
+  std::istream& in_;
+};
+}  // namespace
+
+std::unique_ptr<Source> open_file_source(const char* path) {
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(ErrorCode::kIo, std::string("cannot open ") + path + ": " + std::strerror(errno));
+  struct stat st{};
+  if (::fstat(fd, &st) != 0) {
+    int e = errno;
+    ::close(fd);
+    throw Error(ErrorCode::kIo, std::string("cannot stat ") + path + ": " + std::strerror(e));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    throw Error(ErrorCode::kIo, std::string("cannot read ") + path + ": is a directory");
+  }
+  uint64_t size = S_ISREG(st.st_mode) ? static_cast<uint64_t>(st.st_size) : ~uint64_t{0};
+  auto src = std::make_unique<FileSource>(fd, size);
+  if (!S_ISREG(st.st_mode)) {
+    // Pipes and devices: size unknown.
+    struct Unknown final : Source {
+      std::unique_ptr<Source> inner;
+      size_t read(uint8_t* d, size_t n) override { return inner->read(d, n); }
+    };
+    auto u = std::make_unique<Unknown>();
+    u->inner = std::move(src);
+    return u;
+  }
+  return src;
+}
+
+std::unique_ptr<Source> make_istream_source(std::istream& in) { return std::make_unique<IstreamSource>(in); }
+
+ByteReader::ByteReader(const uint8_t* data, size_t size, uint64_t max_bytes)
+    : start_(data), cur_(data), end_(data + size), max_bytes_(max_bytes) {
+  eof_ = true;
+}
+
+ByteReader::ByteReader(Source* source, uint64_t max_bytes) : source_(source), max_bytes_(max_bytes) {
+  buf_.resize(kChunk);
+  start_ = cur_ = end_ = buf_.data();
+}
+
+std::optional<uint64_t> ByteReader::remaining() const {
+  uint64_t buffered_left = static_cast<uint64_t>(end_ - cur_);
+  if (!source_) return buffered_left;
+  auto r = source_->remaining();
+  if (!r) return std::nullopt;
+  return buffered_left + *r;
+}
+
+bool ByteReader::fill(size_t want) {
+  if (!source_) return static_cast<size_t>(end_ - cur_) >= want;
+  size_t have = static_cast<size_t>(end_ - cur_);
+  if (have >= want) return true;
+  // Compact: move the unread tail to the front, rebasing positions.
+  size_t consumed = static_cast<size_t>(cur_ - buf_.data());
+  base_ += static_cast<uint64_t>(cur_ - start_);
+  if (consumed) std::memmove(buf_.data(), cur_, have);
+  // Grow only as data actually arrives: the buffer never exceeds what the input justifies.
+  if (buf_.size() < want) buf_.resize(std::max(want, buf_.size() * 2));
+  start_ = cur_ = buf_.data();
+  end_ = buf_.data() + have;
+  while (have < want && !eof_) {
+    size_t got = source_->read(buf_.data() + have, buf_.size() - have);
+    if (got == 0) {
+      eof_ = true;
+      break;
+    }
+    have += got;
+    end_ = buf_.data() + have;
+  }
+  return have >= want;
+}
+
+const uint8_t* ByteReader::take_slow(size_t n, size_t* available) {
+  uint64_t p = pos();
+  if (p + n > max_bytes_ || p + n < p) {
+    hit_limit_ = true;
+    if (available) *available = static_cast<size_t>(std::min<uint64_t>(max_bytes_ - std::min(p, max_bytes_), end_ - cur_));
+    return nullptr;
+  }
+  if (source_) {
+    // Grow in steps justified by bytes that really arrive: fill() reads before it grows further.
+    size_t step = std::max(n, size_t{1});
+    if (!fill(step)) {
+      if (available) *available = static_cast<size_t>(end_ - cur_);
+      return nullptr;
+    }
+  } else if (static_cast<size_t>(end_ - cur_) < n) {
+    if (available) *available = static_cast<size_t>(end_ - cur_);
+    return nullptr;
+  }
+  const uint8_t* r = cur_;
+  cur_ += n;
+  return r;
+}
+
+bool ByteReader::read_line(std::string_view* line) {
+  size_t scanned = 0;
+  for (;;) {
+    size_t have = static_cast<size_t>(end_ - cur_);
+    uint64_t limit_left = max_bytes_ - std::min(pos(), max_bytes_);
+    size_t look = static_cast<size_t>(std::min<uint64_t>(have, limit_left));
+    const void* nl = look > scanned ? std::memchr(cur_ + scanned, '\n', look - scanned) : nullptr;
+    if (nl) {
+      const uint8_t* e = static_cast<const uint8_t*>(nl);
+      *line = std::string_view(reinterpret_cast<const char*>(cur_), static_cast<size_t>(e - cur_));
+      cur_ = e + 1;
+      return true;
+    }
+    scanned = look;
+    if (look < have) {
+      hit_limit_ = true;
+      return false;
+    }
+    if (!source_ || eof_) return false;
+    if (!fill(have + kChunk)) {
+      if (static_cast<size_t>(end_ - cur_) == have) return false;
+    }
+  }
+}
+
+bool ByteReader::read_into(uint8_t* dst, size_t n) {
+  uint64_t p = pos();
+  if (p + n > max_bytes_ || p + n < p) {
+    hit_limit_ = true;
+    return false;
+  }
+  size_t have = static_cast<size_t>(end_ - cur_);
+  size_t k = std::min(have, n);
+  if (k) std::memcpy(dst, cur_, k);
+  cur_ += k;
+  if (k == n) return true;
+  if (!source_) return false;
+  // Straight from the source into dst: no intermediate copy for large payloads.
+  size_t done = k;
+  while (done < n) {
+    size_t got = source_->read(dst + done, n - done);
+    if (got == 0) {
+      eof_ = true;
+      base_ += done - k;
+      return false;
+    }
+    done += got;
+  }
+  base_ += n - k;
+  return true;
+}
+
+}  // namespace picklejar::internal

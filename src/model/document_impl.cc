@@ -1,0 +1,577 @@
+#include "model/document_impl.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+namespace picklejar::internal {
+
+void throw_error(ErrorCode code, std::string message, uint64_t offset, int opcode) {
+  throw Error(code, std::move(message), offset, opcode);
+}
+
+namespace {
+
+constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+// Recursion bound for hashing and comparing keys (tuples of tuples...). CPython's own recursion
+// limit is 1000; no real pickle nests keys deeper.
+constexpr int kMaxKeyDepth = 2000;
+
+inline uint64_t mix64(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ull;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebull;
+  x ^= x >> 31;
+  return x;
+}
+
+uint64_t hash_bytes(const uint8_t* p, size_t n, uint64_t seed) {
+  uint64_t h = seed ^ (n * kMul);
+  while (n >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = mix64(h ^ w) + kMul;
+    p += 8;
+    n -= 8;
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, p, n);
+  return mix64(h ^ tail ^ (uint64_t{n} << 56));
+}
+
+constexpr uint64_t kSeedStr = 0x5354520000000001ull;
+constexpr uint64_t kSeedBytes = 0x4259544500000002ull;
+constexpr uint64_t kSeedBig = 0x4249470000000003ull;
+constexpr uint64_t kSeedFloat = 0x464c540000000004ull;
+constexpr uint64_t kSeedTuple = 0x5455500000000005ull;
+constexpr uint64_t kSeedFrozen = 0x46525a0000000006ull;
+constexpr uint64_t kSeedGlobal = 0x474c420000000007ull;
+
+// Normalises two's complement LE bytes to their minimal length.
+size_t minimal_len(const uint8_t* p, size_t n) {
+  while (n > 0) {
+    uint8_t top = p[n - 1];
+    if (top == 0x00 && (n == 1 || !(p[n - 2] & 0x80))) {
+      --n;
+    } else if (top == 0xff && n >= 2 && (p[n - 2] & 0x80)) {
+      --n;
+    } else {
+      break;
+    }
+  }
+  return n;
+}
+
+bool fits_i64(size_t n) { return n <= 8; }
+
+int64_t bytes_to_i64(const uint8_t* p, size_t n) {
+  if (n == 0) return 0;
+  uint64_t v = 0;
+  for (size_t i = 0; i < n; ++i) v |= uint64_t{p[i]} << (8 * i);
+  if (n < 8 && (p[n - 1] & 0x80)) v |= ~uint64_t{0} << (8 * n);
+  return static_cast<int64_t>(v);
+}
+
+// Exact two's-complement bytes of an integral double (any magnitude).
+std::vector<uint8_t> integral_double_bytes(double f) {
+  bool neg = f < 0;
+  double a = std::fabs(f);
+  int exp = 0;
+  double m = std::frexp(a, &exp);  // a = m * 2^exp, m in [0.5, 1)
+  uint64_t mant = static_cast<uint64_t>(std::ldexp(m, 53));
+  int shift = exp - 53;  // a = mant * 2^shift
+  std::vector<uint8_t> mag(static_cast<size_t>((std::max(shift, 0) + 64) / 8 + 2), 0);
+  if (shift >= 0) {
+    for (int i = 0; i < 64; ++i)
+      if (mant >> i & 1) mag[static_cast<size_t>((i + shift) / 8)] |= uint8_t(1u << ((i + shift) % 8));
+  } else {
+    uint64_t v = mant >> (-shift);
+    for (int i = 0; i < 8; ++i) mag[static_cast<size_t>(i)] = uint8_t(v >> (8 * i));
+  }
+  if (neg) {
+    unsigned carry = 1;
+    for (auto& b : mag) {
+      unsigned x = static_cast<uint8_t>(~b) + carry;
+      b = static_cast<uint8_t>(x);
+      carry = x >> 8;
+    }
+  }
+  mag.resize(minimal_len(mag.data(), mag.size()));
+  return mag;
+}
+
+bool is_numeric(Kind k) { return k == Kind::kBool || k == Kind::kInt || k == Kind::kFloat; }
+
+}  // namespace
+
+std::vector<uint8_t> int_to_bytes(const DocumentImpl& d, uint32_t id) {
+  const Node& n = d.node(id);
+  if (n.kind == Kind::kBool) {
+    return id == kTrueNode ? std::vector<uint8_t>{1} : std::vector<uint8_t>{};
+  }
+  if (n.flags & kFlagBigInt) return std::vector<uint8_t>(n.u.bytes.ptr, n.u.bytes.ptr + n.u.bytes.len);
+  uint8_t buf[8];
+  uint64_t v = static_cast<uint64_t>(n.u.i);
+  for (int i = 0; i < 8; ++i) buf[i] = uint8_t(v >> (8 * i));
+  return std::vector<uint8_t>(buf, buf + minimal_len(buf, 8));
+}
+
+std::string twos_complement_to_decimal(const uint8_t* p, size_t n) {
+  if (n == 0) return "0";
+  bool neg = p[n - 1] & 0x80;
+  // Magnitude as 32-bit limbs, little-endian.
+  std::vector<uint32_t> limbs((n + 3) / 4, 0);
+  for (size_t i = 0; i < n; ++i) limbs[i / 4] |= uint32_t{neg ? uint8_t(~p[i]) : p[i]} << (8 * (i % 4));
+  if (neg) {  // magnitude = ~x + 1
+    // bytes past n were sign bytes (0xff), already ~ to 0 by construction of the zero fill
+    for (auto& l : limbs) {
+      if (++l != 0) break;
+    }
+  }
+  std::string digits;
+  while (!limbs.empty()) {
+    uint64_t rem = 0;
+    for (size_t i = limbs.size(); i-- > 0;) {
+      uint64_t cur = (rem << 32) | limbs[i];
+      limbs[i] = static_cast<uint32_t>(cur / 1000000000u);
+      rem = cur % 1000000000u;
+    }
+    while (!limbs.empty() && limbs.back() == 0) limbs.pop_back();
+    for (int i = 0; i < 9; ++i) {
+      digits.push_back(char('0' + rem % 10));
+      rem /= 10;
+      if (limbs.empty() && rem == 0) break;
+    }
+  }
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+  if (neg) digits.push_back('-');
+  std::reverse(digits.begin(), digits.end());
+  return digits;
+}
+
+int64_t find_bad_utf8(const uint8_t* p, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    // Fast path: 8 ASCII bytes at a time.
+    if (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if ((w & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    uint8_t c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1f;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0f;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return static_cast<int64_t>(i);
+    }
+    if (i + len > n) return static_cast<int64_t>(i);
+    for (size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return static_cast<int64_t>(i);
+      cp = (cp << 6) | (p[i + k] & 0x3f);
+    }
+    // Overlong forms and values past U+10FFFF are errors; surrogates pass ("surrogatepass").
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return static_cast<int64_t>(i);
+    i += len;
+  }
+  return -1;
+}
+
+DocumentImpl::DocumentImpl() {
+  nodes_.reserve(64);
+  add_node(Kind::kNone, Error::kNoOffset);
+  add_node(Kind::kBool, Error::kNoOffset);
+  nodes_[kFalseNode].u.i = 0;
+  add_node(Kind::kBool, Error::kNoOffset);
+  nodes_[kTrueNode].u.i = 1;
+  add_container(Kind::kTuple, Error::kNoOffset);
+}
+
+uint32_t DocumentImpl::add_node(Kind kind, uint64_t offset) {
+  if (nodes_.size() == nodes_.capacity()) {
+    if (nodes_.size() >= kNoNode - 1) throw_error(ErrorCode::kLimitExceeded, "more than 2^32 values", offset);
+    uint64_t next = (nodes_.capacity() ? nodes_.capacity() * 2 : 64) * sizeof(Node);
+    if (memory_bytes() + next > limits_.max_memory_bytes)
+      throw_error(ErrorCode::kLimitExceeded,
+                  "document memory would pass Limits::max_memory_bytes (" +
+                      std::to_string(limits_.max_memory_bytes) + ")",
+                  offset);
+  }
+  Node n{};
+  n.kind = kind;
+  n.offset = offset;
+  nodes_.push_back(n);
+  return static_cast<uint32_t>(nodes_.size() - 1);
+}
+
+uint32_t DocumentImpl::add_int(int64_t v, uint64_t offset) {
+  uint32_t id = add_node(Kind::kInt, offset);
+  nodes_[id].u.i = v;
+  return id;
+}
+
+uint32_t DocumentImpl::add_int_bytes(const uint8_t* p, size_t n, uint64_t offset) {
+  n = minimal_len(p, n);
+  if (fits_i64(n)) return add_int(bytes_to_i64(p, n), offset);
+  const uint8_t* copy = copy_bytes(p, n);
+  uint32_t id = add_node(Kind::kInt, offset);
+  nodes_[id].flags = kFlagBigInt;
+  nodes_[id].u.bytes = Payload{copy, n};
+  return id;
+}
+
+uint32_t DocumentImpl::add_float(double v, uint64_t offset) {
+  uint32_t id = add_node(Kind::kFloat, offset);
+  nodes_[id].u.f = v;
+  return id;
+}
+
+uint32_t DocumentImpl::add_payload(Kind kind, const uint8_t* p, uint64_t n, uint64_t offset) {
+  uint32_t id = add_node(kind, offset);
+  nodes_[id].u.bytes = Payload{p, n};
+  return id;
+}
+
+uint32_t DocumentImpl::add_global(std::string_view module, std::string_view name, uint64_t offset) {
+  std::string key;
+  key.reserve(module.size() + name.size() + 1);
+  key.append(module).push_back('\0');
+  key.append(name);
+  auto it = globals_.find(key);
+  if (it != globals_.end()) return it->second;
+  uint8_t* mem = alloc_bytes(module.size() + name.size());
+  if (!module.empty()) std::memcpy(mem, module.data(), module.size());
+  if (!name.empty()) std::memcpy(mem + module.size(), name.data(), name.size());
+  uint32_t id = add_node(Kind::kGlobal, offset);
+  nodes_[id].aux = static_cast<uint32_t>(module.size());
+  nodes_[id].u.bytes = Payload{mem, module.size() + name.size()};
+  globals_.emplace(std::move(key), id);
+  return id;
+}
+
+uint32_t DocumentImpl::add_container(Kind kind, uint64_t offset) {
+  uint32_t id = add_node(kind, offset);
+  nodes_[id].u.items = ItemRange{static_cast<uint32_t>(items_.size()), 0, 0, kNoNode};
+  return id;
+}
+
+uint32_t DocumentImpl::add_object(MadeBy how, uint32_t callable, uint32_t args, uint64_t offset) {
+  uint32_t id = add_node(Kind::kObject, offset);
+  ObjectData o;
+  o.how = how;
+  o.callable = callable;
+  o.args = args;
+  nodes_[id].aux = static_cast<uint32_t>(objects_.size());
+  objects_.push_back(o);
+  return id;
+}
+
+void DocumentImpl::reserve_items(uint32_t id, size_t extra) {
+  ItemRange& r = nodes_[id].u.items;
+  size_t used = size_t{r.len} * pair_stride(id);
+  if (used + extra <= r.cap) return;
+  size_t need = used + extra;
+  if (need > limits_.max_container_items * pair_stride(id))
+    throw_error(ErrorCode::kLimitExceeded, "container passes Limits::max_container_items (" +
+                                               std::to_string(limits_.max_container_items) + ")",
+                nodes_[id].offset);
+  size_t new_cap = std::max<size_t>({need, size_t{r.cap} * 2, 4});
+  bool at_end = size_t{r.begin} + r.cap == items_.size();
+  size_t grow = at_end ? new_cap - r.cap : new_cap;
+  if (items_.size() + grow >= kNoNode)
+    throw_error(ErrorCode::kLimitExceeded, "more than 2^32 container items in one document", nodes_[id].offset);
+  if (items_.size() + grow > items_.capacity()) {
+    size_t next = std::max(items_.capacity() * 2, items_.size() + grow);
+    if (memory_bytes() + (next - items_.capacity()) * sizeof(uint32_t) > limits_.max_memory_bytes)
+      throw_error(ErrorCode::kLimitExceeded, "document memory would pass Limits::max_memory_bytes",
+                  nodes_[id].offset);
+    items_.reserve(next);
+  }
+  if (at_end) {
+    items_.resize(items_.size() + grow);
+  } else {
+    size_t nb = items_.size();
+    items_.resize(nb + new_cap);
+    std::copy_n(items_.begin() + r.begin, used, items_.begin() + static_cast<ptrdiff_t>(nb));
+    r.begin = static_cast<uint32_t>(nb);
+  }
+  r.cap = static_cast<uint32_t>(new_cap);
+}
+
+void DocumentImpl::append_items(uint32_t id, const uint32_t* ids, size_t n) {
+  if (n == 0) return;
+  reserve_items(id, n);
+  ItemRange& r = nodes_[id].u.items;
+  std::copy_n(ids, n, items_.begin() + r.begin + r.len);
+  r.len += static_cast<uint32_t>(n);
+}
+
+void DocumentImpl::index_insert(HashIndex& ix, uint32_t pos, uint64_t h) const {
+  size_t mask = ix.slots.size() - 1;
+  size_t s = h & mask;
+  while (ix.slots[s] != 0) s = (s + 1) & mask;
+  ix.slots[s] = pos + 1;
+}
+
+void DocumentImpl::rebuild_index(uint32_t id) {
+  ItemRange& r = nodes_[id].u.items;
+  if (r.index == kNoNode) {
+    r.index = static_cast<uint32_t>(indexes_.size());
+    indexes_.emplace_back();
+  }
+  HashIndex& ix = indexes_[r.index];
+  size_t size = 16;
+  while (size < size_t{r.len} * 2 + 2) size *= 2;
+  ix.slots.assign(size, 0);
+  ix.hashes.resize(r.len);
+  uint32_t stride = pair_stride(id);
+  for (uint32_t i = 0; i < r.len; ++i) {
+    uint64_t h = hash_of(items_[r.begin + i * stride]);
+    ix.hashes[i] = h;
+    index_insert(ix, i, h);
+  }
+}
+
+int64_t DocumentImpl::find_key(uint32_t c, uint32_t key, const DocumentImpl& kd) const {
+  const ItemRange& r = nodes_[c].u.items;
+  uint32_t stride = pair_stride(c);
+  if (r.index == kNoNode) {
+    for (uint32_t i = 0; i < r.len; ++i)
+      if (key_equal(items_[r.begin + i * stride], kd, key)) return i;
+    return -1;
+  }
+  const HashIndex& ix = indexes_[r.index];
+  uint64_t h = kd.hash_of(key);
+  size_t mask = ix.slots.size() - 1;
+  for (size_t s = h & mask; ix.slots[s] != 0; s = (s + 1) & mask) {
+    uint32_t pos = ix.slots[s] - 1;
+    if (ix.hashes[pos] == h && key_equal(items_[r.begin + pos * stride], kd, key)) return pos;
+  }
+  return -1;
+}
+
+constexpr uint32_t kIndexThreshold = 8;
+
+void DocumentImpl::add_to_set(uint32_t id, uint32_t item) {
+  uint64_t h = hash_of(item);  // throws kUnhashable first, as Python would
+  if (find_key(id, item, *this) >= 0) return;
+  append_items(id, &item, 1);
+  ItemRange& r = nodes_[id].u.items;
+  if (r.index == kNoNode) {
+    if (r.len > kIndexThreshold) rebuild_index(id);
+    return;
+  }
+  HashIndex& ix = indexes_[r.index];
+  ix.hashes.push_back(h);
+  if (size_t{r.len} * 2 + 2 > ix.slots.size()) {
+    rebuild_index(id);
+  } else {
+    index_insert(ix, r.len - 1, h);
+  }
+}
+
+void DocumentImpl::set_dict_item(uint32_t id, uint32_t key, uint32_t value) {
+  uint64_t h = hash_of(key);
+  int64_t pos = find_key(id, key, *this);
+  if (pos >= 0) {
+    items_[nodes_[id].u.items.begin + static_cast<size_t>(pos) * 2 + 1] = value;
+    return;
+  }
+  uint32_t pair[2] = {key, value};
+  reserve_items(id, 2);
+  ItemRange& r = nodes_[id].u.items;
+  items_[r.begin + r.len * 2] = pair[0];
+  items_[r.begin + r.len * 2 + 1] = pair[1];
+  r.len += 1;
+  if (r.index == kNoNode) {
+    if (r.len > kIndexThreshold) rebuild_index(id);
+    return;
+  }
+  HashIndex& ix = indexes_[r.index];
+  ix.hashes.push_back(h);
+  if (size_t{r.len} * 2 + 2 > ix.slots.size()) {
+    rebuild_index(id);
+  } else {
+    index_insert(ix, r.len - 1, h);
+  }
+}
+
+uint8_t* DocumentImpl::alloc_bytes(size_t n) {
+  size_t rounded = (n + 15) & ~size_t{15};
+  if (rounded < n) throw_error(ErrorCode::kLimitExceeded, "allocation size overflow");
+  if (memory_bytes() + rounded > limits_.max_memory_bytes)
+    throw_error(ErrorCode::kLimitExceeded, "document memory would pass Limits::max_memory_bytes (" +
+                                               std::to_string(limits_.max_memory_bytes) + ")");
+  if (rounded > block_left_) {
+    if (rounded >= 16384) {  // big payloads get a block of their own
+      blocks_.emplace_back(new uint8_t[rounded]);
+      block_bytes_ += rounded;
+      return blocks_.back().get();
+    }
+    size_t size = 65536;
+    blocks_.emplace_back(new uint8_t[size]);
+    block_bytes_ += size;
+    block_cur_ = blocks_.back().get();
+    block_left_ = size;
+  }
+  uint8_t* p = block_cur_;
+  block_cur_ += rounded;
+  block_left_ -= rounded;
+  return p;
+}
+
+const uint8_t* DocumentImpl::copy_bytes(const uint8_t* p, size_t n) {
+  uint8_t* d = alloc_bytes(n);
+  if (n) std::memcpy(d, p, n);
+  return d;
+}
+
+size_t DocumentImpl::memory_bytes() const {
+  size_t ix = 0;
+  for (const auto& i : indexes_) ix += i.slots.capacity() * 4 + i.hashes.capacity() * 8;
+  return nodes_.capacity() * sizeof(Node) + items_.capacity() * sizeof(uint32_t) +
+         objects_.capacity() * sizeof(ObjectData) + block_bytes_ + ix;
+}
+
+void DocumentImpl::check_memory(uint64_t offset) const {
+  if (memory_bytes() > limits_.max_memory_bytes)
+    throw_error(ErrorCode::kLimitExceeded, "document memory passes Limits::max_memory_bytes", offset);
+}
+
+uint64_t DocumentImpl::hash_of(uint32_t id, int depth) const {
+  if (depth > kMaxKeyDepth) throw_error(ErrorCode::kLimitExceeded, "key nested too deeply to hash", nodes_[id].offset);
+  const Node& n = nodes_[id];
+  switch (n.kind) {
+    case Kind::kNone:
+      return 0x4e4f4e45ull;
+    case Kind::kBool:
+      return mix64(static_cast<uint64_t>(n.u.i));
+    case Kind::kInt:
+      if (n.flags & kFlagBigInt) return hash_bytes(n.u.bytes.ptr, n.u.bytes.len, kSeedBig);
+      return mix64(static_cast<uint64_t>(n.u.i));
+    case Kind::kFloat: {
+      double f = n.u.f;
+      if (std::isnan(f)) return mix64(id) ^ kSeedFloat;  // NaN keys match only themselves
+      if (std::isfinite(f) && f == std::trunc(f)) {
+        if (f >= -9223372036854775808.0 && f < 9223372036854775808.0)
+          return mix64(static_cast<uint64_t>(static_cast<int64_t>(f)));
+        auto b = integral_double_bytes(f);
+        return hash_bytes(b.data(), b.size(), kSeedBig);
+      }
+      return mix64(std::bit_cast<uint64_t>(f) ^ kSeedFloat);
+    }
+    case Kind::kStr:
+      return hash_bytes(n.u.bytes.ptr, n.u.bytes.len, kSeedStr);
+    case Kind::kBytes:
+      return hash_bytes(n.u.bytes.ptr, n.u.bytes.len, kSeedBytes);
+    case Kind::kTuple: {
+      uint64_t h = kSeedTuple;
+      const uint32_t* it = items(id);
+      for (uint32_t i = 0; i < n.u.items.len; ++i) h = mix64(h ^ hash_of(it[i], depth + 1)) + kMul;
+      return h;
+    }
+    case Kind::kFrozenSet: {
+      uint64_t h = kSeedFrozen;
+      const uint32_t* it = items(id);
+      for (uint32_t i = 0; i < n.u.items.len; ++i) h += mix64(hash_of(it[i], depth + 1));
+      return mix64(h);
+    }
+    case Kind::kGlobal:
+      return hash_bytes(n.u.bytes.ptr, n.u.bytes.len, kSeedGlobal ^ n.aux);
+    case Kind::kObject:
+    case Kind::kBuffer:
+    case Kind::kPersistentId:
+      return mix64(id + 0x1234567ull);  // identity hash (documents are compared by id too)
+    case Kind::kByteArray:
+    case Kind::kList:
+    case Kind::kDict:
+    case Kind::kSet:
+      break;
+  }
+  throw_error(ErrorCode::kUnhashable, std::string("unhashable type: '") + std::string(kind_name(n.kind)) + "'",
+              n.offset);
+}
+
+bool DocumentImpl::key_equal(uint32_t a, const DocumentImpl& bd, uint32_t b, int depth) const {
+  if (this == &bd && a == b) return true;
+  if (depth > kMaxKeyDepth) throw_error(ErrorCode::kLimitExceeded, "values nested too deeply to compare", nodes_[a].offset);
+  const Node& x = nodes_[a];
+  const Node& y = bd.nodes_[b];
+  if (is_numeric(x.kind) && is_numeric(y.kind)) {
+    bool xbig = x.kind == Kind::kInt && (x.flags & kFlagBigInt);
+    bool ybig = y.kind == Kind::kInt && (y.flags & kFlagBigInt);
+    if (x.kind == Kind::kFloat && y.kind == Kind::kFloat) return x.u.f == y.u.f;
+    if (x.kind != Kind::kFloat && y.kind != Kind::kFloat) {
+      if (xbig || ybig) return int_to_bytes(*this, a) == int_to_bytes(bd, b);
+      return x.u.i == y.u.i;
+    }
+    // int vs float: equal only for an integral float with exactly that value.
+    double f = x.kind == Kind::kFloat ? x.u.f : y.u.f;
+    if (!std::isfinite(f) || f != std::trunc(f)) return false;
+    std::vector<uint8_t> ib = x.kind == Kind::kFloat ? int_to_bytes(bd, b) : int_to_bytes(*this, a);
+    return integral_double_bytes(f) == ib;
+  }
+  auto payload_eq = [&] {
+    return x.u.bytes.len == y.u.bytes.len &&
+           (x.u.bytes.len == 0 || std::memcmp(x.u.bytes.ptr, y.u.bytes.ptr, x.u.bytes.len) == 0);
+  };
+  switch (x.kind) {
+    case Kind::kNone:
+      return y.kind == Kind::kNone;
+    case Kind::kStr:
+      return y.kind == Kind::kStr && payload_eq();
+    case Kind::kBytes:
+    case Kind::kByteArray:
+      return (y.kind == Kind::kBytes || y.kind == Kind::kByteArray) && payload_eq();
+    case Kind::kGlobal:
+      return y.kind == Kind::kGlobal && x.aux == y.aux && payload_eq();
+    case Kind::kTuple:
+    case Kind::kList: {
+      if (y.kind != x.kind || x.u.items.len != y.u.items.len) return false;
+      const uint32_t* xi = items(a);
+      const uint32_t* yi = bd.items(b);
+      for (uint32_t i = 0; i < x.u.items.len; ++i)
+        if (!key_equal(xi[i], bd, yi[i], depth + 1)) return false;
+      return true;
+    }
+    case Kind::kSet:
+    case Kind::kFrozenSet: {
+      if ((y.kind != Kind::kSet && y.kind != Kind::kFrozenSet) || x.u.items.len != y.u.items.len) return false;
+      const uint32_t* xi = items(a);
+      for (uint32_t i = 0; i < x.u.items.len; ++i)
+        if (bd.find_key(b, xi[i], *this) < 0) return false;
+      return true;
+    }
+    case Kind::kDict: {
+      if (y.kind != Kind::kDict || x.u.items.len != y.u.items.len) return false;
+      const uint32_t* xi = items(a);
+      const uint32_t* yi = bd.items(b);
+      for (uint32_t i = 0; i < x.u.items.len; ++i) {
+        int64_t pos = bd.find_key(b, xi[2 * i], *this);
+        if (pos < 0 || !key_equal(xi[2 * i + 1], bd, yi[2 * pos + 1], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;  // objects, buffers, persistent ids: identity only (checked above)
+  }
+}
+
+}  // namespace picklejar::internal

@@ -1,0 +1,161 @@
+// The document arena: nodes, item lists, payload blocks, objects. Internal.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "picklejar/error.h"
+#include "picklejar/pickle.h"
+#include "picklejar/value.h"
+
+namespace picklejar::internal {
+
+constexpr uint32_t kNoNode = ~uint32_t{0};
+
+// Fixed node ids every document has: identity of these is irrelevant in Python (None, bools and
+// the empty tuple are singletons there too), so sharing them saves a node per opcode.
+constexpr uint32_t kNoneNode = 0;
+constexpr uint32_t kFalseNode = 1;
+constexpr uint32_t kTrueNode = 2;
+constexpr uint32_t kEmptyTupleNode = 3;
+constexpr uint32_t kFirstFreeNode = 4;
+
+enum NodeFlags : uint8_t {
+  kFlagBigInt = 1,    // kInt: payload holds minimal little-endian two's complement bytes
+  kFlagReadonly = 2,  // kBuffer: read-only
+};
+
+struct Payload {
+  const uint8_t* ptr;
+  uint64_t len;
+};
+
+struct ItemRange {
+  uint32_t begin;  // index into DocumentImpl::items_
+  uint32_t len;    // number of items (dict: number of pairs; the pool holds 2*len ids)
+  uint32_t cap;    // capacity reserved at begin (in pool entries)
+  uint32_t index;  // hash index id (dict/set) or kNoNode
+};
+
+struct Node {
+  Kind kind;
+  uint8_t flags;
+  uint16_t tag;   // reserved for re-dump details (e.g. which encoding made a value)
+  uint32_t aux;   // kGlobal: module length; kObject: objects_ index; kPersistentId: pid node
+  uint64_t offset;
+  union {
+    int64_t i;
+    double f;
+    Payload bytes;  // kStr, kBytes, kByteArray, kBuffer, big kInt, kGlobal (module+name)
+    ItemRange items;
+  } u;
+};
+static_assert(sizeof(Node) == 32, "nodes are kept small: a document is mostly nodes");
+
+struct ObjectData {
+  MadeBy how;
+  uint32_t callable = kNoNode;
+  uint32_t args = kNoNode;
+  uint32_t kwargs = kNoNode;
+  uint32_t state = kNoNode;
+  uint32_t list_items = kNoNode;
+  uint32_t dict_items = kNoNode;
+};
+
+// Open-addressing hash index over a dict's or set's items: slots hold item positions + 1 (0 = empty).
+struct HashIndex {
+  std::vector<uint32_t> slots;
+  std::vector<uint64_t> hashes;  // per item position
+};
+
+class DocumentImpl {
+ public:
+  DocumentImpl();
+
+  const Limits& limits() const { return limits_; }
+  void set_limits(const Limits& l) { limits_ = l; }
+
+  // ---- nodes
+  size_t node_count() const { return nodes_.size(); }
+  const Node& node(uint32_t id) const { return nodes_[id]; }
+  Node& node(uint32_t id) { return nodes_[id]; }
+  uint32_t add_node(Kind kind, uint64_t offset);
+  uint32_t add_int(int64_t v, uint64_t offset);
+  // From little-endian two's complement bytes of any length (normalised; int64 when it fits).
+  uint32_t add_int_bytes(const uint8_t* p, size_t n, uint64_t offset);
+  uint32_t add_float(double v, uint64_t offset);
+  // Payload kinds: `p` must stay valid for the document's life (see payload_stable / copy_bytes).
+  uint32_t add_payload(Kind kind, const uint8_t* p, uint64_t n, uint64_t offset);
+  uint32_t add_global(std::string_view module, std::string_view name, uint64_t offset);
+  uint32_t add_container(Kind kind, uint64_t offset);
+  uint32_t add_object(MadeBy how, uint32_t callable, uint32_t args, uint64_t offset);
+  ObjectData& object(uint32_t node_id) { return objects_[nodes_[node_id].aux]; }
+  const ObjectData& object(uint32_t node_id) const { return objects_[nodes_[node_id].aux]; }
+
+  // ---- items (tuple, list, set, frozenset: ids; dict: key,value pairs)
+  const uint32_t* items(uint32_t id) const { return items_.data() + nodes_[id].u.items.begin; }
+  uint32_t item_count(uint32_t id) const { return nodes_[id].u.items.len; }
+  // Appends to a tuple/list (no dedup).
+  void append_items(uint32_t id, const uint32_t* ids, size_t n);
+  // Adds to a set/frozenset with Python equality (duplicates dropped).
+  void add_to_set(uint32_t id, uint32_t item);
+  // dict[key] = value with Python equality: an equal existing key keeps its place and object.
+  void set_dict_item(uint32_t id, uint32_t key, uint32_t value);
+  // Lookup with Python equality; returns the item position or -1.
+  int64_t find_key(uint32_t container, uint32_t key_doc_id, const DocumentImpl& key_doc) const;
+
+  // ---- payloads
+  uint8_t* alloc_bytes(size_t n);  // 16-byte aligned, owned by the document
+  const uint8_t* copy_bytes(const uint8_t* p, size_t n);
+  // Keeps an input block alive for the document's life (zero-copy loads).
+  void adopt(std::shared_ptr<const void> keepalive) { keepalive_.push_back(std::move(keepalive)); }
+
+  // ---- accounting
+  size_t memory_bytes() const;
+  // Throws kLimitExceeded when the document's own memory passes limits().max_memory_bytes.
+  void check_memory(uint64_t offset) const;
+
+  // ---- Python semantics over nodes (may compare across documents)
+  uint64_t hash_of(uint32_t id, int depth = 0) const;  // throws kUnhashable
+  bool key_equal(uint32_t a, const DocumentImpl& bdoc, uint32_t b, int depth = 0) const;
+
+  uint32_t root = kNoNode;
+  int protocol = 0;
+
+ private:
+  void reserve_items(uint32_t id, size_t extra_entries);
+  void rebuild_index(uint32_t id);
+  void index_insert(HashIndex& ix, uint32_t pos, uint64_t h) const;
+  uint32_t pair_stride(uint32_t id) const { return nodes_[id].kind == Kind::kDict ? 2 : 1; }
+
+  Limits limits_;
+  std::vector<Node> nodes_;
+  std::vector<uint32_t> items_;
+  std::vector<ObjectData> objects_;
+  std::vector<HashIndex> indexes_;
+  std::vector<std::unique_ptr<uint8_t[]>> blocks_;
+  uint8_t* block_cur_ = nullptr;
+  size_t block_left_ = 0;
+  size_t block_bytes_ = 0;
+  std::vector<std::shared_ptr<const void>> keepalive_;
+  std::unordered_map<std::string, uint32_t> globals_;  // "module\0name" -> node (interning)
+};
+
+[[noreturn]] void throw_error(ErrorCode code, std::string message, uint64_t offset = Error::kNoOffset,
+                              int opcode = Error::kNoOpcode);
+
+// Minimal little-endian two's-complement bytes of an int node (empty for 0).
+std::vector<uint8_t> int_to_bytes(const DocumentImpl& d, uint32_t id);
+// Decimal text of two's-complement little-endian bytes.
+std::string twos_complement_to_decimal(const uint8_t* p, size_t n);
+// Validates UTF-8 allowing encoded surrogates (CPython "surrogatepass"); returns the offset of the
+// first bad byte or -1.
+int64_t find_bad_utf8(const uint8_t* p, size_t n);
+
+}  // namespace picklejar::internal

@@ -1,0 +1,199 @@
+// The globals registry: Python 2 -> 3 names (fix_imports) and the reduce shapes that become typed
+// values. Matching is purely by name; nothing is imported or called.
+#include "pickle/globals.h"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+namespace picklejar::internal {
+namespace {
+
+struct NamePair {
+  std::string_view from_module, from_name, to_module, to_name;
+};
+struct ModulePair {
+  std::string_view from, to;
+};
+
+constexpr NamePair kNameMapping[] = {
+#define PICKLEJAR_NAME_MAPPING(a, b, c, d) {a, b, c, d},
+#include "pickle/compat_tables.inc"
+};
+constexpr ModulePair kImportMapping[] = {
+#define PICKLEJAR_IMPORT_MAPPING(a, b) {a, b},
+#include "pickle/compat_tables.inc"
+};
+constexpr NamePair kReverseNameMapping[] = {
+#define PICKLEJAR_REVERSE_NAME_MAPPING(a, b, c, d) {a, b, c, d},
+#include "pickle/compat_tables.inc"
+};
+constexpr ModulePair kReverseImportMapping[] = {
+#define PICKLEJAR_REVERSE_IMPORT_MAPPING(a, b) {a, b},
+#include "pickle/compat_tables.inc"
+};
+
+// The tables are generated sorted, so lookups are binary searches.
+template <size_t N>
+const NamePair* find_name(const NamePair (&table)[N], std::string_view m, std::string_view n) {
+  auto it = std::lower_bound(std::begin(table), std::end(table), std::pair{m, n},
+                             [](const NamePair& e, const std::pair<std::string_view, std::string_view>& k) {
+                               return std::pair{e.from_module, e.from_name} < k;
+                             });
+  if (it != std::end(table) && it->from_module == m && it->from_name == n) return it;
+  return nullptr;
+}
+template <size_t N>
+const ModulePair* find_module(const ModulePair (&table)[N], std::string_view m) {
+  auto it = std::lower_bound(std::begin(table), std::end(table), m,
+                             [](const ModulePair& e, std::string_view k) { return e.from < k; });
+  if (it != std::end(table) && it->from == m) return it;
+  return nullptr;
+}
+
+template <size_t N>
+constexpr bool names_sorted(const NamePair (&t)[N]) {
+  for (size_t i = 1; i < N; ++i)
+    if (!(std::pair{t[i - 1].from_module, t[i - 1].from_name} < std::pair{t[i].from_module, t[i].from_name}))
+      return false;
+  return true;
+}
+template <size_t N>
+constexpr bool modules_sorted(const ModulePair (&t)[N]) {
+  for (size_t i = 1; i < N; ++i)
+    if (!(t[i - 1].from < t[i].from)) return false;
+  return true;
+}
+static_assert(names_sorted(kNameMapping) && names_sorted(kReverseNameMapping));
+static_assert(modules_sorted(kImportMapping) && modules_sorted(kReverseImportMapping));
+
+std::string_view text_of(const DocumentImpl& d, uint32_t id) {
+  const Node& n = d.node(id);
+  return {reinterpret_cast<const char*>(n.u.bytes.ptr), static_cast<size_t>(n.u.bytes.len)};
+}
+
+bool is_global(const DocumentImpl& d, uint32_t id, std::string_view module, std::string_view name) {
+  const Node& n = d.node(id);
+  if (n.kind != Kind::kGlobal) return false;
+  std::string_view all = text_of(d, id);
+  return all.substr(0, n.aux) == module && all.substr(n.aux) == name;
+}
+
+bool is_latin1_name(std::string_view enc) {
+  return enc == "latin1" || enc == "latin-1" || enc == "iso-8859-1" || enc == "iso8859-1" || enc == "latin_1";
+}
+
+// UTF-8 (already validated) -> latin-1 bytes; false if a code point is above U+00FF.
+bool utf8_to_latin1(std::string_view s, std::string* out) {
+  out->clear();
+  out->reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<uint8_t>(s[i]);
+    if (c < 0x80) {
+      out->push_back(static_cast<char>(c));
+      ++i;
+    } else if ((c & 0xe0) == 0xc0 && i + 1 < s.size() && c <= 0xc3) {
+      out->push_back(static_cast<char>(((c & 0x1f) << 6) | (static_cast<uint8_t>(s[i + 1]) & 0x3f)));
+      i += 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+uint32_t make_bytes_like(DocumentImpl& d, Kind kind, std::string_view data, uint64_t offset) {
+  const uint8_t* p = d.copy_bytes(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+  return d.add_payload(kind, p, data.size(), offset);
+}
+
+// set/frozenset(iterable) for the iterables CPython writes (a list) and other containers.
+uint32_t make_set(DocumentImpl& d, Kind kind, const uint32_t* args, uint32_t nargs, uint64_t offset) {
+  if (nargs > 1) return kNoNode;
+  uint32_t s = d.add_container(kind, offset);
+  if (nargs == 0) return s;
+  Kind k = d.node(args[0]).kind;
+  if (k != Kind::kList && k != Kind::kTuple && k != Kind::kSet && k != Kind::kFrozenSet) return kNoNode;
+  const uint32_t n = d.item_count(args[0]);
+  for (uint32_t i = 0; i < n; ++i) d.add_to_set(s, d.items(args[0])[i]);  // items() re-read: pool may move
+  return s;
+}
+
+}  // namespace
+
+std::pair<std::string_view, std::string_view> map_py2_global(std::string_view module, std::string_view name) {
+  if (const NamePair* e = find_name(kNameMapping, module, name)) return {e->to_module, e->to_name};
+  if (const ModulePair* e = find_module(kImportMapping, module)) return {e->to, name};
+  return {module, name};
+}
+
+std::pair<std::string_view, std::string_view> map_py3_global(std::string_view module, std::string_view name) {
+  if (const NamePair* e = find_name(kReverseNameMapping, module, name)) return {e->to_module, e->to_name};
+  if (const ModulePair* e = find_module(kReverseImportMapping, module)) return {e->to, name};
+  return {module, name};
+}
+
+uint32_t reduce_known_shape(DocumentImpl& d, uint32_t callable, uint32_t args, uint64_t offset, int opcode) {
+  const Node& cn = d.node(callable);
+  if (cn.kind != Kind::kGlobal) return kNoNode;
+  std::string_view all = text_of(d, callable);
+  std::string_view module = all.substr(0, cn.aux);
+  std::string_view name = all.substr(cn.aux);
+  const uint32_t nargs = d.item_count(args);
+  auto arg = [&](uint32_t i) { return d.items(args)[i]; };
+  auto arg_kind = [&](uint32_t i) { return d.node(arg(i)).kind; };
+
+  if (module == "builtins") {
+    if (name == "set" || name == "frozenset") {
+      std::vector<uint32_t> copy(d.items(args), d.items(args) + nargs);
+      return make_set(d, name == "set" ? Kind::kSet : Kind::kFrozenSet, copy.data(), nargs, offset);
+    }
+    if (name == "bytearray" || name == "bytes") {
+      Kind kind = name == "bytes" ? Kind::kBytes : Kind::kByteArray;
+      if (nargs == 0) return make_bytes_like(d, kind, {}, offset);
+      if (nargs == 1 && (arg_kind(0) == Kind::kBytes || arg_kind(0) == Kind::kByteArray)) {
+        const Node& b = d.node(arg(0));
+        if (kind == Kind::kBytes && b.kind == Kind::kBytes) return arg(0);
+        return d.add_payload(kind, b.u.bytes.ptr, b.u.bytes.len, offset);  // immutable: share the payload
+      }
+      if (nargs == 2 && arg_kind(0) == Kind::kStr && arg_kind(1) == Kind::kStr && is_latin1_name(text_of(d, arg(1)))) {
+        std::string out;
+        if (!utf8_to_latin1(text_of(d, arg(0)), &out))
+          throw_error(ErrorCode::kBadArgument,
+                      std::string(name) + "(str, 'latin-1'): the str has characters above U+00FF", offset, opcode);
+        return make_bytes_like(d, kind, out, offset);
+      }
+      return kNoNode;
+    }
+    if (name == "getattr" && nargs == 2 && arg_kind(0) == Kind::kGlobal && arg_kind(1) == Kind::kStr) {
+      const Node& g = d.node(arg(0));
+      std::string_view gall = text_of(d, arg(0));
+      std::string qual(gall.substr(g.aux));
+      qual.push_back('.');
+      qual.append(text_of(d, arg(1)));
+      std::string gmodule(gall.substr(0, g.aux));
+      return d.add_global(gmodule, qual, offset);
+    }
+    return kNoNode;
+  }
+  if (module == "_codecs" && name == "encode") {
+    if (nargs == 2 && arg_kind(0) == Kind::kStr && arg_kind(1) == Kind::kStr && is_latin1_name(text_of(d, arg(1)))) {
+      std::string out;
+      if (!utf8_to_latin1(text_of(d, arg(0)), &out))
+        throw_error(ErrorCode::kBadArgument, "_codecs.encode(str, 'latin1'): the str has characters above U+00FF",
+                    offset, opcode);
+      return make_bytes_like(d, Kind::kBytes, out, offset);
+    }
+    return kNoNode;
+  }
+  if (module == "copyreg" && name == "_reconstructor") {
+    if (nargs == 3 && arg_kind(0) == Kind::kGlobal && is_global(d, arg(1), "builtins", "object") &&
+        arg(2) == kNoneNode) {
+      return d.add_object(MadeBy::kNewObj, arg(0), kEmptyTupleNode, offset);
+    }
+    return kNoNode;
+  }
+  return kNoNode;
+}
+
+}  // namespace picklejar::internal

@@ -1,0 +1,25 @@
+// The globals registry: Python 2 -> 3 name mapping, and the reduce shapes the loader turns into
+// typed values. Nothing here imports or executes anything. Internal.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "model/document_impl.h"
+
+namespace picklejar::internal {
+
+// find_class's fix_imports mapping for protocol < 3 streams (CPython _compat_pickle NAME_MAPPING,
+// then IMPORT_MAPPING). Returns the Python 3 (module, name).
+std::pair<std::string_view, std::string_view> map_py2_global(std::string_view module, std::string_view name);
+
+// The writer's direction (REVERSE_NAME_MAPPING, then REVERSE_IMPORT_MAPPING), for protocol < 3 dumps.
+std::pair<std::string_view, std::string_view> map_py3_global(std::string_view module, std::string_view name);
+
+// If `callable(*args)` is a known reduce shape (set/frozenset/bytearray/bytes/_codecs.encode/
+// copyreg._reconstructor/getattr), builds the typed value and returns its node; else kNoNode.
+// Throws Error for a known shape with arguments Python itself would reject.
+uint32_t reduce_known_shape(DocumentImpl& d, uint32_t callable, uint32_t args, uint64_t offset, int opcode);
+
+}  // namespace picklejar::internal

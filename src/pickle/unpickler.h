@@ -1,0 +1,18 @@
+// The pickle VM: executes opcodes into a Document. Internal; the public entry points are load*().
+#pragma once
+
+#include "io/byte_reader.h"
+#include "model/document_impl.h"
+#include "picklejar/document.h"
+#include "picklejar/pickle.h"
+
+namespace picklejar::internal {
+
+// Runs one pickle from `in` (up to and including STOP) and sets doc's root. Throws Error.
+void run_unpickler(ByteReader& in, Document& doc, const LoadOptions& options);
+
+// Decodes text for Python 2 str opcodes. Returns the node id of the str (or bytes) made in d.
+enum class Py2Encoding { kAscii, kLatin1, kUtf8, kBytes };
+Py2Encoding parse_encoding(const std::string& name);
+
+}  // namespace picklejar::internal

@@ -1,0 +1,218 @@
+// The picklejar command-line tool: inspect pickles (dis, show, json, info).
+// Uses only the public API (include/picklejar/). Contract: DESIGN.md §6 and README.md "CLI".
+//
+// Exit codes: 0 success; 1 bad input (a picklejar::Error naming code and offset); 2 usage error;
+// 3 I/O error (a file cannot be opened or read).
+#include <picklejar/picklejar.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+constexpr int kExitBadInput = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitIo = 3;
+
+constexpr const char* kUsage = R"(usage: picklejar COMMAND [OPTIONS] FILE
+
+Inspect a Python pickle (protocols 0-5) without executing anything.
+
+commands:
+  dis FILE     opcode listing, like `python -m pickletools FILE`
+  show FILE    the value as readable Python-like text; shared values are
+               labelled <&N> where first shown and <*N> where met again
+  json FILE    the value as one line of tagged JSON (docs/JSON.md)
+  info FILE    format, protocol, size and value counts
+
+FILE may be - for standard input.
+
+options (show, json, info):
+  --encoding ENC     how Python 2 str opcodes decode: ASCII (default), latin1,
+                     utf-8 or bytes (as pickle.load's encoding=)
+  --no-fix-imports   keep Python 2 module names (__builtin__, copy_reg, ...)
+                     in protocol 0-2 pickles
+  --buffers-in DIR   out-of-band buffers (protocol 5) as DIR/0.bin, DIR/1.bin, ...
+
+  -h, --help         this text
+  --version          the library version
+
+exit status: 0 success, 1 bad input, 2 usage error, 3 I/O error.
+)";
+
+struct UsageError {
+  std::string message;
+};
+struct IoError {
+  std::string message;
+};
+
+std::vector<uint8_t> read_all(std::istream& in, const std::string& name) {
+  std::vector<uint8_t> data;
+  char buf[1 << 16];
+  while (in) {
+    in.read(buf, sizeof buf);
+    data.insert(data.end(), buf, buf + in.gcount());
+  }
+  if (in.bad()) throw IoError{name + ": read error"};
+  return data;
+}
+
+std::vector<uint8_t> read_file(const std::string& path) {
+  if (path == "-") return read_all(std::cin, "<stdin>");
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw IoError{path + ": " + std::strerror(errno)};
+  return read_all(f, path);
+}
+
+struct Options {
+  std::string command;
+  std::string file;
+  std::string encoding = "ASCII";
+  bool fix_imports = true;
+  std::optional<std::string> buffers_in;
+};
+
+Options parse(int argc, char** argv) {
+  Options o;
+  std::vector<std::string> positional;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    auto value = [&](std::string_view flag) -> std::string {
+      if (i + 1 >= argc) throw UsageError{std::string(flag) + " needs a value"};
+      return argv[++i];
+    };
+    if (a == "-h" || a == "--help") {
+      std::cout << kUsage;
+      std::exit(0);
+    } else if (a == "--version") {
+      std::cout << "picklejar " << picklejar::version() << "\n";
+      std::exit(0);
+    } else if (a == "--encoding") {
+      o.encoding = value(a);
+    } else if (a.rfind("--encoding=", 0) == 0) {
+      o.encoding = std::string(a.substr(11));
+    } else if (a == "--no-fix-imports") {
+      o.fix_imports = false;
+    } else if (a == "--buffers-in") {
+      o.buffers_in = value(a);
+    } else if (a.rfind("--buffers-in=", 0) == 0) {
+      o.buffers_in = std::string(a.substr(13));
+    } else if (a.size() > 1 && a[0] == '-') {
+      throw UsageError{"unknown option " + std::string(a)};
+    } else {
+      positional.emplace_back(a);
+    }
+  }
+  if (positional.empty()) throw UsageError{"no command given"};
+  o.command = positional[0];
+  if (o.command != "dis" && o.command != "show" && o.command != "json" && o.command != "info")
+    throw UsageError{"unknown command '" + o.command + "'"};
+  if (positional.size() != 2) throw UsageError{o.command + " takes exactly one FILE"};
+  o.file = positional[1];
+  return o;
+}
+
+// Loads FILE with the options; keeps the buffer files alive in `storage` (the document borrows them).
+picklejar::Document load(const Options& o, std::vector<std::vector<uint8_t>>& storage) {
+  picklejar::LoadOptions lo;
+  lo.encoding = o.encoding;
+  lo.fix_imports = o.fix_imports;
+  if (o.buffers_in) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_directory(*o.buffers_in, ec)) throw IoError{*o.buffers_in + ": not a directory"};
+    for (size_t i = 0;; ++i) {
+      fs::path p = fs::path(*o.buffers_in) / (std::to_string(i) + ".bin");
+      if (!fs::exists(p, ec)) break;
+      storage.push_back(read_file(p.string()));
+    }
+    lo.buffers.emplace();
+    for (const auto& b : storage) lo.buffers->push_back({picklejar::ByteView(b.data(), b.size()), false});
+  }
+  if (o.file == "-") return picklejar::load_stream(std::cin, lo);
+  {
+    std::ifstream probe(o.file, std::ios::binary);
+    if (!probe) throw IoError{o.file + ": " + std::strerror(errno)};
+  }
+  return picklejar::load_file(o.file, lo);
+}
+
+void print_info(const Options& o, const picklejar::Document& doc) {
+  picklejar::Value root = doc.root();
+  std::cout << "format: pickle\n";
+  std::cout << "protocol: " << picklejar::loaded_protocol(doc) << "\n";
+  std::cout << "root: " << picklejar::kind_name(root.kind());
+  if (root.kind() == picklejar::Kind::kObject) {
+    picklejar::Value c = root.as_object().callable;
+    if (c.valid() && c.kind() == picklejar::Kind::kGlobal)
+      std::cout << " " << c.as_global().module << "." << c.as_global().name;
+  }
+  std::cout << "\n";
+  std::cout << "values: " << doc.node_count() << "\n";
+  std::cout << "memory: " << doc.memory_bytes() << " bytes\n";
+  (void)o;
+}
+
+int run(int argc, char** argv) {
+  Options o = parse(argc, argv);
+  if (o.command == "dis") {
+    std::vector<uint8_t> data = read_file(o.file);
+    try {
+      picklejar::disassemble(picklejar::ByteView(data.data(), data.size()), std::cout);
+    } catch (...) {
+      std::cout.flush();
+      throw;
+    }
+    return 0;
+  }
+  std::vector<std::vector<uint8_t>> storage;
+  picklejar::Document doc = load(o, storage);
+  if (o.command == "show") {
+    picklejar::write_show(doc.root(), std::cout);
+    std::cout << "\n";
+  } else if (o.command == "json") {
+    picklejar::write_json(doc.root(), std::cout);
+    std::cout << "\n";
+  } else {
+    print_info(o, doc);
+  }
+  std::cout.flush();
+  if (!std::cout) throw IoError{"<stdout>: write error"};
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  try {
+    return run(argc, argv);
+  } catch (const UsageError& e) {
+    std::cerr << "picklejar: " << e.message << "\n(run 'picklejar --help' for usage)\n";
+    return kExitUsage;
+  } catch (const IoError& e) {
+    std::cerr << "picklejar: " << e.message << "\n";
+    return kExitIo;
+  } catch (const picklejar::Error& e) {
+    std::cout.flush();
+    std::cerr << "picklejar: " << e.what() << "\n";
+    if (e.code() == picklejar::ErrorCode::kIo) return kExitIo;
+    if (e.code() == picklejar::ErrorCode::kInvalidArgument) return kExitUsage;
+    return kExitBadInput;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "picklejar: out of memory\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "picklejar: " << e.what() << "\n";
+    return kExitIo;
+  }
+}
