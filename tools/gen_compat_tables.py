@@ -6,8 +6,12 @@ The tables are data read from the interpreter's _compat_pickle module (what pick
 save_global consult), emitted sorted so the output is deterministic.
 """
 import _compat_pickle as cp
+import builtins
+import importlib
 import os
+import pickle
 import sys
+import types
 
 
 def c_str(s):
@@ -23,6 +27,52 @@ def c_str(s):
     return ''.join(out)
 
 
+def resolve(module, name):
+    """The object pickle's find_class would return, or None."""
+    try:
+        obj = importlib.import_module(module)
+        for part in name.split('.'):
+            obj = getattr(obj, part)
+    except Exception:
+        return None
+    return obj
+
+
+def canonical(module, name):
+    """The (module, qualname) CPython's pickler writes for the object named module.name."""
+    obj = resolve(module, name)
+    if not isinstance(obj, (type, types.FunctionType, types.BuiltinFunctionType)):
+        return None
+    qualname = getattr(obj, '__qualname__', None)
+    if qualname is None:
+        return None
+    try:
+        written = pickle.whichmodule(obj, qualname)
+    except Exception:
+        return None
+    if written == '__main__' or resolve(written, qualname) is not obj:
+        return None
+    return written, qualname
+
+
+def canonical_table():
+    """Names that load as one object but dump under another name (functools.reduce is
+    _functools.reduce): the fix_imports targets, the members of their modules, and builtins."""
+    names = set(cp.NAME_MAPPING.values())
+    for module in set(cp.IMPORT_MAPPING.values()) | {'builtins', 'functools', 'io', 'pickle'}:
+        try:
+            mod = importlib.import_module(module)
+        except Exception:
+            continue
+        names.update((module, n) for n in dir(mod))
+    table = {}
+    for module, name in sorted(names):
+        c = canonical(module, name)
+        if c is not None and c != (module, name):
+            table[(module, name)] = c
+    return table
+
+
 def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     path = os.path.join(root, 'src', 'pickle', 'compat_tables.inc')
@@ -31,9 +81,10 @@ def main():
         % sys.version_info[:2],
         '// Each PICKLEJAR_* macro defaults to nothing; define the ones you need before including.',
     ]
-    for macro in ('PICKLEJAR_NAME_MAPPING', 'PICKLEJAR_IMPORT_MAPPING',
-                  'PICKLEJAR_REVERSE_NAME_MAPPING', 'PICKLEJAR_REVERSE_IMPORT_MAPPING'):
-        args = '(a, b, c, d)' if 'NAME' in macro else '(a, b)'
+    macros = ('PICKLEJAR_NAME_MAPPING', 'PICKLEJAR_IMPORT_MAPPING', 'PICKLEJAR_REVERSE_NAME_MAPPING',
+              'PICKLEJAR_REVERSE_IMPORT_MAPPING', 'PICKLEJAR_CANONICAL_NAME', 'PICKLEJAR_BUILTIN_FUNCTION')
+    for macro in macros:
+        args = '(a)' if 'FUNCTION' in macro else '(a, b, c, d)' if 'NAME' in macro else '(a, b)'
         lines += ['#ifndef ' + macro, '#define ' + macro + args, '#endif']
     lines.append('// (py2 module, py2 name) -> (py3 module, py3 name)')
     for (m, n), (m3, n3) in sorted(cp.NAME_MAPPING.items()):
@@ -47,8 +98,15 @@ def main():
     lines.append('// py3 module -> py2 module')
     for m, m2 in sorted(cp.REVERSE_IMPORT_MAPPING.items()):
         lines.append('PICKLEJAR_REVERSE_IMPORT_MAPPING(%s, %s)' % (c_str(m), c_str(m2)))
-    for macro in ('PICKLEJAR_NAME_MAPPING', 'PICKLEJAR_IMPORT_MAPPING',
-                  'PICKLEJAR_REVERSE_NAME_MAPPING', 'PICKLEJAR_REVERSE_IMPORT_MAPPING'):
+    lines.append('// (module, name) -> (module, qualname) the pickler writes for that object')
+    for (m, n), (m2, n2) in sorted(canonical_table().items()):
+        lines.append('PICKLEJAR_CANONICAL_NAME(%s, %s, %s, %s)' % (c_str(m), c_str(n), c_str(m2), c_str(n2)))
+    lines.append('// builtins functions (their __module__ is not the interned str builtin types share)')
+    for n in sorted(dir(builtins)):
+        obj = getattr(builtins, n)
+        if isinstance(obj, types.BuiltinFunctionType) and canonical('builtins', n) == ('builtins', n):
+            lines.append('PICKLEJAR_BUILTIN_FUNCTION(%s)' % c_str(n))
+    for macro in macros:
         lines.append('#undef ' + macro)
     with open(path, 'w', newline='\n') as f:
         f.write('\n'.join(lines) + '\n')

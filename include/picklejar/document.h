@@ -73,6 +73,15 @@ class PICKLEJAR_EXPORT Builder {
   Value set(std::initializer_list<Value> items = {});
   Value frozenset(std::initializer_list<Value> items = {});
   Value global(std::string_view module, std::string_view qualname);
+  // A PickleBuffer (protocol 5) over caller memory, borrowed: it must outlive the document.
+  Value buffer(ByteView data, bool readonly);
+  // An instance Python builds when loading: kReduce is callable(*args), kNewObj is
+  // cls.__new__(cls, *args) (args must be a tuple). Use set_state() for what BUILD applies.
+  Value object(MadeBy how, Value callable, Value args);
+  // NEWOBJ_EX: cls.__new__(cls, *args, **kwargs).
+  Value object(Value cls, Value args, Value kwargs);
+  // The state BUILD applies after creating `object` (usually a dict of attributes).
+  void set_state(Value object, Value state);
 
   // Mutation while building (Python semantics: dict keys with Python equality).
   void append(Value list, Value item);

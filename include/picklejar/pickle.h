@@ -83,6 +83,47 @@ PICKLEJAR_EXPORT Document load_stream(std::istream& in, const LoadOptions& optio
 // The protocol of the last PROTO opcode read by load*() for this document (0 if none).
 PICKLEJAR_EXPORT int loaded_protocol(const Document& doc) noexcept;
 
+// ---- Dumping ----------------------------------------------------------------------------------
+
+// Where a PickleBuffer goes when dumping at protocol 5 (DumpOptions::buffer_callback).
+enum class BufferPlacement : uint8_t {
+  kInBand,     // written into the pickle: BYTES (read-only buffer) or BYTEARRAY8 (writable)
+  kOutOfBand,  // NEXT_BUFFER (+ READONLY_BUFFER): the caller passes the bytes to the loader itself
+};
+
+// Called for every value about to be written (except a persistent id's own pid). Return a valid
+// Value (the pid, of any document) to write a persistent reference instead of the value, or an
+// invalid Value() to write the value itself. Like Python's Pickler.persistent_id.
+using PersistentIdFn = std::function<Value(const Value& v)>;
+// Called, at protocol 5, for every PickleBuffer (Kind::kBuffer) written, in stream order. A
+// kOutOfBand buffer's bytes (v.as_bytes()) are what the loader must get back, in the same order.
+using BufferCallbackFn = std::function<BufferPlacement(const Value& buffer)>;
+
+struct DumpOptions {
+  // 0-5. The default is CPython 3.11's pickle.DEFAULT_PROTOCOL.
+  int protocol = 4;
+  // For protocols 0-2, write Python 2 names (builtins -> __builtin__, ...) as CPython does.
+  bool fix_imports = true;
+  PersistentIdFn persistent_id;
+  // Without a callback every PickleBuffer is written in-band.
+  BufferCallbackFn buffer_callback;
+  // max_depth bounds nesting (the writer is iterative; this bounds its work stack).
+  Limits limits;
+};
+
+// Writes `v` as a pickle: the very bytes CPython 3.11's pickle.dumps(obj, protocol) writes for the
+// same object graph (shared values and cycles through the memo, frames at protocol 4+, batches of
+// 1000). Inert objects are written the way CPython re-pickles them (see README "Dumping").
+// Throws Error: kUnsupported for what the protocol cannot express (a PickleBuffer below protocol
+// 5, bytes above 4 GiB at protocol 3, non-ASCII global names below 3, ...), kInvalidArgument for a
+// bad protocol, kLimitExceeded past Limits.
+PICKLEJAR_EXPORT std::vector<uint8_t> dump(const Value& v, const DumpOptions& options = {});
+// Streams the pickle to `out` (large payloads are not copied through an intermediate buffer).
+PICKLEJAR_EXPORT void dump(const Value& v, std::ostream& out, const DumpOptions& options = {});
+// Writes the pickle to `path` atomically: a temporary file in the same directory, renamed over
+// `path` only when complete. On any error `path` is untouched and the temporary file removed.
+PICKLEJAR_EXPORT void dump_file(const Value& v, const std::filesystem::path& path, const DumpOptions& options = {});
+
 // ---- Printing ---------------------------------------------------------------------------------
 
 // Writes the value in the tagged JSON form of docs/JSON.md (one line, no trailing newline).

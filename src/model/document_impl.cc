@@ -286,12 +286,13 @@ uint32_t DocumentImpl::add_object(MadeBy how, uint32_t callable, uint32_t args, 
 void DocumentImpl::reserve_items(uint32_t id, size_t extra) {
   ItemRange& r = nodes_[id].u.items;
   size_t used = size_t{r.len} * pair_stride(id);
-  if (used + extra <= r.cap) return;
   size_t need = used + extra;
+  // Checked on every call, not only when the block grows: the limit is exact.
   if (need > limits_.max_container_items * pair_stride(id))
     throw_error(ErrorCode::kLimitExceeded, "container passes Limits::max_container_items (" +
                                                std::to_string(limits_.max_container_items) + ")",
                 nodes_[id].offset);
+  if (need <= r.cap) return;
   size_t new_cap = std::max<size_t>({need, size_t{r.cap} * 2, 4});
   bool at_end = size_t{r.begin} + r.cap == items_.size();
   size_t grow = at_end ? new_cap - r.cap : new_cap;

@@ -127,6 +127,9 @@ class DocumentImpl {
 
   uint32_t root = kNoNode;
   int protocol = 0;
+  // For globals loaded by STACK_GLOBAL: the module and qualname str nodes it took, so a re-dump
+  // shares those strs exactly as the stream did (Python's own interning decided that sharing).
+  std::unordered_map<uint32_t, std::pair<uint32_t, uint32_t>> global_strs;
 
  private:
   void reserve_items(uint32_t id, size_t extra_entries);

@@ -148,7 +148,7 @@ void json_string(std::string& out, std::string_view s) {
     }
     if (c < 0x20) {
       put_u4(out, c);
-    } else if (c < 0x7f || c == 0x7f) {
+    } else if (c < 0x7f) {
       out += static_cast<char>(c);
     } else if (c >= 0x10000) {
       uint32_t v = c - 0x10000;
@@ -644,7 +644,8 @@ class ShowWriter {
       ids_.emplace(id, number);
       buf_ += "<&" + std::to_string(number) + ">";
     }
-    check_depth(depth, limits_);
+    // The root container is at nesting depth 1, as in JsonWriter (`depth` counts from 0).
+    check_depth(size_t{depth} + 1, limits_);
     switch (n.kind) {
       case Kind::kByteArray:
         buf_ += "bytearray(";

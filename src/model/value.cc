@@ -409,3 +409,43 @@ void Builder::add(Value set, Value item) {
 }
 
 }  // namespace picklejar
+
+namespace picklejar {
+
+Value Builder::buffer(ByteView data, bool readonly) {
+  auto& d = doc_->impl();
+  uint32_t id = d.add_payload(Kind::kBuffer, data.data(), data.size(), Error::kNoOffset);
+  if (readonly) d.node(id).flags |= internal::kFlagReadonly;
+  return Value(&d, id);
+}
+
+Value Builder::object(MadeBy how, Value callable, Value args) {
+  auto& d = doc_->impl();
+  uint32_t c = own(doc_, callable);
+  uint32_t a = own(doc_, args);
+  if (d.node(a).kind != Kind::kTuple) throw_error(ErrorCode::kTypeMismatch, "object() needs an argument tuple");
+  if (how == MadeBy::kNewObjEx)
+    throw_error(ErrorCode::kInvalidArgument, "object(kNewObjEx, ...) needs kwargs: use object(cls, args, kwargs)");
+  return Value(&d, d.add_object(how, c, a, Error::kNoOffset));
+}
+
+Value Builder::object(Value cls, Value args, Value kwargs) {
+  auto& d = doc_->impl();
+  uint32_t c = own(doc_, cls);
+  uint32_t a = own(doc_, args);
+  uint32_t k = own(doc_, kwargs);
+  if (d.node(a).kind != Kind::kTuple) throw_error(ErrorCode::kTypeMismatch, "object() needs an argument tuple");
+  if (d.node(k).kind != Kind::kDict) throw_error(ErrorCode::kTypeMismatch, "object() needs a kwargs dict");
+  uint32_t id = d.add_object(MadeBy::kNewObjEx, c, a, Error::kNoOffset);
+  d.object(id).kwargs = k;
+  return Value(&d, id);
+}
+
+void Builder::set_state(Value object, Value state) {
+  auto& d = doc_->impl();
+  uint32_t o = own(doc_, object);
+  if (d.node(o).kind != Kind::kObject) throw_error(ErrorCode::kTypeMismatch, "set_state needs an object");
+  d.object(o).state = own(doc_, state);
+}
+
+}  // namespace picklejar

@@ -6,10 +6,13 @@
 //  * Every opcode line is "%5d: " + "%-4s" of the opcode byte's repr + " " + 4 blanks per open MARK
 //    + name, then (when there is an argument or a note) the name padded to 10 columns, " " + the
 //    repr of the argument as pickletools decodes it, and " (MARK at N)" / " (as N)" notes.
-//  * pickletools prints the offset column before it builds the rest of the line; the two failures
-//    that happen in between (a MARK that was consumed as an ordinary stack item, and an int too
-//    large for repr() under CPython's 4300-digit limit) leave that "%5d: " fragment in the output,
-//    and so do we.
+//  * pickletools prints the offset column before it builds the rest of the line; the one failure
+//    that happens in between (a MARK that was consumed as an ordinary stack item makes pickletools
+//    index an empty list) leaves that "%5d: " fragment in the output, and so does this.
+//  * Ints are printed in full whatever their size, as pickletools does under
+//    sys.set_int_max_str_digits(0) (the convention of fixtures/*.dis; plain CPython 3.11 would
+//    refuse to convert more than 4300 digits). Text ints (INT, LONG) only need their digits copied;
+//    LONG1/LONG4 are converted from binary in O(n^2) time for n bytes, as CPython does.
 //  * Checks that pickletools reports after printing the offending line (no MARK, memo misuse,
 //    popping more than the stack holds) are reported after that line here too; a stack that is not
 //    empty after STOP is reported after the "highest protocol" line.
@@ -24,6 +27,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -314,8 +318,9 @@ std::string repr_codepoints(const std::u32string& s) {
   return out;
 }
 
-// repr() of a bytes object: b'...'.
-std::string repr_bytes(const uint8_t* p, size_t n) {
+// repr() of a bytes object: b'...'. bytearray's repr differs in one point: it escapes every single
+// quote, even inside double quotes (bytearray(b"\'")).
+std::string repr_bytes(const uint8_t* p, size_t n, bool bytearray_style = false) {
   bool sq = std::memchr(p, '\'', n) != nullptr;
   bool dq = std::memchr(p, '"', n) != nullptr;
   char q = pick_quote(sq, dq);
@@ -325,7 +330,7 @@ std::string repr_bytes(const uint8_t* p, size_t n) {
   out += q;
   for (size_t i = 0; i < n; ++i) {
     uint8_t c = p[i];
-    if (c == static_cast<uint8_t>(q) || c == '\\') {
+    if (c == static_cast<uint8_t>(q) || c == '\\' || (bytearray_style && c == '\'')) {
       out += '\\';
       out += static_cast<char>(c);
     } else if (c == '\t') {
@@ -561,8 +566,6 @@ bool raw_unicode_escape_decode(std::string_view s, std::u32string& out, Failure&
 
 // ---- int() and float() of a text line ----------------------------------------------------------
 
-constexpr size_t kMaxStrDigits = 4300;  // sys.int_info.default_max_str_digits
-
 bool py_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 
 std::string_view py_strip(std::string_view s) {
@@ -582,10 +585,9 @@ bool parse_py_int(std::string_view line, std::string& out, Failure& fail) {
     s.remove_prefix(1);
   }
   bool valid = !s.empty() && s.front() != '_' && s.back() != '_';
-  size_t digits = 0;
   for (size_t i = 0; valid && i < s.size(); ++i) {
     if (s[i] >= '0' && s[i] <= '9') {
-      ++digits;
+      continue;
     } else if (s[i] != '_' || s[i + 1] == '_') {
       valid = false;
     }
@@ -594,12 +596,6 @@ bool parse_py_int(std::string_view line, std::string& out, Failure& fail) {
     std::string r = repr_bytes(reinterpret_cast<const uint8_t*>(line.data()), line.size());
     if (r.size() > 200) r.resize(200);  // Python formats it with %.200R
     fail = Failure{ErrorCode::kBadArgument, "invalid literal for int() with base 10: " + r};
-    return false;
-  }
-  if (digits > kMaxStrDigits) {
-    fail = Failure{ErrorCode::kLimitExceeded, "Exceeds the limit (4300 digits) for integer string conversion: value has " +
-                                                  std::to_string(digits) +
-                                                  " digits; use sys.set_int_max_str_digits() to increase the limit"};
     return false;
   }
   out.clear();
@@ -715,20 +711,15 @@ bool parse_py_float(std::string_view line, double& out) {
   return true;
 }
 
-// Decimal text of a little-endian two's-complement integer, as repr(int) prints it. Returns false
-// when it has more than 4300 digits, which CPython 3.11's repr() refuses.
-bool long_repr(const uint8_t* p, size_t n, std::string& out) {
-  out.clear();
-  if (n == 0) {
-    out = "0";
-    return true;
-  }
+// Decimal text of a little-endian two's-complement integer, as repr(int) prints it: Python's
+// decode_long(data) then repr(). Schoolbook conversion (repeated division by 10^9), O(n^2) in the
+// byte count like CPython 3.11's own int-to-str.
+std::string long_repr(const uint8_t* p, size_t n) {
+  if (n == 0) return "0";
   const bool neg = (p[n - 1] & 0x80) != 0;
   const uint8_t sign = neg ? 0xFF : 0x00;
   size_t m = n;
-  while (m > 0 && p[m - 1] == sign) --m;
-  // With m significant bytes the magnitude is at least 2^(8(m-1)); 2^(8*1799) has 4333 digits.
-  if (m >= 1800) return false;
+  while (m > 0 && p[m - 1] == sign) --m;  // drop redundant sign bytes
   // Magnitude in 32-bit limbs, little-endian: x for x >= 0, ~x + 1 for x < 0 (over m + 1 bytes,
   // the extra byte being a sign byte).
   std::vector<uint32_t> limbs((m + 1 + 3) / 4, 0);
@@ -743,7 +734,9 @@ bool long_repr(const uint8_t* p, size_t n, std::string& out) {
     }
   }
   while (!limbs.empty() && limbs.back() == 0) limbs.pop_back();
-  std::string rev;  // digits, least significant first
+  if (limbs.empty()) return "0";
+  std::vector<uint32_t> chunks;  // base-10^9 digits, least significant first
+  chunks.reserve(limbs.size() * 32 / 29 + 1);
   while (!limbs.empty()) {
     uint64_t rem = 0;
     for (size_t i = limbs.size(); i-- > 0;) {
@@ -751,17 +744,23 @@ bool long_repr(const uint8_t* p, size_t n, std::string& out) {
       limbs[i] = static_cast<uint32_t>(cur / 1000000000u);
       rem = cur % 1000000000u;
     }
+    chunks.push_back(static_cast<uint32_t>(rem));
     while (!limbs.empty() && limbs.back() == 0) limbs.pop_back();
-    for (int k = 0; k < 9 && (rem != 0 || !limbs.empty()); ++k) {
-      rev += static_cast<char>('0' + rem % 10);
-      rem /= 10;
-    }
   }
-  if (rev.empty()) rev = "0";
-  if (rev.size() > kMaxStrDigits) return false;
-  if (neg) rev += '-';
-  out.assign(rev.rbegin(), rev.rend());
-  return true;
+  std::string out;
+  out.reserve(chunks.size() * 9 + 1);
+  if (neg) out += '-';
+  out += std::to_string(chunks.back());
+  for (size_t i = chunks.size() - 1; i-- > 0;) {
+    char buf[9];
+    uint32_t v = chunks[i];
+    for (int k = 8; k >= 0; --k) {
+      buf[k] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+    out.append(buf, 9);
+  }
+  return out;
 }
 
 // ---- the stack emulation -----------------------------------------------------------------------
@@ -875,7 +874,6 @@ Effect effect_of(uint8_t byte) {
 struct Arg {
   bool present = false;
   std::string repr;        // repr(arg)
-  bool repr_fails = false;  // an int repr() refuses (more than 4300 digits)
   std::string key;         // memo opcodes: the index as canonical decimal text
 };
 
@@ -1001,7 +999,7 @@ class Disassembler {
                std::string("not enough data in stream to read ") + (kind == ArgKind::kLong1 ? "long1" : "long4"));
         }
         const uint8_t* p = take(n);
-        a.repr_fails = !long_repr(p, static_cast<size_t>(n), a.repr);
+        a.repr = long_repr(p, static_cast<size_t>(n));
         break;
       }
       case ArgKind::kDecimalNlShort: {
@@ -1108,8 +1106,11 @@ class Disassembler {
           n = unsigned_count(8, "uint8", what);
         }
         const uint8_t* p = counted(n, what);
-        a.repr = repr_bytes(p, static_cast<size_t>(n));
-        if (kind == ArgKind::kBytearray8) a.repr = "bytearray(" + a.repr + ")";
+        if (kind == ArgKind::kBytearray8) {
+          a.repr = "bytearray(" + repr_bytes(p, static_cast<size_t>(n), true) + ")";
+        } else {
+          a.repr = repr_bytes(p, static_cast<size_t>(n));
+        }
         break;
       }
       case ArgKind::kUnicodeNl: {
@@ -1195,27 +1196,28 @@ class Disassembler {
         fail(pos_ == 0 ? ErrorCode::kTruncated : ErrorCode::kNoStop, "pickle exhausted before seeing STOP");
       }
       const uint8_t byte = data_[pos_++];
+      op_ = byte;  // reported as "byte 0xNN" when it is no opcode
       const OpcodeInfo& info = internal::opcode_info(byte);
       if (!info.name) {
         fail(ErrorCode::kUnknownOpcode,
              "at position " + std::to_string(op_pos_) + ", opcode " + repr_bytes(&byte, 1) + " unknown");
       }
-      op_ = byte;
       const Op op = static_cast<Op>(byte);
       Arg arg = read_arg(info.arg);
 
-      // "%5d: " then "%-4s %s%s" % (repr(code)[1:-1], indent, name)
+      // print("%5d:" % pos, end=' ') comes first; the rest of the line is built apart and printed
+      // once complete, as pickletools does.
       std::string pos_text = std::to_string(op_pos_);
       if (pos_text.size() < 5) buf_.append(5 - pos_text.size(), ' ');
       buf_ += pos_text;
       buf_ += ": ";
-      size_t code_start = buf_.size();
-      put_str_char(buf_, byte, '\'');
-      size_t code_len = buf_.size() - code_start;
-      if (code_len < 4) buf_.append(4 - code_len, ' ');
-      buf_ += ' ';
-      for (size_t i = 0; i < markstack_.size(); ++i) buf_ += "    ";
-      buf_ += info.name;
+      // "%-4s %s%s" % (repr(code)[1:-1], indent, name)
+      std::string line;
+      put_str_char(line, byte, '\'');
+      if (line.size() < 4) line.append(4 - line.size(), ' ');
+      line += ' ';
+      line.append(4 * markstack_.size(), ' ');
+      line += info.name;
 
       maxproto_ = std::max<int>(maxproto_, info.proto);
       Effect e = effect_of(byte);
@@ -1274,21 +1276,17 @@ class Disassembler {
 
       if (arg.present || !markmsg.empty()) {
         size_t name_len = std::strlen(info.name);
-        if (name_len < 10) buf_.append(10 - name_len, ' ');
+        if (name_len < 10) line.append(10 - name_len, ' ');
         if (arg.present) {
-          if (arg.repr_fails) {
-            fail(ErrorCode::kLimitExceeded,
-                 "Exceeds the limit (4300 digits) for integer string conversion; use "
-                 "sys.set_int_max_str_digits() to increase the limit");
-          }
-          buf_ += ' ';
-          buf_ += arg.repr;
+          line += ' ';
+          line += arg.repr;
         }
         if (!markmsg.empty()) {
-          buf_ += ' ';
-          buf_ += markmsg;
+          line += ' ';
+          line += markmsg;
         }
       }
+      buf_ += line;
       buf_ += '\n';
       maybe_flush();
 
@@ -1298,7 +1296,7 @@ class Disassembler {
         fail(ErrorCode::kStackUnderflow, "tries to pop " + std::to_string(numtopop) + " items from stack with only " +
                                              std::to_string(stack_.size()) + " items");
       }
-      stack_.resize(stack_.size() - numtopop);
+      stack_.erase(stack_.end() - static_cast<std::ptrdiff_t>(numtopop), stack_.end());
       if (op == Op::MARK) markstack_.push_back(op_pos_);
       if (memo_push) {
         stack_.push_back(pushed_from_memo);

@@ -33,6 +33,15 @@ constexpr ModulePair kReverseImportMapping[] = {
 #include "pickle/compat_tables.inc"
 };
 
+constexpr NamePair kCanonicalNames[] = {
+#define PICKLEJAR_CANONICAL_NAME(a, b, c, d) {a, b, c, d},
+#include "pickle/compat_tables.inc"
+};
+constexpr std::string_view kBuiltinFunctions[] = {
+#define PICKLEJAR_BUILTIN_FUNCTION(a) a,
+#include "pickle/compat_tables.inc"
+};
+
 // The tables are generated sorted, so lookups are binary searches.
 template <size_t N>
 const NamePair* find_name(const NamePair (&table)[N], std::string_view m, std::string_view n) {
@@ -66,6 +75,7 @@ constexpr bool modules_sorted(const ModulePair (&t)[N]) {
 }
 static_assert(names_sorted(kNameMapping) && names_sorted(kReverseNameMapping));
 static_assert(modules_sorted(kImportMapping) && modules_sorted(kReverseImportMapping));
+static_assert(names_sorted(kCanonicalNames));
 
 std::string_view text_of(const DocumentImpl& d, uint32_t id) {
   const Node& n = d.node(id);
@@ -131,6 +141,15 @@ std::pair<std::string_view, std::string_view> map_py3_global(std::string_view mo
   if (const NamePair* e = find_name(kReverseNameMapping, module, name)) return {e->to_module, e->to_name};
   if (const ModulePair* e = find_module(kReverseImportMapping, module)) return {e->to, name};
   return {module, name};
+}
+
+std::pair<std::string_view, std::string_view> canonical_global(std::string_view module, std::string_view name) {
+  if (const NamePair* e = find_name(kCanonicalNames, module, name)) return {e->to_module, e->to_name};
+  return {module, name};
+}
+
+bool is_builtin_function(std::string_view name) {
+  return std::binary_search(std::begin(kBuiltinFunctions), std::end(kBuiltinFunctions), name);
 }
 
 uint32_t reduce_known_shape(DocumentImpl& d, uint32_t callable, uint32_t args, uint64_t offset, int opcode) {

@@ -17,6 +17,15 @@ std::pair<std::string_view, std::string_view> map_py2_global(std::string_view mo
 // The writer's direction (REVERSE_NAME_MAPPING, then REVERSE_IMPORT_MAPPING), for protocol < 3 dumps.
 std::pair<std::string_view, std::string_view> map_py3_global(std::string_view module, std::string_view name);
 
+// The (module, qualname) CPython's pickler writes for the object that (module, name) loads as
+// (functools.reduce is written _functools.reduce): whichmodule() and __qualname__, from a table
+// generated from CPython 3.11's standard library. Unknown names map to themselves.
+std::pair<std::string_view, std::string_view> canonical_global(std::string_view module, std::string_view name);
+
+// True for builtins.len and the other functions of the builtins module, whose __module__ str is
+// not the interned 'builtins' the builtin types report (it matters for memo sharing).
+bool is_builtin_function(std::string_view name);
+
 // If `callable(*args)` is a known reduce shape (set/frozenset/bytearray/bytes/_codecs.encode/
 // copyreg._reconstructor/getattr), builds the typed value and returns its node; else kNoNode.
 // Throws Error for a known shape with arguments Python itself would reject.

@@ -60,7 +60,17 @@ class Unpickler {
     d_.set_limits(opt.limits);
   }
 
-  void run();
+  void run() {
+    try {
+      run_opcodes();
+    } catch (const Error& e) {
+      // Errors raised below the VM (document allocation, container limits, key hashing) name no
+      // opcode: give them the failing opcode and its offset, as every other load error has. What
+      // the persistent_load callback throws propagates untouched.
+      if (e.opcode() != Error::kNoOpcode || op_ == Error::kNoOpcode || in_callback_) throw;
+      throw Error(e.code(), e.message(), op_off_, op_);
+    }
+  }
 
  private:
   [[noreturn]] void fail(ErrorCode code, const std::string& msg) { throw Error(code, msg, op_off_, op_); }
@@ -125,19 +135,25 @@ class Unpickler {
 
   // ---- stack
   size_t fence() const { return marks_.empty() ? 0 : marks_.back(); }
+  // Too few values above the fence. With a MARK there, the MARK is where a value must be
+  // (CPython: "unexpected MARK found").
+  [[noreturn]] void underflow() {
+    if (!marks_.empty()) fail(ErrorCode::kMarkMisuse, "unexpected MARK found");
+    fail(ErrorCode::kStackUnderflow, "unpickling stack underflow");
+  }
   void push(uint32_t id) {
-    if (stack_.size() == stack_.capacity() && stack_.size() >= lim_.max_container_items)
+    if (stack_.size() >= lim_.max_container_items)
       fail(ErrorCode::kLimitExceeded, "VM stack passes Limits::max_container_items");
     stack_.push_back(id);
   }
   uint32_t pop() {
-    if (stack_.size() <= fence()) fail(ErrorCode::kStackUnderflow, "unpickling stack underflow");
+    if (stack_.size() <= fence()) underflow();
     uint32_t v = stack_.back();
     stack_.pop_back();
     return v;
   }
   uint32_t top() {
-    if (stack_.size() <= fence()) fail(ErrorCode::kStackUnderflow, "unpickling stack underflow");
+    if (stack_.size() <= fence()) underflow();
     return stack_.back();
   }
   size_t pop_mark() {
@@ -155,7 +171,9 @@ class Unpickler {
   // ---- memo
   void memo_put(uint64_t idx, uint32_t id) {
     if (idx < memo_.size()) {
-      if (memo_[idx] == kNoNode) count_memo();
+      // An empty dense slot may still have its entry in the sparse map (from before the dense
+      // table grew past it): move it, so the entry is counted once (MEMOIZE uses the count).
+      if (memo_[idx] == kNoNode && sparse_.erase(idx) == 0) count_memo();
       memo_[idx] = id;
       return;
     }
@@ -166,7 +184,7 @@ class Unpickler {
     }
     count_memo();
     // Dense growth only as far as the entries present justify; a lone huge index goes to the map.
-    if (idx <= memo_.size() + 1024 || idx <= 2 * memo_count_) {
+    if (idx <= 2 * memo_count_ + 1024) {
       memo_.resize(static_cast<size_t>(idx) + 1, kNoNode);
       memo_[idx] = id;
     } else {
@@ -241,6 +259,7 @@ class Unpickler {
   uint32_t int_from_decimal(std::string_view s);
   std::string escape_decode(std::string_view s);
   std::string raw_unicode_escape_decode(std::string_view s);
+  void run_opcodes();
   uint32_t make_global(std::string_view module, std::string_view name) {
     if (d_.protocol < 3 && opt_.fix_imports) {
       auto m = map_py2_global(module, name);
@@ -297,7 +316,9 @@ class Unpickler {
       d_.node(n).aux = pid;
       return n;
     }
+    in_callback_ = true;
     Value v = opt_.persistent_load(doc_, Value(&d_, pid));
+    in_callback_ = false;
     if (!v.valid() || v.document_impl() != &d_)
       fail(ErrorCode::kInvalidArgument, "persistent_load returned a Value of another document");
     return v.id();
@@ -323,6 +344,7 @@ class Unpickler {
   size_t next_buffer_ = 0;
   uint64_t op_off_ = 0;
   int op_ = Error::kNoOpcode;
+  bool in_callback_ = false;
 };
 
 uint32_t Unpickler::int_from_decimal(std::string_view s) {
@@ -452,7 +474,7 @@ std::string Unpickler::raw_unicode_escape_decode(std::string_view s) {
   return out;
 }
 
-void Unpickler::run() {
+void Unpickler::run_opcodes() {
   stack_.reserve(64);
   for (;;) {
     op_off_ = in_.pos();
@@ -641,7 +663,7 @@ void Unpickler::run() {
       }
       case Op::APPENDS: {
         size_t k = pop_mark();
-        if (k == 0 || stack_.size() < k || k <= fence()) fail(ErrorCode::kStackUnderflow, "APPENDS with no list below the MARK");
+        if (k == 0 || stack_.size() < k || k <= fence()) underflow();  // no list below the MARK
         do_appends(stack_[k - 1], k);
         break;
       }
@@ -662,7 +684,7 @@ void Unpickler::run() {
       case Op::TUPLE2:
       case Op::TUPLE3: {
         size_t n = static_cast<size_t>(b - 0x85 + 1);
-        if (stack_.size() < fence() + n) fail(ErrorCode::kStackUnderflow, "unpickling stack underflow");
+        if (stack_.size() < fence() + n) underflow();
         push(tuple_from(stack_.size() - n));
         break;
       }
@@ -676,19 +698,19 @@ void Unpickler::run() {
         break;
       }
       case Op::SETITEM: {
-        if (stack_.size() < fence() + 3) fail(ErrorCode::kStackUnderflow, "unpickling stack underflow");
+        if (stack_.size() < fence() + 3) underflow();
         do_setitems(stack_[stack_.size() - 3], stack_.size() - 2);
         break;
       }
       case Op::SETITEMS: {
         size_t k = pop_mark();
-        if (k == 0 || k <= fence()) fail(ErrorCode::kStackUnderflow, "SETITEMS with no dict below the MARK");
+        if (k == 0 || k <= fence()) underflow();  // no dict below the MARK
         do_setitems(stack_[k - 1], k);
         break;
       }
       case Op::ADDITEMS: {
         size_t k = pop_mark();
-        if (k == 0 || k <= fence()) fail(ErrorCode::kStackUnderflow, "ADDITEMS with no set below the MARK");
+        if (k == 0 || k <= fence()) underflow();  // no set below the MARK
         uint32_t s = stack_[k - 1];
         if (kind(s) != Kind::kSet) bad_operand(s, "a set");
         for (size_t i = k; i < stack_.size(); ++i) d_.add_to_set(s, stack_[i]);
@@ -766,7 +788,9 @@ void Unpickler::run() {
         uint32_t module = pop();
         if (kind(name) != Kind::kStr || kind(module) != Kind::kStr) fail(ErrorCode::kBadOperand, "STACK_GLOBAL requires str");
         Value mv(&d_, module), nv(&d_, name);
-        push(make_global(mv.as_str(), nv.as_str()));
+        uint32_t g = make_global(mv.as_str(), nv.as_str());
+        d_.global_strs.emplace(g, std::pair{module, name});  // the first spelling wins
+        push(g);
         break;
       }
       case Op::REDUCE: {
@@ -793,7 +817,7 @@ void Unpickler::run() {
       }
       case Op::OBJ: {
         size_t k = pop_mark();
-        if (stack_.size() <= k) fail(ErrorCode::kStackUnderflow, "OBJ with no class above the MARK");
+        if (stack_.size() <= k) underflow();  // no class above the MARK
         uint32_t cls = stack_[k];
         uint32_t args = tuple_from(k + 1);
         stack_.resize(k);
@@ -844,7 +868,7 @@ void Unpickler::run() {
         uint64_t n = u64le(need(8, "frame size"), 8);
         auto rem = in_.remaining();
         if (rem && n > *rem)
-          fail(ErrorCode::kTruncated, "FRAME declares " + std::to_string(n) + " bytes, " + std::to_string(*rem) + " left");
+          fail(ErrorCode::kBadFrame, "FRAME declares " + std::to_string(n) + " bytes, " + std::to_string(*rem) + " left");
         break;
       }
       case Op::STOP: {

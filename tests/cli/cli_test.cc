@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 const fs::path kFixtures = PICKLEJAR_FIXTURES_DIR;
 
-struct Run {
+struct CliRun {
   int status = -1;
   std::string out, err;
 };
@@ -41,7 +41,7 @@ std::string quote(const std::string& s) {
 }
 
 // Runs the CLI with `args` (already shell-quoted), stdin from `stdin_file` if given.
-Run cli(const std::string& args, const std::string& stdin_file = "") {
+CliRun cli(const std::string& args, const std::string& stdin_file = "") {
   static int counter = 0;
   fs::path dir = fs::temp_directory_path() / ("picklejar_cli_test_" + std::to_string(::getpid()));
   fs::create_directories(dir);
@@ -50,7 +50,7 @@ Run cli(const std::string& args, const std::string& stdin_file = "") {
   std::string cmd = quote(PICKLEJAR_CLI_PATH) + " " + args + " >" + quote(out) + " 2>" + quote(err);
   cmd += " <" + (stdin_file.empty() ? std::string("/dev/null") : quote(stdin_file));
   int raw = std::system(cmd.c_str());
-  Run r;
+  CliRun r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
   r.out = slurp(out);
   r.err = slurp(err);
@@ -66,7 +66,7 @@ class Cli : public ::testing::Test {
 };
 
 TEST_F(Cli, ShowTutorialPickle) {
-  Run r = cli("show " + quote(fixture("pickle/my_data.pickle")));
+  CliRun r = cli("show " + quote(fixture("pickle/my_data.pickle")));
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out,
             "{\n"
@@ -79,28 +79,28 @@ TEST_F(Cli, ShowTutorialPickle) {
 }
 
 TEST_F(Cli, JsonMatchesFixture) {
-  Run r = cli("json " + quote(fixture("pickle/my_data.pickle")));
+  CliRun r = cli("json " + quote(fixture("pickle/my_data.pickle")));
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, slurp(kFixtures / "pickle/my_data.json") + "\n");
 }
 
 TEST_F(Cli, DisMatchesPickletools) {
-  Run r = cli("dis " + quote(fixture("pickle/my_data.pickle")));
+  CliRun r = cli("dis " + quote(fixture("pickle/my_data.pickle")));
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, slurp(kFixtures / "pickle/my_data.dis"));
 }
 
 TEST_F(Cli, DashReadsStdin) {
-  Run r = cli("json -", fixture("pickle/my_data.pickle"));
+  CliRun r = cli("json -", fixture("pickle/my_data.pickle"));
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, slurp(kFixtures / "pickle/my_data.json") + "\n");
-  Run d = cli("dis -", fixture("pickle/my_data.pickle"));
+  CliRun d = cli("dis -", fixture("pickle/my_data.pickle"));
   EXPECT_EQ(d.status, 0) << d.err;
   EXPECT_EQ(d.out, slurp(kFixtures / "pickle/my_data.dis"));
 }
 
 TEST_F(Cli, ShowModelPklPrintsEstimatorAndState) {
-  Run r = cli("show " + quote(fixture("sklearn/model.pkl")));
+  CliRun r = cli("show " + quote(fixture("sklearn/model.pkl")));
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out.rfind("object(newobj sklearn.neighbors._classification.KNeighborsClassifier,\n", 0), 0u)
       << r.out.substr(0, 400);
@@ -119,7 +119,7 @@ TEST_F(Cli, BadInputIsOneLineWithCodeAndOffset) {
     f << std::string("\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00X\xff\xff\xff\x7f", 16);
   }
   for (const char* cmd : {"show", "json", "dis", "info"}) {
-    Run r = cli(std::string(cmd) + " " + quote(bad.string()));
+    CliRun r = cli(std::string(cmd) + " " + quote(bad.string()));
     EXPECT_EQ(r.status, 1) << cmd << ": " << r.err;
     EXPECT_EQ(r.err.rfind("picklejar: k", 0), 0u) << r.err;
     EXPECT_NE(r.err.find("offset "), std::string::npos) << r.err;
@@ -133,28 +133,28 @@ TEST_F(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(cli("frobnicate x").status, 2);
   EXPECT_EQ(cli("show").status, 2);
   EXPECT_EQ(cli("show --bogus x").status, 2);
-  Run r = cli("show --encoding klingon " + quote(fixture("pickle/my_data.pickle")));
+  CliRun r = cli("show --encoding klingon " + quote(fixture("pickle/my_data.pickle")));
   EXPECT_EQ(r.status, 2) << r.err;
   EXPECT_NE(r.err.find("kInvalidArgument"), std::string::npos) << r.err;
 }
 
 TEST_F(Cli, MissingFileExitsThree) {
-  Run r = cli("show /nonexistent/picklejar.pkl");
+  CliRun r = cli("show /nonexistent/picklejar.pkl");
   EXPECT_EQ(r.status, 3);
   EXPECT_NE(r.err.find("/nonexistent/picklejar.pkl"), std::string::npos) << r.err;
 }
 
 TEST_F(Cli, HelpAndVersion) {
-  Run h = cli("--help");
+  CliRun h = cli("--help");
   EXPECT_EQ(h.status, 0);
   EXPECT_NE(h.out.find("usage: picklejar"), std::string::npos);
-  Run v = cli("--version");
+  CliRun v = cli("--version");
   EXPECT_EQ(v.status, 0);
   EXPECT_EQ(v.out, "picklejar 0.1.0\n");
 }
 
 TEST_F(Cli, InfoNamesProtocolAndRoot) {
-  Run r = cli("info " + quote(fixture("pickle/my_data.pickle")));
+  CliRun r = cli("info " + quote(fixture("pickle/my_data.pickle")));
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("format: pickle\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("protocol: 5\n"), std::string::npos) << r.out;

@@ -21,6 +21,9 @@ struct Row {
   std::string file, protocol, options, expect, dis, description;
 };
 
+// gtest prints parameters on failure: the file name says it all.
+void PrintTo(const Row& r, std::ostream* os) { *os << r.file; }
+
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
   std::string cur;
@@ -107,8 +110,8 @@ class Golden : public ::testing::TestWithParam<Row> {};
 TEST_P(Golden, LoadsToExpectation) {
   const Row& row = GetParam();
   SCOPED_TRACE(row.file + " (" + row.description + ")");
+  ASSERT_TRUE(fs::exists(kFixtures / row.file)) << "missing fixture " << row.file;
   std::vector<uint8_t> data = read_bytes(kFixtures / row.file);
-  ASSERT_FALSE(data.empty()) << "missing fixture " << row.file;
   Loaded l;
   apply_options(row, l);
   picklejar::ByteView view(data.data(), data.size());
@@ -120,7 +123,9 @@ TEST_P(Golden, LoadsToExpectation) {
     // The streamed file path gives the same value.
     picklejar::Document doc2 = picklejar::load_file(kFixtures / row.file, l.options);
     EXPECT_EQ(picklejar::to_json(doc2.root()), expected);
-    if (row.protocol != "-") EXPECT_EQ(picklejar::loaded_protocol(doc), std::stoi(row.protocol));
+    if (row.protocol != "-" && std::stoi(row.protocol) >= 2) {  // protocols 0 and 1 have no PROTO opcode
+      EXPECT_EQ(picklejar::loaded_protocol(doc), std::stoi(row.protocol));
+    }
   } else if (row.expect.rfind("error:", 0) == 0) {
     std::string code = row.expect.substr(6);
     try {
@@ -140,8 +145,14 @@ TEST_P(Golden, LoadsToExpectation) {
 
 TEST_P(Golden, DisassemblesLikePickletools) {
   const Row& row = GetParam();
-  if (row.dis != "dis") GTEST_SKIP() << "no .dis listing for this fixture (pickletools rejects it)";
   std::vector<uint8_t> data = read_bytes(kFixtures / row.file);
+  if (row.dis != "dis") {
+    // pickletools rejects this stream (a non-ASCII STRING, a malformed pickle): so must we.
+    std::ostringstream out;
+    EXPECT_THROW(picklejar::disassemble(picklejar::ByteView(data.data(), data.size()), out), picklejar::Error)
+        << row.file;
+    return;
+  }
   std::string expected = read_text(fs::path(stem_of(row.file)) += ".dis");
   std::ostringstream out;
   picklejar::disassemble(picklejar::ByteView(data.data(), data.size()), out);

@@ -1,0 +1,1128 @@
+// The pickler: writes a value graph as CPython 3.11's C pickler (`pickle.dumps`) writes the same
+// Python objects, byte for byte. See FORMATS.md §1.3-1.5 for the facts this follows.
+//
+// CPython's save() recurses; this writer is iterative: a stack of tasks, where a task either
+// saves one value or continues a value whose parts have been saved (a tuple's closing opcode, a
+// reduce's memo and BUILD, the next batch of 1000 items). Continuations push their follow-ups
+// when they run, so a recursive tuple or object can skip what CPython skips.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/document_impl.h"
+#include "pickle/globals.h"
+#include "pickle/opcode_table.h"
+#include "picklejar/pickle.h"
+
+namespace picklejar {
+namespace {
+
+using internal::DocumentImpl;
+using internal::kNoNode;
+using internal::Node;
+using internal::ObjectData;
+using internal::Op;
+using internal::throw_error;
+
+constexpr size_t kFrameSizeTarget = 64 * 1024;  // _FRAME_SIZE_TARGET
+constexpr size_t kFrameSizeMin = 4;             // _FRAME_SIZE_MIN
+constexpr size_t kFrameHeader = 9;
+constexpr uint32_t kBatchSize = 1000;           // _BATCHSIZE
+constexpr size_t kFlushBytes = 1 << 20;         // hand committed output to the sink past this
+
+std::string_view text_of(const Node& n) {
+  return {reinterpret_cast<const char*>(n.u.bytes.ptr), static_cast<size_t>(n.u.bytes.len)};
+}
+
+// Decodes UTF-8 (surrogatepass; the model holds valid text) calling f(code point).
+template <class F>
+void decode_utf8(std::string_view s, F&& f) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  size_t n = s.size();
+  for (size_t i = 0; i < n;) {
+    uint32_t c = p[i];
+    if (c >= 0xf0 && i + 3 < n) {
+      c = ((c & 0x07) << 18) | ((p[i + 1] & 0x3fu) << 12) | ((p[i + 2] & 0x3fu) << 6) | (p[i + 3] & 0x3fu);
+      i += 4;
+    } else if (c >= 0xe0 && i + 2 < n) {
+      c = ((c & 0x0f) << 12) | ((p[i + 1] & 0x3fu) << 6) | (p[i + 2] & 0x3fu);
+      i += 3;
+    } else if (c >= 0xc0 && i + 1 < n) {
+      c = ((c & 0x1f) << 6) | (p[i + 1] & 0x3fu);
+      i += 2;
+    } else {
+      i += 1;
+    }
+    f(c);
+  }
+}
+
+// CPython keeps these as shared singletons, so equal ones are one object (and one memo entry) in a
+// graph Python loaded: the empty str and one-character strs below U+0100, the empty bytes and
+// one-byte bytes. Returns their key, or an empty string for an ordinary object.
+// Globals are one object per (module, qualname), whichever document names them.
+std::string singleton_key(const Node& n) {
+  if (n.kind == Kind::kBytes && n.u.bytes.len <= 1) return std::string("b") + std::string(text_of(n));
+  if (n.kind == Kind::kStr) {
+    std::string_view s = text_of(n);
+    auto lead = s.empty() ? 0 : static_cast<uint8_t>(s[0]);
+    if (s.empty() || (s.size() == 1) || (s.size() == 2 && (lead == 0xc2 || lead == 0xc3)))
+      return std::string("s") + std::string(s);
+  }
+  if (n.kind == Kind::kGlobal) {
+    std::string_view all = text_of(n);
+    std::string key = "g";
+    key.append(all.substr(0, n.aux)).push_back('\0');
+    key.append(all.substr(n.aux));
+    return key;
+  }
+  return {};
+}
+
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual void write(const uint8_t* p, size_t n) = 0;
+};
+
+class VectorSink final : public Sink {
+ public:
+  explicit VectorSink(std::vector<uint8_t>& v) : v_(v) {}
+  void write(const uint8_t* p, size_t n) override { v_.insert(v_.end(), p, p + n); }
+
+ private:
+  std::vector<uint8_t>& v_;
+};
+
+class StreamSink final : public Sink {
+ public:
+  explicit StreamSink(std::ostream& out) : out_(out) {}
+  void write(const uint8_t* p, size_t n) override {
+    out_.write(reinterpret_cast<const char*>(p), static_cast<std::streamsize>(n));
+    if (!out_) throw_error(ErrorCode::kIo, "write to the output stream failed");
+  }
+
+ private:
+  std::ostream& out_;
+};
+
+class FdSink final : public Sink {
+ public:
+  FdSink(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+  void write(const uint8_t* p, size_t n) override {
+    while (n > 0) {
+      ssize_t w = ::write(fd_, p, n);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        throw_error(ErrorCode::kIo, name_ + ": " + std::strerror(errno));
+      }
+      p += w;
+      n -= static_cast<size_t>(w);
+    }
+  }
+
+ private:
+  int fd_;
+  std::string name_;
+};
+
+class Pickler {
+ public:
+  Pickler(const DumpOptions& o, Sink& sink) : opt_(o), proto_(o.protocol), sink_(sink) {
+    if (proto_ < 0 || proto_ > 5)
+      throw_error(ErrorCode::kInvalidArgument, "pickle protocol must be 0-5, not " + std::to_string(proto_));
+  }
+
+  void dump(const Value& root) {
+    if (!root.valid()) throw_error(ErrorCode::kInvalidArgument, "dump: invalid Value");
+    root_doc_ = root.document_impl();
+    memo_.assign(root_doc_->node_count(), 0);
+    if (proto_ >= 2) {
+      uint8_t p[2] = {static_cast<uint8_t>(Op::PROTO), static_cast<uint8_t>(proto_)};
+      write(p, 2);
+    }
+    framing_ = proto_ >= 4;
+    push_save(root.document_impl(), root.id(), true);
+    run();
+    op(Op::STOP);
+    commit_frame();
+    flush();
+  }
+
+ private:
+  // ---- tasks
+  enum class T : uint8_t {
+    kSave,          // save(node); b = 1 if persistent_id applies
+    kOp,            // write opcode a
+    kMemoize,       // memo_put(node)
+    kMemoizeFresh,  // memo_put of an object made only for the dump
+    kTupleEnd,      // after a tuple's items: a = node, b = size
+    kFrozenSetEnd,  // after a frozenset's items (protocol 4+)
+    kReduceEnd,     // after callable + args: a = node; writes REDUCE/NEWOBJ/NEWOBJ_EX then the rest
+    kBatchList,     // next batch of list items: a = list node, b = next index
+    kBatchDict,     // next batch of dict pairs
+    kBatchSet,      // next batch of set items (protocol 4+)
+    kGlobalEnd,     // memo_put of a nested global after its getattr reduce (protocol < 4)
+    kPersEnd,       // after a pid: BINPERSID
+    kFreshTupleEnd, // after the items of a tuple made for the dump: a = size
+    kFreshList,     // a list made for the dump: a = node of the set/frozenset whose items it holds
+    kInternedStr,   // an interned str (global names at protocol 4+, 'latin1'): text in strs_[a]
+    kLatin1Str,     // the str bytes.decode('latin1') of bytes node a
+    kPartialEnd,    // NEWOBJ_EX below protocol 4: the functools.partial's REDUCE and BUILD
+  };
+  struct Task {
+    T type;
+    uint8_t flag = 0;
+    const DocumentImpl* doc = nullptr;
+    uint32_t a = 0;
+    uint32_t b = 0;
+  };
+
+  void push(T t, const DocumentImpl* d = nullptr, uint32_t a = 0, uint32_t b = 0, uint8_t flag = 0) {
+    tasks_.push_back(Task{t, flag, d, a, b});
+    if (tasks_.size() > opt_.limits.max_depth * 4 + 64)
+      throw_error(ErrorCode::kLimitExceeded, "value nests deeper than Limits::max_depth");
+  }
+  void push_save(const DocumentImpl* d, uint32_t id, bool pers = true) { push(T::kSave, d, id, pers ? 1 : 0); }
+  void push_op(Op o) { push(T::kOp, nullptr, static_cast<uint32_t>(o)); }
+
+  void run() {
+    while (!tasks_.empty()) {
+      Task t = tasks_.back();
+      tasks_.pop_back();
+      switch (t.type) {
+        case T::kSave: save(t.doc, t.a, t.b != 0); break;
+        case T::kOp: op(static_cast<Op>(t.a)); break;
+        case T::kMemoize: memo_put(t.doc, t.a); break;
+        case T::kMemoizeFresh: memo_put_fresh(); break;
+        case T::kTupleEnd: tuple_end(t.doc, t.a, t.b); break;
+        case T::kFrozenSetEnd: frozenset_end(t.doc, t.a); break;
+        case T::kReduceEnd: reduce_end(t.doc, t.a); break;
+        case T::kBatchList: batch_list(t.doc, t.a, t.b, t.flag); break;
+        case T::kBatchDict: batch_dict(t.doc, t.a, t.b, t.flag); break;
+        case T::kBatchSet: batch_set(t.doc, t.a, t.b); break;
+        case T::kGlobalEnd: memo_put(t.doc, t.a); break;
+        case T::kPersEnd: persid_end(t.doc, t.a); break;
+        case T::kFreshTupleEnd: fresh_tuple_end(t.a); break;
+        case T::kFreshList: fresh_list(t.doc, t.a); break;
+        case T::kInternedStr: save_made_str(strs_[t.a].first, strs_[t.a].second); break;
+        case T::kLatin1Str: save_latin1_str(t.doc, t.a); break;
+        case T::kPartialEnd: partial_end(t.doc, t.a); break;
+      }
+    }
+  }
+
+  // ---- output and framing (FORMATS.md "Framing")
+  void raw(const void* p, size_t n) {
+    const auto* b = static_cast<const uint8_t*>(p);
+    buf_.insert(buf_.end(), b, b + n);
+  }
+  void write(const void* p, size_t n) {
+    if (framing_ && frame_start_ < 0) {
+      frame_start_ = static_cast<int64_t>(buf_.size());
+      buf_.resize(buf_.size() + kFrameHeader);
+    }
+    raw(p, n);
+  }
+  void op(Op o) {
+    uint8_t b = static_cast<uint8_t>(o);
+    write(&b, 1);
+  }
+  void op_arg(Op o, const void* arg, size_t n) {
+    uint8_t tmp[16];
+    tmp[0] = static_cast<uint8_t>(o);
+    std::memcpy(tmp + 1, arg, n);
+    write(tmp, n + 1);
+  }
+  void commit_frame() {
+    if (!framing_ || frame_start_ < 0) return;
+    size_t start = static_cast<size_t>(frame_start_);
+    size_t len = buf_.size() - start - kFrameHeader;
+    if (len >= kFrameSizeMin) {
+      buf_[start] = static_cast<uint8_t>(Op::FRAME);
+      uint64_t l = len;
+      for (int i = 0; i < 8; ++i) buf_[start + 1 + i] = static_cast<uint8_t>(l >> (8 * i));
+    } else {
+      std::memmove(buf_.data() + start, buf_.data() + start + kFrameHeader, len);
+      buf_.resize(buf_.size() - kFrameHeader);
+    }
+    frame_start_ = -1;
+  }
+  void opcode_boundary() {
+    if (!framing_ || frame_start_ < 0) return;
+    if (buf_.size() - static_cast<size_t>(frame_start_) - kFrameHeader >= kFrameSizeTarget) {
+      commit_frame();
+      if (buf_.size() >= kFlushBytes) flush();
+    }
+  }
+  void flush() {
+    if (frame_start_ >= 0) return;  // an open frame's header is not final yet
+    if (!buf_.empty()) sink_.write(buf_.data(), buf_.size());
+    buf_.clear();
+  }
+  // A header and payload; a payload of 64 KiB or more goes outside any frame (C _Pickler_write_bytes).
+  void write_bytes(const uint8_t* header, size_t hn, const uint8_t* data, size_t n) {
+    if (n >= kFrameSizeTarget) {
+      commit_frame();
+      bool framing = framing_;
+      framing_ = false;
+      write(header, hn);
+      flush();
+      sink_.write(data, n);
+      framing_ = framing;
+    } else {
+      write(header, hn);
+      write(data, n);
+    }
+  }
+
+  // An opcode byte, text, and a terminator ("p12\n", "L123L\n").
+  void write_decimal_line(char opcode, const std::string& text, std::string_view end) {
+    std::string line;
+    line.reserve(text.size() + 4);
+    line.push_back(opcode);
+    line.append(text);
+    line.append(end);
+    write(line.data(), line.size());
+  }
+
+  static void le(uint8_t* p, uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+  }
+
+  // ---- memo (FORMATS.md "Memoization")
+  // Memo identity: node identity, except CPython's singletons (by value). Flat array for the root's
+  // document; a map for values of other documents (persistent ids may come from anywhere).
+  uint32_t* memo_slot(const DocumentImpl* d, uint32_t id) {
+    std::string key = singleton_key(d->node(id));
+    if (!key.empty()) return &interned_[key];
+    if (d == root_doc_) {
+      if (id >= memo_.size()) memo_.resize(d->node_count(), 0);
+      return &memo_[id];
+    }
+    return &foreign_[{d, id}];
+  }
+  struct PairHash {
+    size_t operator()(const std::pair<const DocumentImpl*, uint32_t>& p) const {
+      return std::hash<const void*>()(p.first) * 31 + p.second;
+    }
+  };
+  bool in_memo(const DocumentImpl* d, uint32_t id) { return *memo_slot(d, id) != 0; }
+  void write_put(uint64_t idx) {
+    if (proto_ >= 4) {
+      op(Op::MEMOIZE);
+    } else if (proto_ == 0) {
+      write_decimal_line('p', std::to_string(idx), "\n");
+    } else if (idx < 256) {
+      uint8_t b = static_cast<uint8_t>(idx);
+      op_arg(Op::BINPUT, &b, 1);
+    } else {
+      uint8_t b[4];
+      le(b, idx, 4);
+      op_arg(Op::LONG_BINPUT, b, 4);
+    }
+  }
+  void memo_put(const DocumentImpl* d, uint32_t id) {
+    uint32_t* slot = memo_slot(d, id);
+    *slot = static_cast<uint32_t>(memo_count_ + 1);
+    write_put(memo_count_++);
+  }
+  void memo_put_key(const std::string& key) {
+    interned_[key] = static_cast<uint32_t>(memo_count_ + 1);
+    write_put(memo_count_++);
+  }
+  void memo_put_fresh() { write_put(memo_count_++); }
+  void write_get(uint64_t idx) {
+    if (proto_ == 0) {
+      write_decimal_line('g', std::to_string(idx), "\n");
+    } else if (idx < 256) {
+      uint8_t b = static_cast<uint8_t>(idx);
+      op_arg(Op::BINGET, &b, 1);
+    } else {
+      uint8_t b[4];
+      le(b, idx, 4);
+      op_arg(Op::LONG_BINGET, b, 4);
+    }
+  }
+  void memo_get(const DocumentImpl* d, uint32_t id) { write_get(*memo_slot(d, id) - 1); }
+
+  // ---- save
+  void save(const DocumentImpl* d, uint32_t id, bool pers) {
+    opcode_boundary();
+    if (pers && opt_.persistent_id) {
+      Value pid = opt_.persistent_id(Value(d, id));
+      if (pid.valid()) {
+        save_pers(pid.document_impl(), pid.id());
+        return;
+      }
+    }
+    const Node& n = d->node(id);
+    switch (n.kind) {  // never memoized
+      case Kind::kNone: op(Op::NONE); return;
+      case Kind::kBool: save_bool(n.u.i != 0); return;
+      case Kind::kInt: save_int(*d, id); return;
+      case Kind::kFloat: save_float(n.u.f); return;
+      default: break;
+    }
+    if (id == internal::kEmptyTupleNode || (n.kind == Kind::kTuple && d->item_count(id) == 0)) {
+      if (proto_ >= 1) {
+        op(Op::EMPTY_TUPLE);
+      } else {
+        op(Op::MARK);
+        op(Op::TUPLE);
+      }
+      return;
+    }
+    if (in_memo(d, id)) {
+      memo_get(d, id);
+      return;
+    }
+    switch (n.kind) {
+      case Kind::kStr: save_str(d, id); return;
+      case Kind::kBytes: save_bytes(d, id); return;
+      case Kind::kByteArray: save_bytearray(d, id); return;
+      case Kind::kTuple: save_tuple(d, id); return;
+      case Kind::kList: save_list(d, id); return;
+      case Kind::kDict: save_dict(d, id); return;
+      case Kind::kSet: save_set(d, id); return;
+      case Kind::kFrozenSet: save_frozenset(d, id); return;
+      case Kind::kGlobal: save_global(d, id); return;
+      case Kind::kObject: save_object(d, id); return;
+      case Kind::kPersistentId: save_pers(d, n.aux); return;
+      case Kind::kBuffer: save_buffer(d, id); return;
+      default: throw_error(ErrorCode::kUnsupported, "cannot pickle a value of kind " + std::string(kind_name(n.kind)));
+    }
+  }
+
+  void save_bool(bool b) {
+    if (proto_ >= 2) {
+      op(b ? Op::NEWTRUE : Op::NEWFALSE);
+    } else {
+      const char* s = b ? "I01\n" : "I00\n";
+      write(s, 4);
+    }
+  }
+
+  void save_int(const DocumentImpl& d, uint32_t id) {
+    const Node& n = d.node(id);
+    bool big = n.flags & internal::kFlagBigInt;
+    if (!big) {
+      int64_t v = n.u.i;
+      if (proto_ >= 1) {
+        if (v >= 0 && v <= 0xff) {
+          uint8_t b = static_cast<uint8_t>(v);
+          op_arg(Op::BININT1, &b, 1);
+          return;
+        }
+        if (v >= 0 && v <= 0xffff) {
+          uint8_t b[2];
+          le(b, static_cast<uint64_t>(v), 2);
+          op_arg(Op::BININT2, b, 2);
+          return;
+        }
+        if (v >= INT32_MIN && v <= INT32_MAX) {
+          uint8_t b[4];
+          le(b, static_cast<uint64_t>(v), 4);
+          op_arg(Op::BININT, b, 4);
+          return;
+        }
+      } else if (v >= INT32_MIN && v <= INT32_MAX) {
+        write_decimal_line('I', std::to_string(v), "\n");
+        return;
+      }
+    }
+    if (proto_ >= 2) {
+      std::vector<uint8_t> bytes = internal::int_to_bytes(d, id);
+      if (bytes.size() < 256) {
+        uint8_t h[2] = {static_cast<uint8_t>(Op::LONG1), static_cast<uint8_t>(bytes.size())};
+        write(h, 2);
+      } else {
+        if (bytes.size() > 0x7fffffff) throw_error(ErrorCode::kUnsupported, "int too large to pickle");
+        uint8_t h[5] = {static_cast<uint8_t>(Op::LONG4)};
+        le(h + 1, bytes.size(), 4);
+        write(h, 5);
+      }
+      write(bytes.data(), bytes.size());
+      return;
+    }
+    // Protocols 0 and 1 write the decimal text, which CPython 3.11 refuses past 4300 digits.
+    std::string dec = Value(&d, id).int_decimal(opt_.limits.max_int_digits);
+    write_decimal_line('L', dec, "L\n");
+  }
+
+  void save_float(double f) {
+    if (proto_ >= 1) {
+      uint64_t bits;
+      std::memcpy(&bits, &f, 8);
+      uint8_t b[9] = {static_cast<uint8_t>(Op::BINFLOAT)};
+      for (int i = 0; i < 8; ++i) b[1 + i] = static_cast<uint8_t>(bits >> (8 * (7 - i)));
+      write(b, 9);
+    } else {
+      std::string s = "F" + float_repr(f) + "\n";
+      write(s.data(), s.size());
+    }
+  }
+
+  // The str opcode for UTF-8 text `s` (FORMATS.md "Strings and byte strings").
+  void write_str(std::string_view s) {
+    const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+    size_t n = s.size();
+    if (proto_ == 0) {
+      std::string out = "V";
+      decode_utf8(s, [&](uint32_t c) {
+        static const char* hex = "0123456789abcdef";
+        if (c >= 0x10000) {
+          out += "\\U";
+          for (int sh = 28; sh >= 0; sh -= 4) out += hex[(c >> sh) & 15];
+        } else if (c >= 0x100 || c == '\\' || c == 0 || c == '\n' || c == '\r' || c == 0x1a) {
+          out += "\\u";
+          for (int sh = 12; sh >= 0; sh -= 4) out += hex[(c >> sh) & 15];
+        } else {
+          out += static_cast<char>(c);
+        }
+      });
+      out += '\n';
+      write(out.data(), out.size());
+      return;
+    }
+    if (proto_ >= 4 && n < 256) {
+      uint8_t h[2] = {static_cast<uint8_t>(Op::SHORT_BINUNICODE), static_cast<uint8_t>(n)};
+      write_bytes(h, 2, p, n);
+    } else if (n <= 0xffffffffu) {
+      uint8_t h[5] = {static_cast<uint8_t>(Op::BINUNICODE)};
+      le(h + 1, n, 4);
+      write_bytes(h, 5, p, n);
+    } else if (proto_ >= 4) {
+      uint8_t h[9] = {static_cast<uint8_t>(Op::BINUNICODE8)};
+      le(h + 1, n, 8);
+      write_bytes(h, 9, p, n);
+    } else {
+      throw_error(ErrorCode::kUnsupported, "cannot serialize a string larger than 4 GiB below protocol 4");
+    }
+  }
+
+  void save_str(const DocumentImpl* d, uint32_t id) {
+    write_str(text_of(d->node(id)));
+    memo_put(d, id);
+  }
+
+  // A str the dump makes (global names at protocol 4+, 'latin1', getattr's name). Equal strs with
+  // the same non-empty key are one object; an empty key makes a new object each time (a
+  // one-character str is still CPython's singleton).
+  void save_made_str(const std::string& key_in, const std::string& s) {
+    opcode_boundary();
+    std::string key = key_in;
+    if (s.empty() || s.size() == 1 ||
+        (s.size() == 2 && (static_cast<uint8_t>(s[0]) == 0xc2 || static_cast<uint8_t>(s[0]) == 0xc3)))
+      key = "s" + s;
+    if (!key.empty()) {
+      auto it = interned_.find(key);
+      if (it != interned_.end() && it->second) {
+        write_get(it->second - 1);
+        return;
+      }
+    }
+    write_str(s);
+    if (key.empty()) {
+      memo_put_fresh();
+    } else {
+      memo_put_key(key);
+    }
+  }
+  uint32_t intern(std::string key, std::string text) {
+    strs_.emplace_back(std::move(key), std::move(text));
+    return static_cast<uint32_t>(strs_.size() - 1);
+  }
+
+  void write_bytes_op(const uint8_t* p, uint64_t n) {
+    if (n < 256) {
+      uint8_t h[2] = {static_cast<uint8_t>(Op::SHORT_BINBYTES), static_cast<uint8_t>(n)};
+      write_bytes(h, 2, p, n);
+    } else if (n <= 0xffffffffu) {
+      uint8_t h[5] = {static_cast<uint8_t>(Op::BINBYTES)};
+      le(h + 1, n, 4);
+      write_bytes(h, 5, p, n);
+    } else if (proto_ >= 4) {
+      uint8_t h[9] = {static_cast<uint8_t>(Op::BINBYTES8)};
+      le(h + 1, n, 8);
+      write_bytes(h, 9, p, n);
+    } else {
+      throw_error(ErrorCode::kUnsupported, "cannot serialize a bytes object larger than 4 GiB below protocol 4");
+    }
+  }
+
+  // A global made for the dump (builtins.set, _codecs.encode, ...), saved as CPython saves it.
+  void push_global(std::string_view module, std::string_view name) {
+    uint32_t g = const_cast<DocumentImpl*>(scratch_doc())->add_global(module, name, Error::kNoOffset);
+    push_save(scratch_doc(), g, false);
+  }
+  const DocumentImpl* scratch_doc() {
+    if (!scratch_) scratch_ = std::make_unique<DocumentImpl>();
+    return scratch_.get();
+  }
+
+  void save_bytes(const DocumentImpl* d, uint32_t id) {
+    const Node& n = d->node(id);
+    if (proto_ >= 3) {
+      write_bytes_op(n.u.bytes.ptr, n.u.bytes.len);
+      memo_put(d, id);
+      return;
+    }
+    // Protocols 0-2: bytes() or _codecs.encode(bytes.decode('latin1'), 'latin1') as a reduce.
+    push(T::kReduceEnd, d, id, 0, kFreshReduce);
+    if (n.u.bytes.len == 0) {
+      push_save(scratch_doc(), internal::kEmptyTupleNode, false);
+      push_global("builtins", "bytes");
+    } else {
+      push(T::kFreshTupleEnd, nullptr, 2);
+      push(T::kInternedStr, nullptr, latin1_);
+      push(T::kLatin1Str, d, id);
+      if (proto_ < 2) push_op(Op::MARK);
+      push_global("_codecs", "encode");
+    }
+  }
+  void save_latin1_str(const DocumentImpl* d, uint32_t id) {
+    const Node& n = d->node(id);
+    std::string s;
+    s.reserve(n.u.bytes.len * 2);
+    for (uint64_t i = 0; i < n.u.bytes.len; ++i) {
+      uint8_t c = n.u.bytes.ptr[i];
+      if (c < 0x80) {
+        s += static_cast<char>(c);
+      } else {
+        s += static_cast<char>(0xc0 | (c >> 6));
+        s += static_cast<char>(0x80 | (c & 0x3f));
+      }
+    }
+    save_made_str("", s);
+  }
+
+  void save_bytearray(const DocumentImpl* d, uint32_t id) {
+    const Node& n = d->node(id);
+    if (proto_ >= 5) {
+      uint8_t h[9] = {static_cast<uint8_t>(Op::BYTEARRAY8)};
+      le(h + 1, n.u.bytes.len, 8);
+      write_bytes(h, 9, n.u.bytes.ptr, n.u.bytes.len);
+      memo_put(d, id);
+      return;
+    }
+    // bytearray() or bytearray(bytes(obj)); bytes(obj) is a new bytes object (or a singleton).
+    push(T::kReduceEnd, d, id, 0, kFreshReduce);
+    if (n.u.bytes.len == 0) {
+      push_save(scratch_doc(), internal::kEmptyTupleNode, false);
+    } else {
+      auto* s = const_cast<DocumentImpl*>(scratch_doc());
+      uint32_t b = s->add_payload(Kind::kBytes, n.u.bytes.ptr, n.u.bytes.len, Error::kNoOffset);
+      push(T::kFreshTupleEnd, nullptr, 1);
+      push_save(s, b, false);
+      if (proto_ < 2) push_op(Op::MARK);
+    }
+    push_global("builtins", "bytearray");
+  }
+
+  void save_buffer(const DocumentImpl* d, uint32_t id) {
+    if (proto_ < 5) throw_error(ErrorCode::kUnsupported, "PickleBuffer can only be pickled with protocol >= 5");
+    const Node& n = d->node(id);
+    bool readonly = n.flags & internal::kFlagReadonly;
+    bool in_band = true;
+    if (opt_.buffer_callback) in_band = opt_.buffer_callback(Value(d, id)) == BufferPlacement::kInBand;
+    if (in_band) {
+      if (readonly) {
+        write_bytes_op(n.u.bytes.ptr, n.u.bytes.len);
+      } else {
+        uint8_t h[9] = {static_cast<uint8_t>(Op::BYTEARRAY8)};
+        le(h + 1, n.u.bytes.len, 8);
+        write_bytes(h, 9, n.u.bytes.ptr, n.u.bytes.len);
+      }
+      memo_put(d, id);
+    } else {
+      op(Op::NEXT_BUFFER);
+      if (readonly) op(Op::READONLY_BUFFER);
+    }
+  }
+
+  void save_tuple(const DocumentImpl* d, uint32_t id) {
+    uint32_t n = d->item_count(id);
+    push(T::kTupleEnd, d, id, n);
+    for (uint32_t i = n; i-- > 0;) push_save(d, d->items(id)[i]);
+    if (!(proto_ >= 2 && n <= 3)) push_op(Op::MARK);
+  }
+  void tuple_end(const DocumentImpl* d, uint32_t id, uint32_t n) {
+    bool small = proto_ >= 2 && n <= 3;
+    if (in_memo(d, id)) {  // reached through itself: drop what was pushed, fetch the memo
+      if (small) {
+        for (uint32_t i = 0; i < n; ++i) op(Op::POP);
+      } else if (proto_ >= 1) {
+        op(Op::POP_MARK);
+      } else {
+        for (uint32_t i = 0; i <= n; ++i) op(Op::POP);
+      }
+      memo_get(d, id);
+      return;
+    }
+    if (small) {
+      op(n == 1 ? Op::TUPLE1 : n == 2 ? Op::TUPLE2 : Op::TUPLE3);
+    } else {
+      op(Op::TUPLE);
+    }
+    memo_put(d, id);
+  }
+  // A tuple the dump makes (reduce arguments): never reached twice, so no recursion check.
+  void fresh_tuple_end(uint32_t n) {
+    if (proto_ >= 2 && n <= 3) {
+      op(n == 1 ? Op::TUPLE1 : n == 2 ? Op::TUPLE2 : Op::TUPLE3);
+    } else {
+      op(Op::TUPLE);
+    }
+    memo_put_fresh();
+  }
+
+  void save_list(const DocumentImpl* d, uint32_t id) {
+    if (proto_ >= 1) {
+      op(Op::EMPTY_LIST);
+    } else {
+      op(Op::MARK);
+      op(Op::LIST);
+    }
+    memo_put(d, id);
+    if (d->item_count(id) > 0) push(T::kBatchList, d, id, 0, kExact);
+  }
+
+  // Items [from, ...) of list `id` (or of an object's list items). CPython's exact-list batcher
+  // writes MARK..APPENDS even for a last batch of one; the generic one writes a lone item as
+  // APPEND (FORMATS.md §1.5).
+  static constexpr uint8_t kExact = 1;
+  static constexpr uint8_t kFreshReduce = 2;
+  void batch_list(const DocumentImpl* d, uint32_t id, uint32_t from, uint8_t exact) {
+    uint32_t n = d->item_count(id);
+    if (proto_ == 0) {
+      for (uint32_t i = n; i-- > 0;) {
+        push_op(Op::APPEND);
+        push_save(d, d->items(id)[i]);
+      }
+      return;
+    }
+    if (from >= n) return;
+    uint32_t end = std::min(n, from + kBatchSize);
+    bool single = exact ? n == 1 : end - from == 1;
+    if (end < n) push(T::kBatchList, d, id, end, exact);
+    if (single) {
+      push_op(Op::APPEND);
+      push_save(d, d->items(id)[from]);
+      return;
+    }
+    push_op(Op::APPENDS);
+    for (uint32_t i = end; i-- > from;) push_save(d, d->items(id)[i]);
+    push_op(Op::MARK);
+  }
+
+  void save_dict(const DocumentImpl* d, uint32_t id) {
+    if (proto_ >= 1) {
+      op(Op::EMPTY_DICT);
+    } else {
+      op(Op::MARK);
+      op(Op::DICT);
+    }
+    memo_put(d, id);
+    if (d->item_count(id) > 0) push(T::kBatchDict, d, id, 0, kExact);
+  }
+  // CPython's exact-dict batcher loops while a batch was full, so a dict of 1000*k pairs ends with
+  // an empty MARK SETITEMS; the generic batcher does not (FORMATS.md §1.5).
+  void batch_dict(const DocumentImpl* d, uint32_t id, uint32_t from, uint8_t exact) {
+    uint32_t n = d->item_count(id);
+    auto key = [&](uint32_t i) { return d->items(id)[2 * i]; };
+    auto val = [&](uint32_t i) { return d->items(id)[2 * i + 1]; };
+    if (proto_ == 0) {
+      for (uint32_t i = n; i-- > 0;) {
+        push_op(Op::SETITEM);
+        push_save(d, val(i));
+        push_save(d, key(i));
+      }
+      return;
+    }
+    if (exact) {
+      if (n == 1) {
+        push_op(Op::SETITEM);
+        push_save(d, val(0));
+        push_save(d, key(0));
+        return;
+      }
+      uint32_t end = std::min(n, from + kBatchSize);
+      if (end - from == kBatchSize) push(T::kBatchDict, d, id, end, exact);
+      push_op(Op::SETITEMS);
+      for (uint32_t i = end; i-- > from;) {
+        push_save(d, val(i));
+        push_save(d, key(i));
+      }
+      push_op(Op::MARK);
+      return;
+    }
+    if (from >= n) return;
+    uint32_t end = std::min(n, from + kBatchSize);
+    if (end < n) push(T::kBatchDict, d, id, end, exact);
+    if (end - from == 1) {
+      push_op(Op::SETITEM);
+      push_save(d, val(from));
+      push_save(d, key(from));
+      return;
+    }
+    push_op(Op::SETITEMS);
+    for (uint32_t i = end; i-- > from;) {
+      push_save(d, val(i));
+      push_save(d, key(i));
+    }
+    push_op(Op::MARK);
+  }
+
+  void save_set(const DocumentImpl* d, uint32_t id) {
+    if (proto_ < 4) {
+      save_set_reduce(d, id, "set");
+      return;
+    }
+    op(Op::EMPTY_SET);
+    memo_put(d, id);
+    if (d->item_count(id) > 0) push(T::kBatchSet, d, id, 0);
+  }
+  // do { MARK items ADDITEMS } while (batch was full): 1000*k items end with an empty batch.
+  void batch_set(const DocumentImpl* d, uint32_t id, uint32_t from) {
+    uint32_t n = d->item_count(id);
+    uint32_t end = std::min(n, from + kBatchSize);
+    if (end - from == kBatchSize) push(T::kBatchSet, d, id, end);
+    push_op(Op::ADDITEMS);
+    for (uint32_t i = end; i-- > from;) push_save(d, d->items(id)[i]);
+    push_op(Op::MARK);
+  }
+  // set(list(obj)) / frozenset(list(obj)) as a reduce (protocols < 4).
+  void save_set_reduce(const DocumentImpl* d, uint32_t id, std::string_view name) {
+    push(T::kReduceEnd, d, id, 0, kFreshReduce);
+    push(T::kFreshTupleEnd, nullptr, 1);
+    push(T::kFreshList, d, id);
+    if (proto_ < 2) push_op(Op::MARK);
+    push_global("builtins", name);
+  }
+  void fresh_list(const DocumentImpl* d, uint32_t set_id) {
+    opcode_boundary();
+    if (proto_ >= 1) {
+      op(Op::EMPTY_LIST);
+    } else {
+      op(Op::MARK);
+      op(Op::LIST);
+    }
+    memo_put_fresh();
+    if (d->item_count(set_id) > 0) push(T::kBatchList, d, set_id, 0, kExact);
+  }
+
+  void save_frozenset(const DocumentImpl* d, uint32_t id) {
+    if (proto_ < 4) {
+      save_set_reduce(d, id, "frozenset");
+      return;
+    }
+    push(T::kFrozenSetEnd, d, id);
+    uint32_t n = d->item_count(id);
+    for (uint32_t i = n; i-- > 0;) push_save(d, d->items(id)[i]);
+    push_op(Op::MARK);
+  }
+  void frozenset_end(const DocumentImpl* d, uint32_t id) {
+    if (in_memo(d, id)) {
+      op(Op::POP_MARK);
+      memo_get(d, id);
+      return;
+    }
+    op(Op::FROZENSET);
+    memo_put(d, id);
+  }
+
+  // FORMATS.md "Globals".
+  void save_global(const DocumentImpl* d, uint32_t id) {
+    const Node& n = d->node(id);
+    std::string_view all = text_of(n);
+    std::string module(all.substr(0, n.aux));
+    std::string name(all.substr(n.aux));
+    if (proto_ >= 4) {
+      push(T::kGlobalEnd, d, id);
+      push_op(Op::STACK_GLOBAL);
+      auto it = d->global_strs.find(id);
+      if (it != d->global_strs.end()) {  // loaded by STACK_GLOBAL: share its strs as the stream did
+        push_save(d, it->second.second);
+        push_save(d, it->second.first);
+        return;
+      }
+      auto c = internal::canonical_global(module, name);
+      module = std::string(c.first);
+      name = std::string(c.second);
+      // Module names are interned strs, except the one builtin functions carry; qualnames are
+      // interned for Python-defined globals, new strs for builtins (approximations of CPython).
+      bool builtin = module == "builtins";
+      push(T::kInternedStr, nullptr, intern(builtin ? "" : "s" + name, name));
+      push(T::kInternedStr, nullptr,
+           intern(builtin && internal::is_builtin_function(name) ? "m" + module : "s" + module, module));
+      return;
+    }
+    auto c = internal::canonical_global(module, name);
+    module = std::string(c.first);
+    name = std::string(c.second);
+    size_t dot = name.rfind('.');
+    if (dot != std::string::npos) {  // a nested class: getattr(parent, lastname)
+      auto* s = const_cast<DocumentImpl*>(scratch_doc());
+      uint32_t parent = s->add_global(module, name.substr(0, dot), Error::kNoOffset);
+      std::string last = name.substr(dot + 1);
+      push(T::kGlobalEnd, d, id);
+      push_op(Op::REDUCE);
+      push(T::kFreshTupleEnd, nullptr, 2);
+      push(T::kInternedStr, nullptr, intern("", last));
+      push_save(s, parent, false);
+      if (proto_ < 2) push_op(Op::MARK);
+      push_global("builtins", "getattr");
+      return;
+    }
+    if (proto_ < 3 && opt_.fix_imports) {
+      auto m = internal::map_py3_global(module, name);
+      module = std::string(m.first);
+      name = std::string(m.second);
+    }
+    if (proto_ < 3) {
+      for (char c : module + name) {
+        if (static_cast<uint8_t>(c) >= 0x80)
+          throw_error(ErrorCode::kUnsupported, "can't pickle global identifier '" + module + "." + name +
+                                                   "' using pickle protocol " + std::to_string(proto_));
+      }
+    }
+    std::string s = "c" + module + "\n" + name + "\n";
+    write(s.data(), s.size());
+    memo_put(d, id);
+  }
+
+  // Inert objects, re-emitted the way CPython re-pickles the object it would have built
+  // (FORMATS.md "Objects via __reduce_ex__"): REDUCE objects as they were; NEWOBJ-made objects
+  // through object.__reduce_ex__(protocol). INST/OBJ objects were made by calling the class; their
+  // default reduce is NEWOBJ with no arguments (what __init__ did is in their state, if anywhere).
+  static MadeBy dump_how(const ObjectData& o, int proto) {
+    MadeBy how = o.how;
+    if (how == MadeBy::kInst || how == MadeBy::kObj) how = MadeBy::kNewObj;
+    if (how == MadeBy::kReduce) return how;
+    if (proto < 2) return MadeBy::kReduce;                               // copyreg._reconstructor
+    if (how == MadeBy::kNewObjEx && proto < 4) return MadeBy::kReduce;  // functools.partial
+    return how;
+  }
+  // A tuple made for the dump from `items` (pushed so its opcodes come next).
+  void push_fresh_tuple(const std::vector<std::pair<const DocumentImpl*, uint32_t>>& items) {
+    uint32_t n = static_cast<uint32_t>(items.size());
+    if (n == 0) {
+      push_save(scratch_doc(), internal::kEmptyTupleNode, false);
+      return;
+    }
+    push(T::kFreshTupleEnd, nullptr, n);
+    for (uint32_t i = n; i-- > 0;) push_save(items[i].first, items[i].second);
+    if (!(proto_ >= 2 && n <= 3)) push_op(Op::MARK);
+  }
+  std::vector<std::pair<const DocumentImpl*, uint32_t>> items_of(const DocumentImpl* d, uint32_t tuple) {
+    std::vector<std::pair<const DocumentImpl*, uint32_t>> v;
+    for (uint32_t i = 0, n = d->item_count(tuple); i < n; ++i) v.emplace_back(d, d->items(tuple)[i]);
+    return v;
+  }
+
+  void save_object(const DocumentImpl* d, uint32_t id) {
+    const ObjectData& o = d->object(id);
+    MadeBy how = dump_how(o, proto_);
+    push(T::kReduceEnd, d, id);
+    if (o.how == MadeBy::kReduce) {
+      push_save(d, o.args);
+      push_save(d, o.callable);
+      return;
+    }
+    if (proto_ < 2) {
+      // copyreg._reconstructor(cls, base, state): base is object, or list/dict for subclasses
+      // that carry items (their items then go into `state`, not APPENDS/SETITEMS).
+      if (o.state != kNoNode && is_slot_state(d, o.state))
+        throw_error(ErrorCode::kUnsupported,
+                    "cannot pickle an object with __slots__ state below protocol 2 (CPython raises TypeError)");
+      push(T::kFreshTupleEnd, nullptr, 3);
+      if (o.list_items != kNoNode) {
+        push_save(d, o.list_items);
+        push_global("builtins", "list");
+      } else if (o.dict_items != kNoNode) {
+        push_save(d, o.dict_items);
+        push_global("builtins", "dict");
+      } else {
+        push_save(scratch_doc(), internal::kNoneNode, false);
+        push_global("builtins", "object");
+      }
+      push_save(d, o.callable);
+      push_op(Op::MARK);
+      push_global("copyreg", "_reconstructor");
+      return;
+    }
+    if (how == MadeBy::kReduce) {  // NEWOBJ_EX below protocol 4: partial(cls.__new__, cls, *args, **kwargs)()
+      push_save(scratch_doc(), internal::kEmptyTupleNode, false);
+      push(T::kPartialEnd, d, id);
+      push(T::kFreshTupleEnd, nullptr, 1);
+      push_save(scratch_doc(), new_method_of(d, o.callable), false);
+      push_global("functools", "partial");
+      return;
+    }
+    bool made_by_call = o.how == MadeBy::kInst || o.how == MadeBy::kObj;
+    if (how == MadeBy::kNewObjEx) push_save(d, o.kwargs);
+    if (made_by_call) {
+      push_save(scratch_doc(), internal::kEmptyTupleNode, false);
+    } else {
+      push_save(d, o.args);
+    }
+    push_save(d, o.callable);
+  }
+  // (dict or None, {slot: value}): the state object.__getstate__ gives an object with __slots__.
+  static bool is_slot_state(const DocumentImpl* d, uint32_t state) {
+    const Node& n = d->node(state);
+    if (n.kind != Kind::kTuple || d->item_count(state) != 2) return false;
+    uint32_t first = d->items(state)[0], second = d->items(state)[1];
+    Kind k0 = d->node(first).kind;
+    return (k0 == Kind::kNone || k0 == Kind::kDict) && d->node(second).kind == Kind::kDict;
+  }
+  // cls.__new__ as a global (module, qualname + ".__new__"), pickled as getattr(cls, '__new__').
+  uint32_t new_method_of(const DocumentImpl* d, uint32_t cls) {
+    const Node& c = d->node(cls);
+    if (c.kind != Kind::kGlobal)
+      throw_error(ErrorCode::kUnsupported, "NEWOBJ_EX with a class that is not a global cannot be written below protocol 4");
+    std::string_view all = text_of(c);
+    std::string qual(all.substr(c.aux));
+    qual += ".__new__";
+    return const_cast<DocumentImpl*>(scratch_doc())->add_global(all.substr(0, c.aux), qual, Error::kNoOffset);
+  }
+  // After functools.partial and (func,): REDUCE, memo, then BUILD (func, (cls, *args), kwargs, None).
+  void partial_end(const DocumentImpl* d, uint32_t id) {
+    const ObjectData& o = d->object(id);
+    op(Op::REDUCE);
+    memo_put_fresh();
+    push_op(Op::BUILD);
+    push(T::kFreshTupleEnd, nullptr, 4);
+    push_save(scratch_doc(), internal::kNoneNode, false);
+    push_save(d, o.kwargs);
+    auto args = items_of(d, o.args);
+    args.insert(args.begin(), {d, o.callable});
+    push_fresh_tuple(args);
+    push_save(scratch_doc(), new_method_of(d, o.callable), false);
+    push_op(Op::MARK);
+  }
+
+  void reduce_end(const DocumentImpl* d, uint32_t id) {
+    const Node& n = d->node(id);
+    bool fresh = n.kind != Kind::kObject;  // set/frozenset/bytes/bytearray written as a reduce
+    MadeBy how = fresh ? MadeBy::kReduce : dump_how(d->object(id), proto_);
+    op(how == MadeBy::kReduce ? Op::REDUCE : how == MadeBy::kNewObj ? Op::NEWOBJ : Op::NEWOBJ_EX);
+    if (in_memo(d, id)) {
+      op(Op::POP);
+      memo_get(d, id);
+      return;
+    }
+    memo_put(d, id);
+    if (fresh) return;
+    const ObjectData& o = d->object(id);
+    bool reconstructed = proto_ < 2 && o.how != MadeBy::kReduce;
+    if (o.state != kNoNode) {
+      push_op(Op::BUILD);
+      push_save(d, o.state);
+    }
+    if (reconstructed) return;  // list/dict items went into _reconstructor's state argument
+    if (o.dict_items != kNoNode) push(T::kBatchDict, d, o.dict_items, 0, 0);
+    if (o.list_items != kNoNode) push(T::kBatchList, d, o.list_items, 0, 0);
+  }
+
+  void save_pers(const DocumentImpl* d, uint32_t pid) {
+    if (proto_ >= 1) {
+      push(T::kPersEnd, d, pid);
+      push_save(d, pid, false);
+      return;
+    }
+    const Node& n = d->node(pid);
+    std::string text;
+    if (n.kind == Kind::kStr) {
+      text = std::string(text_of(n));
+    } else if (n.kind == Kind::kInt) {
+      text = Value(d, pid).int_decimal(opt_.limits.max_int_digits);
+    } else {
+      throw_error(ErrorCode::kUnsupported, "protocol 0 persistent ids must be str or int, not " +
+                                               std::string(kind_name(n.kind)));
+    }
+    for (char c : text) {
+      if (static_cast<uint8_t>(c) >= 0x80 || c == '\n')
+        throw_error(ErrorCode::kUnsupported, "persistent IDs in protocol 0 must be ASCII strings");
+    }
+    std::string s = "P" + text + "\n";
+    write(s.data(), s.size());
+  }
+  void persid_end(const DocumentImpl*, uint32_t) { op(Op::BINPERSID); }
+
+  const DumpOptions& opt_;
+  int proto_;
+  Sink& sink_;
+  const DocumentImpl* root_doc_ = nullptr;
+  std::vector<uint32_t> memo_;  // node id -> memo index + 1 (0: not memoized)
+  std::unordered_map<std::pair<const DocumentImpl*, uint32_t>, uint32_t, PairHash> foreign_;
+  std::unordered_map<std::string, uint32_t> interned_;  // singleton/interned key -> memo index + 1
+  uint64_t memo_count_ = 0;
+  std::vector<Task> tasks_;
+  std::vector<std::pair<std::string, std::string>> strs_{{"slatin1", "latin1"}};
+  const uint32_t latin1_ = 0;
+  std::unique_ptr<DocumentImpl> scratch_;
+  std::vector<uint8_t> buf_;
+  bool framing_ = false;
+  int64_t frame_start_ = -1;
+};
+
+}  // namespace
+
+std::vector<uint8_t> dump(const Value& v, const DumpOptions& options) {
+  std::vector<uint8_t> out;
+  VectorSink sink(out);
+  Pickler(options, sink).dump(v);
+  return out;
+}
+
+void dump(const Value& v, std::ostream& out, const DumpOptions& options) {
+  StreamSink sink(out);
+  Pickler(options, sink).dump(v);
+}
+
+void dump_file(const Value& v, const std::filesystem::path& path, const DumpOptions& options) {
+  std::string target = path.string();
+  std::string tmp = target + ".tmp.XXXXXX";
+  int fd = ::mkstemp(tmp.data());
+  if (fd < 0) throw_error(ErrorCode::kIo, target + ": cannot create a temporary file: " + std::strerror(errno));
+  try {
+    FdSink sink(fd, target);
+    Pickler(options, sink).dump(v);
+    if (::fsync(fd) != 0) throw_error(ErrorCode::kIo, target + ": fsync failed: " + std::strerror(errno));
+    // mkstemp makes the file 0600; give it the mode a plain open() would (or keep the old file's).
+    struct stat st {};
+    mode_t mode;
+    if (::stat(target.c_str(), &st) == 0) {
+      mode = st.st_mode & 07777;
+    } else {
+      mode_t mask = ::umask(0);
+      ::umask(mask);
+      mode = 0666 & ~mask;
+    }
+    if (::fchmod(fd, mode) != 0) throw_error(ErrorCode::kIo, target + ": chmod failed: " + std::strerror(errno));
+    if (::close(fd) != 0) {
+      fd = -1;
+      throw_error(ErrorCode::kIo, target + ": close failed: " + std::strerror(errno));
+    }
+    fd = -1;
+    if (::rename(tmp.c_str(), target.c_str()) != 0)
+      throw_error(ErrorCode::kIo, target + ": rename failed: " + std::strerror(errno));
+  } catch (...) {
+    if (fd >= 0) ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
+  }
+}
+
+}  // namespace picklejar
