@@ -32,15 +32,24 @@ commands:
                labelled <&N> where first shown and <*N> where met again
   json FILE    the value as one line of tagged JSON (docs/JSON.md)
   info FILE    format, protocol, size and value counts
+  recode [--protocol N] IN OUT
+               load IN and write it as a pickle of protocol N (default 4): the
+               bytes CPython's pickle.dumps(pickle.loads(IN), N) writes. OUT is
+               replaced atomically, and left untouched on any error.
 
-FILE may be - for standard input.
+FILE and IN may be - for standard input, OUT - for standard output.
 
-options (show, json, info):
+options (show, json, info, recode):
   --encoding ENC     how Python 2 str opcodes decode: ASCII (default), latin1,
                      utf-8 or bytes (as pickle.load's encoding=)
   --no-fix-imports   keep Python 2 module names (__builtin__, copy_reg, ...)
                      in protocol 0-2 pickles
   --buffers-in DIR   out-of-band buffers (protocol 5) as DIR/0.bin, DIR/1.bin, ...
+
+options (recode):
+  --protocol N       0-5 (default 4, CPython 3.11's default)
+  --buffers-out DIR  protocol 5: write every PickleBuffer out-of-band, as
+                     DIR/0.bin, DIR/1.bin, ... (DIR must exist)
 
   -h, --help         this text
   --version          the library version
@@ -79,6 +88,9 @@ struct Options {
   std::string encoding = "ASCII";
   bool fix_imports = true;
   std::optional<std::string> buffers_in;
+  std::optional<std::string> buffers_out;
+  int protocol = 4;
+  std::string out;
 };
 
 Options parse(int argc, char** argv) {
@@ -106,6 +118,16 @@ Options parse(int argc, char** argv) {
       o.buffers_in = value(a);
     } else if (a.rfind("--buffers-in=", 0) == 0) {
       o.buffers_in = std::string(a.substr(13));
+    } else if (a == "--protocol" || a.rfind("--protocol=", 0) == 0) {
+      std::string v = a == "--protocol" ? value(a) : std::string(a.substr(11));
+      if (v.size() != 1 || v[0] < '0' || v[0] > '5') throw UsageError{"--protocol must be 0-5, not '" + v + "'"};
+      o.protocol = v[0] - '0';
+    } else if (a == "--buffers-out") {
+      o.buffers_out = value(a);
+    } else if (a.rfind("--buffers-out=", 0) == 0) {
+      o.buffers_out = std::string(a.substr(14));
+    } else if (a == "--joblib" || a == "--compress" || a.rfind("--compress=", 0) == 0) {
+      throw UsageError{std::string(a) + ": joblib output is not supported yet"};
     } else if (a.size() > 1 && a[0] == '-') {
       throw UsageError{"unknown option " + std::string(a)};
     } else {
@@ -114,8 +136,16 @@ Options parse(int argc, char** argv) {
   }
   if (positional.empty()) throw UsageError{"no command given"};
   o.command = positional[0];
-  if (o.command != "dis" && o.command != "show" && o.command != "json" && o.command != "info")
+  if (o.command != "dis" && o.command != "show" && o.command != "json" && o.command != "info" &&
+      o.command != "recode")
     throw UsageError{"unknown command '" + o.command + "'"};
+  if (o.command == "recode") {
+    if (positional.size() != 3) throw UsageError{"recode takes IN and OUT"};
+    o.file = positional[1];
+    o.out = positional[2];
+    if (o.buffers_out && o.protocol != 5) throw UsageError{"--buffers-out needs --protocol 5"};
+    return o;
+  }
   if (positional.size() != 2) throw UsageError{o.command + " takes exactly one FILE"};
   o.file = positional[1];
   return o;
@@ -162,6 +192,59 @@ void print_info(const Options& o, const picklejar::Document& doc) {
   (void)o;
 }
 
+// Writes `data` to `path` atomically (temporary file in the same directory, then rename).
+void write_file_atomically(const std::filesystem::path& path, const std::vector<uint8_t>& data) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp-picklejar";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) throw IoError{tmp.string() + ": " + std::strerror(errno)};
+    f.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+    f.close();
+    if (!f) {
+      std::error_code ec;
+      std::filesystem::remove(tmp, ec);
+      throw IoError{tmp.string() + ": write failed"};
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw IoError{path.string() + ": " + ec.message()};
+  }
+}
+
+void recode(const Options& o) {
+  std::vector<std::vector<uint8_t>> storage;
+  picklejar::Document doc = load(o, storage);
+  picklejar::DumpOptions d;
+  d.protocol = o.protocol;
+  d.fix_imports = o.fix_imports;
+  std::vector<picklejar::ByteView> out_of_band;
+  if (o.buffers_out) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(*o.buffers_out, ec)) throw IoError{*o.buffers_out + ": not a directory"};
+    d.buffer_callback = [&](const picklejar::Value& b) {
+      out_of_band.push_back(b.as_bytes());
+      return picklejar::BufferPlacement::kOutOfBand;
+    };
+  }
+  // The whole pickle is made before anything is written, so a failure leaves no file behind.
+  std::vector<uint8_t> bytes = picklejar::dump(doc.root(), d);
+  for (size_t i = 0; i < out_of_band.size(); ++i) {
+    std::vector<uint8_t> b(out_of_band[i].begin(), out_of_band[i].end());
+    write_file_atomically(std::filesystem::path(*o.buffers_out) / (std::to_string(i) + ".bin"), b);
+  }
+  if (o.out == "-") {
+    std::cout.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    std::cout.flush();
+    if (!std::cout) throw IoError{"<stdout>: write error"};
+    return;
+  }
+  write_file_atomically(o.out, bytes);
+}
+
 int run(int argc, char** argv) {
   Options o = parse(argc, argv);
   if (o.command == "dis") {
@@ -172,6 +255,10 @@ int run(int argc, char** argv) {
       std::cout.flush();
       throw;
     }
+    return 0;
+  }
+  if (o.command == "recode") {
+    recode(o);
     return 0;
   }
   std::vector<std::vector<uint8_t>> storage;
