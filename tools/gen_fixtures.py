@@ -26,6 +26,7 @@ import codecs
 import collections
 import copyreg
 import functools
+import hashlib
 import io
 import json
 import os
@@ -49,6 +50,7 @@ ROOT = os.path.dirname(TOOLS)
 FIX = os.path.join(ROOT, "fixtures")
 PKL = os.path.join(FIX, "pickle")
 SKL = os.path.join(FIX, "sklearn")
+REDUMP = os.path.join(FIX, "redump")
 sys.path.insert(0, TOOLS)
 
 import fixture_classes as fc  # noqa: E402
@@ -807,6 +809,8 @@ class Fixtures:
         self.rows = []
         self.files = {}  # path relative to fixtures/ -> bytes
         self.checks = collections.Counter()
+        self.redump_rows = []   # REDUMP.tsv rows (redump_cases)
+        self.redump_files = {}  # path relative to fixtures/ ("redump/...") -> bytes
 
     def put(self, rel, data):
         assert rel not in self.files, rel
@@ -852,6 +856,19 @@ class Fixtures:
             assert all("\t" not in c and "\n" not in c for c in r)
             lines.append("\t".join(r))
         with open(os.path.join(FIX, "MANIFEST.tsv"), "w", encoding="utf-8", newline="\n") as f:
+            f.write("\n".join(lines) + "\n")
+
+        if os.path.isdir(REDUMP):
+            shutil.rmtree(REDUMP)
+        os.makedirs(REDUMP)
+        for rel, data in sorted(self.redump_files.items()):
+            with open(os.path.join(FIX, rel), "wb") as f:
+                f.write(data)
+        lines = [REDUMP_HEADER]
+        for r in self.redump_rows:
+            assert all(c and "\t" not in c and "\n" not in c for c in r)
+            lines.append("\t".join(r))
+        with open(os.path.join(FIX, "REDUMP.tsv"), "w", encoding="utf-8", newline="\n") as f:
             f.write("\n".join(lines) + "\n")
 
 
@@ -1427,6 +1444,216 @@ def all_cases():
 
 
 # ------------------------------------------------------------------------------------------------
+# CPython's re-dump of every loadable fixture: fixtures/redump/ and fixtures/REDUMP.tsv
+
+REDUMP_HEADER = "source\tprotocol\tvariant\texpect\tbuffers\tnote"
+
+UNMATCHABLE_INST = "INST/OBJ with arguments: __init__ sets attributes that the re-dump's state holds"
+UNMATCHABLE_NEWARGS = ("copyreg._reconstructor object of a class with __getnewargs__: the NEWOBJ args "
+                       "are not in the stream")
+UNMATCHABLE_NUMPY = "numpy objects: numpy canonicalises dtypes on load"
+
+
+class PidMarker:
+    """What a persistent id loads as for the re-dump; dumped back as the same pid."""
+
+    __slots__ = ("pid",)
+
+    def __init__(self, pid):
+        self.pid = pid
+
+
+class MarkerUnpickler(pickle.Unpickler):
+    def persistent_load(self, pid):
+        return PidMarker(pid)
+
+
+class MarkerPickler(pickle.Pickler):
+    def persistent_id(self, obj):
+        return obj.pid if type(obj) is PidMarker else None
+
+
+class RedumpScan(InertUnpickler):
+    """The inert unpickler, noting what the re-dump depends on: persistent ids, out-of-band buffers
+    (read-only iff READONLY_BUFFER directly follows NEXT_BUFFER), INST/OBJ with arguments, the
+    classes given to copyreg._reconstructor, and the modules of all globals."""
+
+    dispatch = dict(InertUnpickler.dispatch)
+
+    def __init__(self, data, **kw):
+        super().__init__(data, **kw)
+        self.persids = 0
+        self.buffers_readonly = []
+        self.next_buffer_end = -1
+        self.inst_with_args = 0
+        self.reconstructed = []
+        self.modules = set()
+
+    def find_class(self, module, name):
+        g = super().find_class(module, name)
+        self.modules.add(g.module)
+        return g
+
+    def persistent_load(self, pid):
+        self.persids += 1
+        return super().persistent_load(pid)
+
+    def load_next_buffer(self):
+        InertUnpickler.load_next_buffer(self)
+        self.buffers_readonly.append(False)
+        self.next_buffer_end = self._f.tell()
+    dispatch[pickle.NEXT_BUFFER[0]] = load_next_buffer
+
+    def load_readonly_buffer(self):
+        if self._f.tell() == self.next_buffer_end + 1:
+            self.buffers_readonly[-1] = True
+        InertUnpickler.load_readonly_buffer(self)
+    dispatch[pickle.READONLY_BUFFER[0]] = load_readonly_buffer
+
+    def load_inst(self):
+        InertUnpickler.load_inst(self)
+        self.inst_with_args += bool(self.stack[-1].args)
+    dispatch[pickle.INST[0]] = load_inst
+
+    def load_obj(self):
+        InertUnpickler.load_obj(self)
+        self.inst_with_args += bool(self.stack[-1].args)
+    dispatch[pickle.OBJ[0]] = load_obj
+
+    def load_reduce(self):
+        func, args = self.stack[-2], self.stack[-1]
+        if func == IGlobal("copyreg", "_reconstructor") and type(args) is tuple and args \
+                and isinstance(args[0], IGlobal):
+            self.reconstructed.append(args[0])
+        InertUnpickler.load_reduce(self)
+    dispatch[pickle.REDUCE[0]] = load_reduce
+
+
+def resolve_global(g):
+    obj = __import__(g.module, fromlist=["*"]) if g.module else None
+    for part in g.name.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def redump_options(rel, opts, files):
+    """MANIFEST options -> (pickle.loads keyword arguments without buffers, raw buffers or None)."""
+    kw, raw = {}, None
+    stem = rel.rsplit(".", 1)[0]
+    for o in ([] if opts == "-" else opts.split(",")):
+        k, v = o.split("=")
+        if k == "encoding":
+            kw["encoding"] = v
+        elif k == "fix_imports":
+            kw["fix_imports"] = v != "0"
+        elif k == "buffers":
+            raw = None if v == "none" else [files["%s.buf%d.bin" % (stem, i)] for i in range(int(v))]
+        else:
+            raise AssertionError(o)
+    return kw, raw
+
+
+def cpython_redump(obj, proto, persistent, oob=False):
+    """CPython's C pickler: (bytes, out-of-band buffers); raises what the pickler raises."""
+    outs = []
+    for _ in range(2):
+        bufs = []
+        cb = (lambda b: bufs.append(b) or False) if oob else None
+        if persistent:
+            f = io.BytesIO()
+            MarkerPickler(f, proto, buffer_callback=cb).dump(obj)
+            data = f.getvalue()
+        else:
+            data = pickle.dumps(obj, proto, buffer_callback=cb)
+        outs.append((data, [bytes(b.raw()) for b in bufs]))
+    assert outs[0] == outs[1], "re-dump is not repeatable"
+    return outs[0]
+
+
+def note_text(s, limit=100):
+    s = " ".join(str(s).split())
+    return s if len(s) <= limit else s[:limit - 3] + "..."
+
+
+def redump_cases():
+    """For each `json` MANIFEST row CPython can load: pickle.dumps(loaded, N) for N in 0..5 (and the
+    out-of-band variant at 5 when the value holds PickleBuffers). Fills FX.redump_rows/_files."""
+    files = {}
+    rows = []
+
+    def store(data, bufs):
+        h = "redump/" + hashlib.sha256(data).hexdigest()[:16]
+        blobs = {h + ".pkl": data}
+        for i, b in enumerate(bufs):
+            blobs["%s.buf%d.bin" % (h, i)] = b
+        if h + ".pkl" in files:
+            assert files[h + ".pkl"] == data, "sha256 prefix collision " + h
+            assert all(files.get(k) == v for k, v in blobs.items()) \
+                and not any(k.startswith(h + ".buf") and k not in blobs for k in files), \
+                "same stream with different out-of-band buffers " + h
+        files.update(blobs)
+        return h + ".pkl"
+
+    saved_digits = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(sys.int_info.default_max_str_digits)  # CPython's default guard
+    try:
+        for rel, _, opts, expect, _, _ in FX.rows:
+            if expect != "json":
+                continue
+            kw, raw = redump_options(rel, opts, FX.files)
+            if kw.get("fix_imports") is False:
+                FX.checks["redump: fix_imports=0 rows skipped (CPython cannot load them)"] += 1
+                continue
+            data = FX.files[rel]
+            scan = RedumpScan(data, encoding=kw.get("encoding", "ASCII"), buffers=raw)
+            scan.load()
+            if raw is not None:
+                assert len(scan.buffers_readonly) == len(raw), rel
+                kw["buffers"] = [pickle.PickleBuffer(bytes(b) if ro else bytearray(b))
+                                 for b, ro in zip(raw, scan.buffers_readonly)]
+            persistent = scan.persids > 0
+            if persistent:
+                obj = MarkerUnpickler(io.BytesIO(data), **kw).load()
+            else:
+                obj = pickle.loads(data, **kw)  # on bytes: see cpython_load
+
+            reasons = []
+            if scan.inst_with_args:
+                reasons.append((0, UNMATCHABLE_INST))
+            if any(hasattr(c, "__getnewargs__") or hasattr(c, "__getnewargs_ex__")
+                   for c in map(resolve_global, scan.reconstructed)):
+                reasons.append((2, UNMATCHABLE_NEWARGS))
+            if any(m == "numpy" or m.startswith("numpy.") for m in scan.modules):
+                reasons.append((0, UNMATCHABLE_NUMPY))
+
+            variants = [(p, "inband") for p in range(6)]
+            if scan.buffers_readonly:
+                variants.append((5, "oob"))
+            for p, variant in variants:
+                try:
+                    out, bufs = cpython_redump(obj, p, persistent, oob=variant == "oob")
+                except Exception as e:  # noqa: BLE001 - the exception class is the expectation
+                    cpython, note = "error:" + type(e).__name__, note_text(e)
+                    bufs = []
+                else:
+                    assert variant == "oob" or not bufs
+                    cpython = store(out, bufs)
+                    if variant == "oob":
+                        note = "%d out-of-band buffers" % len(bufs)
+                    else:
+                        note = "identical to source" if out == data else "-"
+                why = [r for min_p, r in reasons if p >= min_p]
+                expect_r = cpython
+                if why:
+                    expect_r, note = "unmatchable", "cpython=%s; %s" % (cpython, "; ".join(why))
+                rows.append((rel, str(p), variant, expect_r, str(len(bufs)), note))
+    finally:
+        sys.set_int_max_str_digits(saved_digits)
+    FX.redump_rows = rows
+    FX.redump_files = files
+
+
+# ------------------------------------------------------------------------------------------------
 # README
 
 README = """\
@@ -1591,6 +1818,53 @@ def verify_written():
     return counts
 
 
+def verify_redump():
+    """Re-reads REDUMP.tsv and fixtures/redump/: every path exists, names match the SHA-256 of the
+    content, nothing is left unreferenced, and every stored stream loads in the inert unpickler."""
+    counts = collections.Counter()
+    with open(os.path.join(FIX, "REDUMP.tsv"), encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    assert lines[0] == REDUMP_HEADER and lines[-1] == ""
+    with open(os.path.join(FIX, "MANIFEST.tsv"), encoding="utf-8") as f:
+        manifest = {line.split("\t")[0]: line.split("\t") for line in f.read().split("\n")[1:-1]}
+    referenced = set()
+    seen = set()
+    for line in lines[1:-1]:
+        source, proto, variant, expect, nbuf, note = line.split("\t")
+        assert manifest[source][3] == "json" and "fix_imports=0" not in manifest[source][2], source
+        assert (source, proto, variant) not in seen and proto in "012345" and len(proto) == 1
+        seen.add((source, proto, variant))
+        assert variant == "inband" or (variant == "oob" and proto == "5"), line
+        path = expect
+        if expect == "unmatchable":
+            assert note.startswith("cpython="), line
+            path = note[len("cpython="):].split(";")[0]
+        if path.startswith("error:"):
+            assert nbuf == "0", line
+            counts["rows: CPython raises" if expect != "unmatchable" else "rows: unmatchable, CPython raises"] += 1
+            continue
+        assert path.startswith("redump/") and path.endswith(".pkl"), line
+        with open(os.path.join(FIX, path), "rb") as f:
+            data = f.read()
+        assert hashlib.sha256(data).hexdigest()[:16] == os.path.basename(path)[:-4], path
+        stem = path[:-4]
+        n = int(nbuf)
+        assert variant == "oob" or n == 0, line
+        bufs = []
+        for i in range(n):
+            with open(os.path.join(FIX, "%s.buf%d.bin" % (stem, i)), "rb") as f:
+                bufs.append(f.read())
+            referenced.add("%s.buf%d.bin" % (stem, i))
+        assert not os.path.exists(os.path.join(FIX, "%s.buf%d.bin" % (stem, n))), line
+        referenced.add(path)
+        inert_json(data, buffers=bufs if variant == "oob" else None)
+        counts["rows: %s" % ("unmatchable, CPython dumps" if expect == "unmatchable" else "CPython dumps")] += 1
+    on_disk = {"redump/" + n for n in os.listdir(REDUMP)}
+    assert on_disk == referenced, sorted(on_disk ^ referenced)[:5]
+    counts["redump files"] = len(on_disk)
+    return counts
+
+
 def main():
     got = platform.python_version()
     if got != EXPECTED_VERSIONS["python"]:
@@ -1601,6 +1875,7 @@ def main():
             print("warning: %s %s, fixtures were made with %s" % (k, v, EXPECTED_VERSIONS[k]), file=sys.stderr)
     FX.put("README.md", README.format(python=got, numpy=np_v, sklearn=sk_v,
                                       platform="Debian 12 python3 packages"))
+    redump_cases()
     FX.write()
     expects = collections.Counter(r[3].split(":")[0] for r in FX.rows)
     total = sum(len(d) for d in FX.files.values())
@@ -1608,6 +1883,18 @@ def main():
     print("checks: %s" % ", ".join("%s %d" % kv for kv in sorted(FX.checks.items())))
     print("files: %d, %.2f MB" % (len(FX.files) + 1, total / 1e6))
     for k, v in sorted(verify_written().items()):
+        print("verified from disk: %s: %d" % (k, v))
+    kinds = collections.Counter("unmatchable" if r[3] == "unmatchable" else r[3].split(":")[0].split("/")[0]
+                                for r in FX.redump_rows)
+    variants = collections.Counter(r[2] for r in FX.redump_rows)
+    print("REDUMP.tsv rows: %d (%s; %s)" % (len(FX.redump_rows),
+                                            ", ".join("%s %d" % kv for kv in sorted(variants.items())),
+                                            ", ".join("%s %d" % kv for kv in sorted(kinds.items()))))
+    pkls = [k for k in FX.redump_files if k.endswith(".pkl")]
+    print("redump/: %d distinct streams, %d files, %d bytes (%.2f MB)"
+          % (len(pkls), len(FX.redump_files), sum(map(len, FX.redump_files.values())),
+             sum(map(len, FX.redump_files.values())) / 1e6))
+    for k, v in sorted(verify_redump().items()):
         print("verified from disk: %s: %d" % (k, v))
 
 
