@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Generates picklejar's golden fixtures: fixtures/pickle/, fixtures/sklearn/model*, fixtures/MANIFEST.tsv
-and fixtures/README.md.
+"""Generates picklejar's golden fixtures: fixtures/pickle/, fixtures/sklearn/model*, fixtures/MANIFEST.tsv,
+fixtures/redump/, fixtures/REDUMP.tsv and fixtures/README.md.
 
 Run with Debian's interpreter from the repository root or anywhere:
 
@@ -18,7 +18,8 @@ trailing newline. The expected JSON of a pickle written here is computed twice, 
 
 and the two must print identically. Hand-made pickles (Python 2 style, malformed, frames) get
 their JSON from what pickle.loads returns (builtin values only) or from the inert unpickler, and
-are checked against CPython's C unpickler. The run is deterministic: it re-executes itself with
+are checked against CPython's C unpickler. REDUMP.tsv records CPython's pickle.dumps(pickle.loads(x), N)
+of every loadable fixture at protocols 0-5 (`redump_cases`). The run is deterministic: it re-executes itself with
 PYTHONHASHSEED=0, and writing the fixtures twice gives identical bytes.
 """
 
@@ -811,6 +812,8 @@ class Fixtures:
         self.checks = collections.Counter()
         self.redump_rows = []   # REDUMP.tsv rows (redump_cases)
         self.redump_files = {}  # path relative to fixtures/ ("redump/...") -> bytes
+        self.redump_skipped = 0  # json rows CPython cannot load (fix_imports=0)
+        self.redump_reasons = collections.Counter()
 
     def put(self, rel, data):
         assert rel not in self.files, rel
@@ -1448,10 +1451,10 @@ def all_cases():
 
 REDUMP_HEADER = "source\tprotocol\tvariant\texpect\tbuffers\tnote"
 
-UNMATCHABLE_INST = "INST/OBJ with arguments: __init__ sets attributes that the re-dump's state holds"
-UNMATCHABLE_NEWARGS = ("copyreg._reconstructor object of a class with __getnewargs__: the NEWOBJ args "
-                       "are not in the stream")
+UNMATCHABLE_INST = "INST/OBJ with args: __init__ sets attributes that the re-dump's state holds"
+UNMATCHABLE_NEWARGS = "_reconstructor object of a class with __getnewargs__: NEWOBJ args not in the stream"
 UNMATCHABLE_NUMPY = "numpy objects: numpy canonicalises dtypes on load"
+UNMATCHABLE_RULES = (UNMATCHABLE_INST, UNMATCHABLE_NEWARGS, UNMATCHABLE_NUMPY)
 
 
 class PidMarker:
@@ -1487,11 +1490,11 @@ class RedumpScan(InertUnpickler):
         self.next_buffer_end = -1
         self.inst_with_args = 0
         self.reconstructed = []
-        self.modules = set()
+        self.globals = []
 
     def find_class(self, module, name):
         g = super().find_class(module, name)
-        self.modules.add(g.module)
+        self.globals.append(g)
         return g
 
     def persistent_load(self, pid):
@@ -1602,7 +1605,7 @@ def redump_cases():
                 continue
             kw, raw = redump_options(rel, opts, FX.files)
             if kw.get("fix_imports") is False:
-                FX.checks["redump: fix_imports=0 rows skipped (CPython cannot load them)"] += 1
+                FX.redump_skipped += 1
                 continue
             data = FX.files[rel]
             scan = RedumpScan(data, encoding=kw.get("encoding", "ASCII"), buffers=raw)
@@ -1617,14 +1620,17 @@ def redump_cases():
             else:
                 obj = pickle.loads(data, **kw)  # on bytes: see cpython_load
 
+            # Rules, decided from the stream (never from the outputs): (protocols, reason)
             reasons = []
             if scan.inst_with_args:
-                reasons.append((0, UNMATCHABLE_INST))
+                reasons.append((range(6), UNMATCHABLE_INST))
             if any(hasattr(c, "__getnewargs__") or hasattr(c, "__getnewargs_ex__")
                    for c in map(resolve_global, scan.reconstructed)):
-                reasons.append((2, UNMATCHABLE_NEWARGS))
-            if any(m == "numpy" or m.startswith("numpy.") for m in scan.modules):
-                reasons.append((0, UNMATCHABLE_NUMPY))
+                reasons.append((range(2, 6), UNMATCHABLE_NEWARGS))
+            if any(g.module == "numpy" or g.module.startswith("numpy.") for g in scan.globals):
+                reasons.append((range(6), UNMATCHABLE_NUMPY))
+            # Globals CPython knows under another module (functools.reduce is _functools.reduce)
+            # are matchable: picklejar carries CPython's table of them (tools/gen_compat_tables.py).
 
             variants = [(p, "inband") for p in range(6)]
             if scan.buffers_readonly:
@@ -1638,11 +1644,12 @@ def redump_cases():
                 else:
                     assert variant == "oob" or not bufs
                     cpython = store(out, bufs)
-                    if variant == "oob":
-                        note = "%d out-of-band buffers" % len(bufs)
-                    else:
-                        note = "identical to source" if out == data else "-"
-                why = [r for min_p, r in reasons if p >= min_p]
+                    same = out == data and (variant == "inband" or bufs == [bytes(b) for b in raw])
+                    note = "; ".join(([] if variant == "inband" else ["%d out-of-band buffers" % len(bufs)])
+                                     + (["identical to source"] if same else [])) or "-"
+                why = [r for ps, r in reasons if p in ps]
+                for r in why:
+                    FX.redump_reasons[r.split(":")[0]] += 1
                 expect_r = cpython
                 if why:
                     expect_r, note = "unmatchable", "cpython=%s; %s" % (cpython, "; ".join(why))
@@ -1667,7 +1674,8 @@ Generated by `tools/gen_fixtures.py`; do not edit by hand. Regenerate with
 
 (Debian 12's Python with python3-numpy and python3-sklearn; the script re-executes itself with
 `PYTHONHASHSEED=0` and is deterministic: two runs write identical bytes). It replaces
-`fixtures/pickle/`, `fixtures/sklearn/model*`, `fixtures/MANIFEST.tsv` and this file.
+`fixtures/pickle/`, `fixtures/sklearn/model*`, `fixtures/redump/`, `fixtures/MANIFEST.tsv`,
+`fixtures/REDUMP.tsv` and this file.
 
 Made with: Python {python}, numpy {numpy}, scikit-learn {sklearn} ({platform}).
 
@@ -1735,6 +1743,58 @@ Choices the JSON encodes (see `docs/JSON.md`):
 - Out-of-band buffers print as `{{"$buffer":...,"readonly":...}}`, `readonly` true iff
   READONLY_BUFFER follows NEXT_BUFFER; persistent ids as `{{"$persid":...}}`, never shared (the
   pickler does not memoize them).
+
+## REDUMP.tsv and redump/
+
+CPython's re-dump of every fixture it can load, so that a test can check that picklejar's load then
+dump gives the same bytes as `pickle.dumps(pickle.loads(x), protocol=N)`. For each MANIFEST row
+with expect `json`, the stream is loaded by CPython's C unpickler with the row's options
+(`fix_imports=0` rows are left out: CPython cannot import their Python 2 names) and dumped by the C
+pickler (`pickle.dumps`) at each protocol 0-5, under `PYTHONHASHSEED=0` and CPython's default
+4300-digit limit for int/str conversion. Special loads:
+
+- persistent ids (`persistent_id.*`): `persistent_load(pid)` returns a marker holding `pid`, and the
+  pickler's `persistent_id` gives that `pid` back for markers (at protocol 0 CPython writes
+  `str(pid)` in PERSID, so a tuple id becomes the text `('key', 1)`);
+- out-of-band buffers (`buffers=N`): buffer i is passed as `pickle.PickleBuffer(bytes(data))` when
+  its NEXT_BUFFER is directly followed by READONLY_BUFFER (read-only), else as
+  `pickle.PickleBuffer(bytearray(data))`. The loaded value then holds PickleBuffers, which protocols
+  0-4 refuse; at protocol 5 there is an extra `oob` row, `pickle.dumps(obj, 5,
+  buffer_callback=cb)` with `cb` returning False for every buffer (all out-of-band).
+
+Each distinct stream is stored once as `redump/<hash>.pkl`, `<hash>` being the first 16 hex digits
+of the SHA-256 of the `.pkl` bytes, with its out-of-band buffers as `redump/<hash>.buf<i>.bin`.
+Many rows share a file (a re-dump seldom depends on the protocol the source was written with),
+and many files are byte-identical to the source fixture (`identical to source` in `note`).
+
+Tab-separated, a header line then one row per (source, protocol, variant):
+
+| column | meaning |
+|---|---|
+| `source` | the MANIFEST `file` that was loaded (with that row's options) |
+| `protocol` | the protocol of the re-dump, 0-5 |
+| `variant` | `inband`, or `oob` (protocol 5 only, for sources holding out-of-band buffers) |
+| `expect` | `redump/<hash>.pkl`: the bytes CPython writes; `error:<Class>`: CPython's pickler raises that Python exception class (`PicklingError` for a PickleBuffer below protocol 5, `TypeError` for `__slots__` objects at protocols 0/1, `ValueError` for ints of more than 4300 digits at protocols 0/1); `unmatchable`: see below |
+| `buffers` | the number of `redump/<hash>.buf<i>.bin` files of an `oob` row, else 0 |
+| `note` | short text: the exception message, `identical to source`, or for `unmatchable` rows `cpython=<what CPython gives>; <reason>` |
+
+`unmatchable` rows are re-dumps that depend on Python code or runtime state that is not in the
+stream, so no reader of the stream alone can reproduce them; CPython's bytes are still stored and
+named in `note`. They are decided by rules on the stream, not by which outputs differ:
+
+- INST/OBJ opcodes with arguments (`py2_inst`, `py2_obj`), all protocols: CPython calls the class,
+  and the attributes its `__init__` sets end up in the re-dump's state.
+- objects made by `copyreg._reconstructor` (protocol 0/1 streams) whose class defines
+  `__getnewargs__` or `__getnewargs_ex__` (`obj_newargs.p0/p1`), re-dumped at protocols 2-5: the
+  NEWOBJ arguments come from `__getnewargs__` and are not in the stream.
+- any stream naming a `numpy` global (`sklearn/model.pkl`), all protocols: numpy canonicalises
+  dtypes on load, so the re-dumped arrays differ from the stream.
+- a global whose object CPython pickles under another module than the stream names (after the
+  `fix_imports` mapping): `functools.reduce` is `_functools.reduce`, `pickle.Pickler` is
+  `_pickle.Pickler`, `io.StringIO` is `_io.StringIO`. CPython writes the object's own
+  `__module__`, mapped to Python 2 names below protocol 3; the row is unmatchable at each protocol
+  where that name differs from the stream's (`globals*.p0-p2` re-dumped at 3-5,
+  `py2_builtin_globals` at all).
 
 ## Where CPython's two unpicklers differ
 
@@ -1887,9 +1947,11 @@ def main():
     kinds = collections.Counter("unmatchable" if r[3] == "unmatchable" else r[3].split(":")[0].split("/")[0]
                                 for r in FX.redump_rows)
     variants = collections.Counter(r[2] for r in FX.redump_rows)
-    print("REDUMP.tsv rows: %d (%s; %s)" % (len(FX.redump_rows),
-                                            ", ".join("%s %d" % kv for kv in sorted(variants.items())),
-                                            ", ".join("%s %d" % kv for kv in sorted(kinds.items()))))
+    print("REDUMP.tsv rows: %d (%s; %s); from %d json rows, %d fix_imports=0 rows skipped"
+          % (len(FX.redump_rows), ", ".join("%s %d" % kv for kv in sorted(variants.items())),
+             ", ".join("%s %d" % kv for kv in sorted(kinds.items())),
+             len({r[0] for r in FX.redump_rows}), FX.redump_skipped))
+    print("unmatchable rows by reason: %s" % ", ".join("%s %d" % kv for kv in sorted(FX.redump_reasons.items())))
     pkls = [k for k in FX.redump_files if k.endswith(".pkl")]
     print("redump/: %d distinct streams, %d files, %d bytes (%.2f MB)"
           % (len(pkls), len(FX.redump_files), sum(map(len, FX.redump_files.values())),

@@ -107,6 +107,10 @@ struct DumpOptions {
   PersistentIdFn persistent_id;
   // Without a callback every PickleBuffer is written in-band.
   BufferCallbackFn buffer_callback;
+  // Sets are written in the order CPython iterates them, which follows str and bytes hashes, which
+  // follow PYTHONHASHSEED. 0 (the default) reproduces CPython run with PYTHONHASHSEED=0; give the
+  // seed of the Python you compare with. (With random hashing, Python's own output varies per run.)
+  uint32_t hash_seed = 0;
   // max_depth bounds nesting (the writer is iterative; this bounds its work stack).
   Limits limits;
 };

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "model/document_impl.h"
+#include "model/pyhash.h"
 #include "pickle/globals.h"
 #include "pickle/opcode_table.h"
 #include "picklejar/pickle.h"
@@ -137,7 +138,8 @@ class FdSink final : public Sink {
 
 class Pickler {
  public:
-  Pickler(const DumpOptions& o, Sink& sink) : opt_(o), proto_(o.protocol), sink_(sink) {
+  Pickler(const DumpOptions& o, Sink& sink)
+      : opt_(o), proto_(o.protocol), sink_(sink), hash_key_(internal::py_hash_key(o.hash_seed)) {
     if (proto_ < 0 || proto_ > 5)
       throw_error(ErrorCode::kInvalidArgument, "pickle protocol must be 0-5, not " + std::to_string(proto_));
   }
@@ -401,6 +403,18 @@ class Pickler {
       case Kind::kBuffer: save_buffer(d, id); return;
       default: throw_error(ErrorCode::kUnsupported, "cannot pickle a value of kind " + std::string(kind_name(n.kind)));
     }
+  }
+
+  // Items of a container in the order CPython writes them: a set's or frozenset's in the order a
+  // CPython set built from them iterates (FORMATS.md: sets are written in hash-table order).
+  const uint32_t* seq_items(const DocumentImpl* d, uint32_t id) {
+    Kind k = d->node(id).kind;
+    if (k != Kind::kSet && k != Kind::kFrozenSet) return d->items(id);
+    auto key = std::pair{d, id};
+    auto it = set_orders_.find(key);
+    if (it == set_orders_.end())
+      it = set_orders_.emplace(key, internal::py_set_order(*d, d->items(id), d->item_count(id), hash_key_)).first;
+    return it->second.data();
   }
 
   void save_bool(bool b) {
@@ -707,7 +721,7 @@ class Pickler {
     if (proto_ == 0) {
       for (uint32_t i = n; i-- > 0;) {
         push_op(Op::APPEND);
-        push_save(d, d->items(id)[i]);
+        push_save(d, seq_items(d, id)[i]);
       }
       return;
     }
@@ -717,11 +731,11 @@ class Pickler {
     if (end < n) push(T::kBatchList, d, id, end, exact);
     if (single) {
       push_op(Op::APPEND);
-      push_save(d, d->items(id)[from]);
+      push_save(d, seq_items(d, id)[from]);
       return;
     }
     push_op(Op::APPENDS);
-    for (uint32_t i = end; i-- > from;) push_save(d, d->items(id)[i]);
+    for (uint32_t i = end; i-- > from;) push_save(d, seq_items(d, id)[i]);
     push_op(Op::MARK);
   }
 
@@ -798,7 +812,7 @@ class Pickler {
     uint32_t end = std::min(n, from + kBatchSize);
     if (end - from == kBatchSize) push(T::kBatchSet, d, id, end);
     push_op(Op::ADDITEMS);
-    for (uint32_t i = end; i-- > from;) push_save(d, d->items(id)[i]);
+    for (uint32_t i = end; i-- > from;) push_save(d, seq_items(d, id)[i]);
     push_op(Op::MARK);
   }
   // set(list(obj)) / frozenset(list(obj)) as a reduce (protocols < 4).
@@ -828,7 +842,7 @@ class Pickler {
     }
     push(T::kFrozenSetEnd, d, id);
     uint32_t n = d->item_count(id);
-    for (uint32_t i = n; i-- > 0;) push_save(d, d->items(id)[i]);
+    for (uint32_t i = n; i-- > 0;) push_save(d, seq_items(d, id)[i]);
     push_op(Op::MARK);
   }
   void frozenset_end(const DocumentImpl* d, uint32_t id) {
@@ -904,10 +918,16 @@ class Pickler {
   // Inert objects, re-emitted the way CPython re-pickles the object it would have built
   // (FORMATS.md "Objects via __reduce_ex__"): REDUCE objects as they were; NEWOBJ-made objects
   // through object.__reduce_ex__(protocol). INST/OBJ objects were made by calling the class; their
-  // default reduce is NEWOBJ with no arguments (what __init__ did is in their state, if anywhere).
-  static MadeBy dump_how(const ObjectData& o, int proto) {
+  // default reduce is NEWOBJ with no arguments; called with arguments, CPython's re-dump holds what
+  // that __init__ did, which the stream does not, so they are written as REDUCE(cls, args), which
+  // makes the same object when Python loads it.
+  static bool called_with_args(const DocumentImpl* d, const ObjectData& o) {
+    return (o.how == MadeBy::kInst || o.how == MadeBy::kObj) && o.args != internal::kEmptyTupleNode &&
+           d->item_count(o.args) > 0;
+  }
+  static MadeBy dump_how(const DocumentImpl* d, const ObjectData& o, int proto) {
     MadeBy how = o.how;
-    if (how == MadeBy::kInst || how == MadeBy::kObj) how = MadeBy::kNewObj;
+    if (how == MadeBy::kInst || how == MadeBy::kObj) how = called_with_args(d, o) ? MadeBy::kReduce : MadeBy::kNewObj;
     if (how == MadeBy::kReduce) return how;
     if (proto < 2) return MadeBy::kReduce;                               // copyreg._reconstructor
     if (how == MadeBy::kNewObjEx && proto < 4) return MadeBy::kReduce;  // functools.partial
@@ -932,9 +952,9 @@ class Pickler {
 
   void save_object(const DocumentImpl* d, uint32_t id) {
     const ObjectData& o = d->object(id);
-    MadeBy how = dump_how(o, proto_);
+    MadeBy how = dump_how(d, o, proto_);
     push(T::kReduceEnd, d, id);
-    if (o.how == MadeBy::kReduce) {
+    if (o.how == MadeBy::kReduce || called_with_args(d, o)) {
       push_save(d, o.args);
       push_save(d, o.callable);
       return;
@@ -1015,7 +1035,7 @@ class Pickler {
   void reduce_end(const DocumentImpl* d, uint32_t id) {
     const Node& n = d->node(id);
     bool fresh = n.kind != Kind::kObject;  // set/frozenset/bytes/bytearray written as a reduce
-    MadeBy how = fresh ? MadeBy::kReduce : dump_how(d->object(id), proto_);
+    MadeBy how = fresh ? MadeBy::kReduce : dump_how(d, d->object(id), proto_);
     op(how == MadeBy::kReduce ? Op::REDUCE : how == MadeBy::kNewObj ? Op::NEWOBJ : Op::NEWOBJ_EX);
     if (in_memo(d, id)) {
       op(Op::POP);
@@ -1025,7 +1045,7 @@ class Pickler {
     memo_put(d, id);
     if (fresh) return;
     const ObjectData& o = d->object(id);
-    bool reconstructed = proto_ < 2 && o.how != MadeBy::kReduce;
+    bool reconstructed = proto_ < 2 && o.how != MadeBy::kReduce && !called_with_args(d, o);
     if (o.state != kNoNode) {
       push_op(Op::BUILD);
       push_save(d, o.state);
@@ -1041,16 +1061,8 @@ class Pickler {
       push_save(d, pid, false);
       return;
     }
-    const Node& n = d->node(pid);
-    std::string text;
-    if (n.kind == Kind::kStr) {
-      text = std::string(text_of(n));
-    } else if (n.kind == Kind::kInt) {
-      text = Value(d, pid).int_decimal(opt_.limits.max_int_digits);
-    } else {
-      throw_error(ErrorCode::kUnsupported, "protocol 0 persistent ids must be str or int, not " +
-                                               std::string(kind_name(n.kind)));
-    }
+    // CPython writes str(pid): the str itself, else the repr of the value.
+    std::string text = d->node(pid).kind == Kind::kStr ? std::string(text_of(d->node(pid))) : py_repr(d, pid, 0);
     for (char c : text) {
       if (static_cast<uint8_t>(c) >= 0x80 || c == '\n')
         throw_error(ErrorCode::kUnsupported, "persistent IDs in protocol 0 must be ASCII strings");
@@ -1059,6 +1071,64 @@ class Pickler {
     write(s.data(), s.size());
   }
   void persid_end(const DocumentImpl*, uint32_t) { op(Op::BINPERSID); }
+
+  // repr() of the plain values a protocol 0 persistent id may hold.
+  std::string py_repr(const DocumentImpl* d, uint32_t id, int depth) {
+    if (depth > 100) throw_error(ErrorCode::kLimitExceeded, "persistent id nests too deeply");
+    const Node& n = d->node(id);
+    switch (n.kind) {
+      case Kind::kNone: return "None";
+      case Kind::kBool: return n.u.i ? "True" : "False";
+      case Kind::kInt: return Value(d, id).int_decimal(opt_.limits.max_int_digits);
+      case Kind::kFloat: return float_repr(n.u.f);
+      case Kind::kStr:
+      case Kind::kBytes: {
+        std::string_view s = text_of(n);
+        bool sq = s.find('\'') != std::string_view::npos, dq = s.find('"') != std::string_view::npos;
+        char q = sq && !dq ? '"' : '\'';
+        std::string out = n.kind == Kind::kBytes ? "b" : "";
+        out += q;
+        for (char ch : s) {
+          auto c = static_cast<uint8_t>(ch);
+          if (c == static_cast<uint8_t>(q) || c == '\\') {
+            out += '\\';
+            out += ch;
+          } else if (c == '\n') {
+            out += "\\n";
+          } else if (c == '\r') {
+            out += "\\r";
+          } else if (c == '\t') {
+            out += "\\t";
+          } else if (c < 0x20 || c == 0x7f || (n.kind == Kind::kBytes && c >= 0x80)) {
+            static const char* hex = "0123456789abcdef";
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+          } else {
+            out += ch;  // non-ASCII str text is refused by the caller, as CPython refuses it
+          }
+        }
+        out += q;
+        return out;
+      }
+      case Kind::kTuple:
+      case Kind::kList: {
+        bool tuple = n.kind == Kind::kTuple;
+        uint32_t count = id == internal::kEmptyTupleNode ? 0 : d->item_count(id);
+        std::string out = tuple ? "(" : "[";
+        for (uint32_t i = 0; i < count; ++i) {
+          if (i) out += ", ";
+          out += py_repr(d, d->items(id)[i], depth + 1);
+        }
+        if (tuple && count == 1) out += ",";
+        out += tuple ? ")" : "]";
+        return out;
+      }
+      default:
+        throw_error(ErrorCode::kUnsupported, "protocol 0 persistent ids are written as str(pid); a " +
+                                                 std::string(kind_name(n.kind)) + " inside one is not supported");
+    }
+  }
 
   const DumpOptions& opt_;
   int proto_;
@@ -1072,6 +1142,8 @@ class Pickler {
   std::vector<std::pair<std::string, std::string>> strs_{{"slatin1", "latin1"}};
   const uint32_t latin1_ = 0;
   std::unique_ptr<DocumentImpl> scratch_;
+  internal::PyHashKey hash_key_;
+  std::unordered_map<std::pair<const DocumentImpl*, uint32_t>, std::vector<uint32_t>, PairHash> set_orders_;
   std::vector<uint8_t> buf_;
   bool framing_ = false;
   int64_t frame_start_ = -1;

@@ -1,6 +1,8 @@
 // Golden tests: every fixture listed in fixtures/MANIFEST.tsv (written by tools/gen_fixtures.py from
 // real CPython) loads to exactly its .json expectation, fails with exactly its expected error code,
 // and disassembles to exactly its pickletools .dis listing.
+#include "golden_fixtures.h"
+
 #include <gtest/gtest.h>
 #include <picklejar/picklejar.h>
 
@@ -13,97 +15,7 @@
 
 namespace {
 
-namespace fs = std::filesystem;
-
-const fs::path kFixtures = PICKLEJAR_FIXTURES_DIR;
-
-struct Row {
-  std::string file, protocol, options, expect, dis, description;
-};
-
-// gtest prints parameters on failure: the file name says it all.
-void PrintTo(const Row& r, std::ostream* os) { *os << r.file; }
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == sep) {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
-
-std::vector<Row> read_manifest() {
-  std::vector<Row> rows;
-  std::ifstream f(kFixtures / "MANIFEST.tsv");
-  std::string line;
-  bool header = true;
-  while (std::getline(f, line)) {
-    if (header) {
-      header = false;
-      continue;
-    }
-    if (line.empty()) continue;
-    auto cols = split(line, '\t');
-    if (cols.size() < 6) cols.resize(6);
-    rows.push_back({cols[0], cols[1], cols[2], cols[3], cols[4], cols[5]});
-  }
-  return rows;
-}
-
-std::string read_text(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(f)), {});
-}
-
-std::vector<uint8_t> read_bytes(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return std::vector<uint8_t>((std::istreambuf_iterator<char>(f)), {});
-}
-
-// fixtures/pickle/x.p5.pkl -> fixtures/pickle/x.p5 (the stem that .json/.dis/.bufN.bin share).
-fs::path stem_of(const std::string& file) {
-  fs::path p = kFixtures / file;
-  return p.parent_path() / p.stem();
-}
-
-struct Loaded {
-  std::vector<std::vector<uint8_t>> buffers;  // must outlive the document
-  picklejar::LoadOptions options;
-};
-
-void apply_options(const Row& row, Loaded& l) {
-  if (row.options == "-" || row.options.empty()) return;
-  for (const std::string& opt : split(row.options, ',')) {
-    auto eq = opt.find('=');
-    ASSERT_NE(eq, std::string::npos) << "bad option in MANIFEST: " << opt;
-    std::string key = opt.substr(0, eq), value = opt.substr(eq + 1);
-    if (key == "encoding") {
-      l.options.encoding = value;
-    } else if (key == "fix_imports") {
-      l.options.fix_imports = value != "0";
-    } else if (key == "buffers") {
-      if (value == "none") continue;
-      size_t n = std::stoul(value);
-      for (size_t i = 0; i < n; ++i) {
-        fs::path p = stem_of(row.file);
-        p += ".buf" + std::to_string(i) + ".bin";
-        ASSERT_TRUE(fs::exists(p)) << p;
-        l.buffers.push_back(read_bytes(p));
-      }
-      l.options.buffers.emplace();
-      for (const auto& b : l.buffers) l.options.buffers->push_back({picklejar::ByteView(b.data(), b.size()), false});
-    } else {
-      FAIL() << "unknown option in MANIFEST: " << opt;
-    }
-  }
-}
+using namespace picklejar_golden;
 
 class Golden : public ::testing::TestWithParam<Row> {};
 
@@ -113,7 +25,7 @@ TEST_P(Golden, LoadsToExpectation) {
   ASSERT_TRUE(fs::exists(kFixtures / row.file)) << "missing fixture " << row.file;
   std::vector<uint8_t> data = read_bytes(kFixtures / row.file);
   Loaded l;
-  apply_options(row, l);
+  apply_options(row.file, row.options, l);
   picklejar::ByteView view(data.data(), data.size());
   if (row.expect == "json") {
     std::string expected = read_text(fs::path(stem_of(row.file)) += ".json");
