@@ -16,6 +16,7 @@
 
 #include "picklejar/document.h"
 #include "picklejar/error.h"
+#include "picklejar/ndarray.h"
 #include "picklejar/pickle.h"
 #include "picklejar/value.h"
 #include "picklejar/version.h"

@@ -43,10 +43,14 @@ enum class Kind : uint8_t {
   kObject,        // an instance the loader keeps inert: callable, args, state, items
   kPersistentId,  // a persistent id met without a persistent_load callback
   kBuffer,        // a PickleBuffer: an out-of-band buffer (NEXT_BUFFER), maybe read-only
+  kArray,         // numpy.ndarray (as_array()); also an object (as_object() shows how it was pickled)
+  kDType,         // numpy.dtype (as_dtype()); also an object
+  kNumpyScalar,   // a numpy scalar such as np.float64(1.5) (as_scalar()); also an object
 };
 
 // Python's name for a kind: "NoneType", "bool", "int", "float", "str", "bytes", "bytearray",
-// "tuple", "list", "dict", "set", "frozenset", "global", "object", "persistent_id", "PickleBuffer".
+// "tuple", "list", "dict", "set", "frozenset", "global", "object", "persistent_id", "PickleBuffer",
+// "ndarray", "dtype", "numpy scalar".
 PICKLEJAR_EXPORT std::string_view kind_name(Kind kind) noexcept;
 
 // How an inert object was made.
@@ -65,6 +69,9 @@ struct GlobalRef {
 };
 
 struct ObjectRef;
+class ArrayRef;
+class DType;
+class ScalarRef;
 
 // A small copyable handle: (document, node id). Node identity is Python object identity: two
 // Values are the same Python object exactly when is() says so.
@@ -123,8 +130,13 @@ class PICKLEJAR_EXPORT Value {
 
   GlobalRef as_global() const;
 
-  // An inert object (kObject): how it was made, from what, and what was applied to it.
+  // An inert object (kObject, and the numpy kinds, which are objects too): how it was made, from
+  // what, and what was applied to it.
   ObjectRef as_object() const;
+  // numpy values (include picklejar/ndarray.h): typed, zero-copy views.
+  ArrayRef as_array() const;
+  DType as_dtype() const;
+  ScalarRef as_scalar() const;
 
   Value persistent_id() const;  // kPersistentId: the pid value
 

@@ -272,6 +272,35 @@ uint32_t DocumentImpl::add_container(Kind kind, uint64_t offset) {
   return id;
 }
 
+void DocumentImpl::set_dtype(uint32_t id, DTypeData d) {
+  ObjectData& o = objects_[nodes_[id].aux];
+  if (nodes_[id].tag == kTagDType) {
+    dtypes_[o.typed] = std::move(d);
+    return;
+  }
+  o.typed = static_cast<uint32_t>(dtypes_.size());
+  dtypes_.push_back(std::move(d));
+  nodes_[id].tag = kTagDType;
+}
+
+void DocumentImpl::set_array(uint32_t id, ArrayData a) {
+  ObjectData& o = objects_[nodes_[id].aux];
+  if (nodes_[id].tag == kTagArray) {
+    arrays_[o.typed] = std::move(a);
+    return;
+  }
+  o.typed = static_cast<uint32_t>(arrays_.size());
+  arrays_.push_back(std::move(a));
+  nodes_[id].tag = kTagArray;
+}
+
+void DocumentImpl::set_scalar(uint32_t id, ScalarData s) {
+  ObjectData& o = objects_[nodes_[id].aux];
+  o.typed = static_cast<uint32_t>(scalars_.size());
+  scalars_.push_back(s);
+  nodes_[id].tag = kTagScalar;
+}
+
 uint32_t DocumentImpl::add_object(MadeBy how, uint32_t callable, uint32_t args, uint64_t offset) {
   uint32_t id = add_node(Kind::kObject, offset);
   ObjectData o;

@@ -58,6 +58,60 @@ struct Node {
 };
 static_assert(sizeof(Node) == 32, "nodes are kept small: a document is mostly nodes");
 
+// What an inert object is known to be (Node::tag of a kObject node): numpy objects stay objects
+// (so they print and re-dump exactly as loaded) with a typed reading on the side.
+enum ObjectTag : uint16_t {
+  kTagNone = 0,
+  kTagArray = 1,   // numpy.ndarray: ObjectData::typed indexes arrays()
+  kTagDType = 2,   // numpy.dtype: ObjectData::typed indexes dtypes()
+  kTagScalar = 3,  // numpy scalar: ObjectData::typed indexes scalars()
+};
+
+struct FieldData {
+  std::string name;
+  uint32_t dtype;           // a kTagDType node
+  int64_t offset;
+  uint32_t title = ~0u;     // node or kNoNode
+};
+
+// numpy.dtype, read from dtype(typestr, align, copy) and its BUILD state (FORMATS.md §2.3).
+struct DTypeData {
+  char kind = 'V';          // b i u f c S U V O M m
+  char byteorder = '|';     // '<', '>' or '|' ('=' is resolved to the host's order)
+  uint64_t itemsize = 0;
+  int64_t alignment = -1;   // as pickled (-1 unless S/U/V)
+  int64_t flags = 0;
+  bool has_object = false;  // an object anywhere inside (NPY_ITEM_HASOBJECT)
+  uint32_t sub_base = ~0u;  // subarray: base dtype node, shape
+  std::vector<int64_t> sub_shape;
+  std::vector<FieldData> fields;
+  std::string unit;         // datetime64/timedelta64 unit ("ns", "D", "generic")
+  int64_t unit_count = 1;
+  uint32_t type_object = ~0u;  // dtype(numpy.record, ...): the type given instead of a typestr
+};
+
+// numpy.ndarray, from _reconstruct + BUILD or _frombuffer (FORMATS.md §2.1, §2.2).
+struct ArrayData {
+  uint32_t dtype = ~0u;      // a kTagDType node
+  uint32_t cls = ~0u;        // numpy.ndarray or a subclass (a global), kNoNode if unknown
+  std::vector<int64_t> shape;
+  std::vector<int64_t> strides;  // bytes; C or Fortran order for everything numpy 1.x writes
+  const uint8_t* data = nullptr;  // element bytes (kNoNode-free, aligned for the dtype)
+  uint64_t nbytes = 0;
+  uint32_t items = ~0u;      // object dtype: the list of elements (C order)
+  uint32_t buffer = ~0u;     // _frombuffer: the buffer-like node the data came from
+  bool fortran = false;      // stored in Fortran order (is_fortran, or order 'F')
+  bool writable = true;
+  bool frombuffer = false;   // loaded from the protocol 5 form
+  bool numpy2_paths = false; // loaded from numpy._core.* (numpy 2.x)
+};
+
+struct ScalarData {
+  uint32_t dtype = ~0u;
+  const uint8_t* data = nullptr;
+  uint64_t nbytes = 0;
+};
+
 struct ObjectData {
   MadeBy how;
   uint32_t callable = kNoNode;
@@ -66,6 +120,7 @@ struct ObjectData {
   uint32_t state = kNoNode;
   uint32_t list_items = kNoNode;
   uint32_t dict_items = kNoNode;
+  uint32_t typed = kNoNode;  // index into arrays_/dtypes_/scalars_ by the node's tag
 };
 
 // Open-addressing hash index over a dict's or set's items: slots hold item positions + 1 (0 = empty).
@@ -97,6 +152,15 @@ class DocumentImpl {
   uint32_t add_object(MadeBy how, uint32_t callable, uint32_t args, uint64_t offset);
   ObjectData& object(uint32_t node_id) { return objects_[nodes_[node_id].aux]; }
   const ObjectData& object(uint32_t node_id) const { return objects_[nodes_[node_id].aux]; }
+
+  // ---- numpy readings of objects (see ObjectTag)
+  uint16_t tag(uint32_t id) const { return nodes_[id].kind == Kind::kObject ? nodes_[id].tag : kTagNone; }
+  const DTypeData& dtype(uint32_t id) const { return dtypes_[objects_[nodes_[id].aux].typed]; }
+  const ArrayData& array(uint32_t id) const { return arrays_[objects_[nodes_[id].aux].typed]; }
+  const ScalarData& scalar(uint32_t id) const { return scalars_[objects_[nodes_[id].aux].typed]; }
+  void set_dtype(uint32_t id, DTypeData d);
+  void set_array(uint32_t id, ArrayData a);
+  void set_scalar(uint32_t id, ScalarData s);
 
   // ---- items (tuple, list, set, frozenset: ids; dict: key,value pairs)
   const uint32_t* items(uint32_t id) const { return items_.data() + nodes_[id].u.items.begin; }
@@ -141,6 +205,9 @@ class DocumentImpl {
   std::vector<Node> nodes_;
   std::vector<uint32_t> items_;
   std::vector<ObjectData> objects_;
+  std::vector<DTypeData> dtypes_;
+  std::vector<ArrayData> arrays_;
+  std::vector<ScalarData> scalars_;
   std::vector<HashIndex> indexes_;
   std::vector<std::unique_ptr<uint8_t[]>> blocks_;
   uint8_t* block_cur_ = nullptr;

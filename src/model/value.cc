@@ -33,6 +33,9 @@ std::string_view kind_name(Kind kind) noexcept {
     case Kind::kObject: return "object";
     case Kind::kPersistentId: return "persistent_id";
     case Kind::kBuffer: return "PickleBuffer";
+    case Kind::kArray: return "ndarray";
+    case Kind::kDType: return "dtype";
+    case Kind::kNumpyScalar: return "numpy scalar";
   }
   return "unknown";
 }
@@ -74,7 +77,18 @@ Value wrap(const DocumentImpl* d, uint32_t id) { return id == kNoNode ? Value() 
 
 }  // namespace
 
-Kind Value::kind() const { return node_of(doc_, id_).kind; }
+Kind Value::kind() const {
+  const Node& n = node_of(doc_, id_);
+  if (n.kind == Kind::kObject) {
+    switch (n.tag) {
+      case internal::kTagArray: return Kind::kArray;
+      case internal::kTagDType: return Kind::kDType;
+      case internal::kTagScalar: return Kind::kNumpyScalar;
+      default: break;
+    }
+  }
+  return n.kind;
+}
 uint64_t Value::offset() const { return node_of(doc_, id_).offset; }
 
 bool Value::as_bool() const { return expect(doc_, id_, Kind::kBool).u.i != 0; }

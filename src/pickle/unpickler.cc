@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "numpy/numpy.h"
 #include "pickle/globals.h"
 #include "pickle/opcode_table.h"
 
@@ -327,7 +328,9 @@ class Unpickler {
     if (kind(args) != Kind::kTuple) bad_operand(args, "an argument tuple");
     uint32_t known = reduce_known_shape(d_, callable, args, op_off_, op_);
     if (known != kNoNode) return known;
-    return d_.add_object(MadeBy::kReduce, callable, args, op_off_);
+    uint32_t obj = d_.add_object(MadeBy::kReduce, callable, args, op_off_);
+    numpy_after_reduce(d_, obj);
+    return obj;
   }
 
   ByteReader& in_;
@@ -805,6 +808,7 @@ void Unpickler::run_opcodes() {
         if (kind(inst) != Kind::kObject) bad_operand(inst, "an object");
         // A second BUILD (never written by CPython) replaces the recorded state.
         d_.object(inst).state = state;
+        numpy_after_build(d_, inst);
         break;
       }
       case Op::INST: {
