@@ -108,8 +108,10 @@ TEST_F(Cli, ShowModelPklPrintsEstimatorAndState) {
   EXPECT_NE(r.out.find("'weights': 'distance'"), std::string::npos);
   EXPECT_NE(r.out.find("'algorithm': 'kd_tree'"), std::string::npos);
   EXPECT_NE(r.out.find("'_fit_X'"), std::string::npos);
-  // numpy arrays, inert until the numpy issue: their reconstructor is named.
-  EXPECT_NE(r.out.find("numpy.core.multiarray._reconstruct"), std::string::npos);
+  // numpy arrays with dtype and shape.
+  EXPECT_NE(r.out.find("'classes_': ndarray(dtype='<i8', shape=(3,), data=[0, 1, 2]),"), std::string::npos);
+  EXPECT_NE(r.out.find("'_fit_X': <&0>ndarray(dtype='<f8', shape=(105, 4), data=[5.1, "), std::string::npos);
+  EXPECT_NE(r.out.find("'_y': ndarray(dtype='<i8', shape=(105,), data=["), std::string::npos);
 }
 
 TEST_F(Cli, BadInputIsOneLineWithCodeAndOffset) {
