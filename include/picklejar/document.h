@@ -7,6 +7,8 @@
 #include <memory>
 #include <string_view>
 #include <initializer_list>
+#include <span>
+#include <type_traits>
 
 #include "picklejar/export.h"
 #include "picklejar/value.h"
@@ -82,6 +84,41 @@ class PICKLEJAR_EXPORT Builder {
   Value object(Value cls, Value args, Value kwargs);
   // The state BUILD applies after creating `object` (usually a dict of attributes).
   void set_state(Value object, Value state);
+
+  // ---- numpy (see picklejar/ndarray.h). Values are made as numpy 1.24 pickles them, so they
+  // load in Python as real numpy objects.
+  // A dtype from numpy's dtype.str: "<f8", ">i4", "|b1", "|u1", "<c16", "|S7", "<U5", "|V8", "|O",
+  // "<M8[ns]", "<m8[2s]" (kInvalidArgument for anything else; structured dtypes are not supported).
+  Value dtype(std::string_view str);
+  // An ndarray over caller memory, borrowed without copying (it must outlive the document and be
+  // aligned for the element type): `data` holds prod(shape) elements of `dtype` in C order, or in
+  // Fortran order if `fortran_order`.
+  Value array(Value dtype, std::span<const int64_t> shape, ByteView data, bool fortran_order = false);
+  template <class T>
+  Value array(std::span<const T> data, std::span<const int64_t> shape, bool fortran_order = false) {
+    return array(dtype(numpy_str_of<T>()), shape,
+                 ByteView(reinterpret_cast<const uint8_t*>(data.data()), data.size_bytes()), fortran_order);
+  }
+  // An object-dtype ndarray holding `items` (C order).
+  Value object_array(std::span<const int64_t> shape, std::span<const Value> items);
+  // A numpy scalar of `dtype` from its raw bytes (copied), e.g. np.float64(1.5).
+  Value scalar(Value dtype, ByteView bytes);
+
+  template <class T>
+  static constexpr const char* numpy_str_of() {
+    if constexpr (std::is_same_v<T, bool>) return "|b1";
+    else if constexpr (std::is_same_v<T, int8_t>) return "|i1";
+    else if constexpr (std::is_same_v<T, uint8_t>) return "|u1";
+    else if constexpr (std::is_same_v<T, int16_t>) return "<i2";
+    else if constexpr (std::is_same_v<T, uint16_t>) return "<u2";
+    else if constexpr (std::is_same_v<T, int32_t>) return "<i4";
+    else if constexpr (std::is_same_v<T, uint32_t>) return "<u4";
+    else if constexpr (std::is_same_v<T, int64_t>) return "<i8";
+    else if constexpr (std::is_same_v<T, uint64_t>) return "<u8";
+    else if constexpr (std::is_same_v<T, float>) return "<f4";
+    else if constexpr (std::is_same_v<T, double>) return "<f8";
+    else static_assert(sizeof(T) == 0, "no numpy dtype for this element type");
+  }
 
   // Mutation while building (Python semantics: dict keys with Python equality).
   void append(Value list, Value item);

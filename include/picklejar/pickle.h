@@ -99,6 +99,13 @@ using PersistentIdFn = std::function<Value(const Value& v)>;
 // kOutOfBand buffer's bytes (v.as_bytes()) are what the loader must get back, in the same order.
 using BufferCallbackFn = std::function<BufferPlacement(const Value& buffer)>;
 
+// Which module names numpy objects are written with.
+enum class NumpyPaths : uint8_t {
+  kAsLoaded,  // as the loaded pickle named them; numpy 1.x names for values made with Builder
+  kNumpy1,    // numpy.core.multiarray / numpy.core.numeric (what numpy 1.x writes; 2.x reads them)
+  kNumpy2,    // numpy._core.multiarray / numpy._core.numeric (numpy 2.x; numpy < 1.26.1 cannot read)
+};
+
 struct DumpOptions {
   // 0-5. The default is CPython 3.11's pickle.DEFAULT_PROTOCOL.
   int protocol = 4;
@@ -111,6 +118,7 @@ struct DumpOptions {
   // follow PYTHONHASHSEED. 0 (the default) reproduces CPython run with PYTHONHASHSEED=0; give the
   // seed of the Python you compare with. (With random hashing, Python's own output varies per run.)
   uint32_t hash_seed = 0;
+  NumpyPaths numpy_paths = NumpyPaths::kAsLoaded;
   // max_depth bounds nesting (the writer is iterative; this bounds its work stack).
   Limits limits;
 };

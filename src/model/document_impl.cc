@@ -37,7 +37,7 @@ uint64_t hash_bytes(const uint8_t* p, size_t n, uint64_t seed) {
     n -= 8;
   }
   uint64_t tail = 0;
-  std::memcpy(&tail, p, n);
+  if (n) std::memcpy(&tail, p, n);  // p may be null for an empty payload (memcpy(_, nullptr, 0) is UB)
   return mix64(h ^ tail ^ (uint64_t{n} << 56));
 }
 

@@ -104,6 +104,7 @@ struct ArrayData {
   bool writable = true;
   bool frombuffer = false;   // loaded from the protocol 5 form
   bool numpy2_paths = false; // loaded from numpy._core.* (numpy 2.x)
+  bool swapped = false;      // numpy byte-swapped it to native order on load (a new dtype too)
 };
 
 struct ScalarData {

@@ -17,6 +17,10 @@ void numpy_after_reduce(DocumentImpl& d, uint32_t obj);
 // After BUILD applied state to `obj`: a dtype's state, or an array's _reconstruct state.
 void numpy_after_build(DocumentImpl& d, uint32_t obj);
 
+// Makes a dtype object as numpy's __reduce__ pickles it (kind, itemsize, byteorder, unit, count of
+// `spec`; no fields or subarray) and returns its node.
+uint32_t make_dtype(DocumentImpl& d, const DTypeData& spec);
+
 // numpy's dtype.str ("<f8", "|S7", "<M8[ns]") and its typestr argument to dtype() ("f8").
 std::string dtype_str(const DocumentImpl& d, uint32_t dtype);
 std::string dtype_typestr(const DTypeData& t);

@@ -289,7 +289,7 @@ void read_array_state(DocumentImpl& d, uint32_t obj, uint32_t state) {
   auto fortran = small_int(d, item(2));
   uint32_t raw = item(3);
   if (!shape || !is_dtype(d, dtype) || !fortran) return;
-  const DTypeData& t = d.dtype(dtype);
+  const DTypeData t = d.dtype(dtype);  // a copy: make_dtype below may grow the table
   auto count = element_count(*shape);
   if (!count) return;
   ArrayData a;
@@ -332,6 +332,21 @@ void read_array_state(DocumentImpl& d, uint32_t obj, uint32_t state) {
     a.nbytes = bytes.size();
   } else {
     return;
+  }
+  // numpy's __setstate__ byte-swaps non-native numeric data into a native copy with a new native
+  // dtype ("byte-swap on pickle-read"); the loaded array is that, and re-pickles as that.
+  if (a.items == kNoNode && t.byteorder != '|' && t.byteorder != native_order() && t.fields.empty() &&
+      t.sub_base == kNoNode) {
+    DTypeData native = t;
+    native.byteorder = native_order();
+    size_t unit = t.kind == 'c' ? t.itemsize / 2 : t.kind == 'U' ? 4 : t.itemsize;
+    uint8_t* copy = d.alloc_bytes(a.nbytes);
+    if (a.nbytes) std::memcpy(copy, a.data, a.nbytes);
+    if (unit > 1)
+      for (uint64_t i = 0; i + unit <= a.nbytes; i += unit) std::reverse(copy + i, copy + i + unit);
+    a.data = copy;
+    a.dtype = make_dtype(d, native);
+    a.swapped = true;
   }
   // numpy keeps 1-D and empty arrays C-ordered whatever is_fortran says.
   set_strides(a, t.itemsize);

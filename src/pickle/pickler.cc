@@ -20,6 +20,7 @@
 
 #include "model/document_impl.h"
 #include "model/pyhash.h"
+#include "numpy/numpy.h"
 #include "pickle/globals.h"
 #include "pickle/opcode_table.h"
 #include "picklejar/pickle.h"
@@ -180,6 +181,8 @@ class Pickler {
     kInternedStr,   // an interned str (global names at protocol 4+, 'latin1'): text in strs_[a]
     kLatin1Str,     // the str bytes.decode('latin1') of bytes node a
     kPartialEnd,    // NEWOBJ_EX below protocol 4: the functools.partial's REDUCE and BUILD
+    kNumpyEnd,      // an ndarray written by numpy's rules: REDUCE, memo, then (b = 0) its BUILD state
+    kFreshListOf,   // a list made for the dump holding list node a's items
   };
   struct Task {
     T type;
@@ -219,6 +222,8 @@ class Pickler {
         case T::kInternedStr: save_made_str(strs_[t.a].first, strs_[t.a].second); break;
         case T::kLatin1Str: save_latin1_str(t.doc, t.a); break;
         case T::kPartialEnd: partial_end(t.doc, t.a); break;
+        case T::kNumpyEnd: numpy_end(t.doc, t.a, t.b != 0); break;
+        case T::kFreshListOf: fresh_list_of(t.doc, t.a); break;
       }
     }
   }
@@ -864,19 +869,24 @@ class Pickler {
     if (proto_ >= 4) {
       push(T::kGlobalEnd, d, id);
       push_op(Op::STACK_GLOBAL);
+      // CPython writes the object's own __module__ and __qualname__ strs. Module names are
+      // interned, so one object per text (but builtin functions carry the builtins module's own
+      // name, not the interned 'builtins' builtin types report). A qualname is the global's own
+      // str: as the stream shared it when it came from STACK_GLOBAL; else interned for names of
+      // Python-defined globals and a new str for builtins (C types make theirs on each access).
       auto it = d->global_strs.find(id);
-      if (it != d->global_strs.end()) {  // loaded by STACK_GLOBAL: share its strs as the stream did
-        push_save(d, it->second.second);
-        push_save(d, it->second.first);
-        return;
+      bool loaded = it != d->global_strs.end();
+      if (!loaded) {
+        auto c = internal::canonical_global(module, name);
+        module = std::string(c.first);
+        name = std::string(c.second);
       }
-      auto c = internal::canonical_global(module, name);
-      module = std::string(c.first);
-      name = std::string(c.second);
-      // Module names are interned strs, except the one builtin functions carry; qualnames are
-      // interned for Python-defined globals, new strs for builtins (approximations of CPython).
       bool builtin = module == "builtins";
-      push(T::kInternedStr, nullptr, intern(builtin ? "" : "s" + name, name));
+      if (loaded) {
+        push_save(d, it->second.second);
+      } else {
+        push(T::kInternedStr, nullptr, intern(builtin ? "" : "s" + name, name));
+      }
       push(T::kInternedStr, nullptr,
            intern(builtin && internal::is_builtin_function(name) ? "m" + module : "s" + module, module));
       return;
@@ -950,7 +960,142 @@ class Pickler {
     return v;
   }
 
+  // ---- numpy (FORMATS.md §2): an ndarray is re-emitted as it was loaded when that is what numpy
+  // would write at this protocol; otherwise numpy's other form is written from the array itself
+  // (_frombuffer at protocol 5 for a contiguous plain array, _reconstruct + state otherwise).
+  bool numpy2_paths(bool loaded_numpy2) const {
+    switch (opt_.numpy_paths) {
+      case NumpyPaths::kNumpy1: return false;
+      case NumpyPaths::kNumpy2: return true;
+      default: return loaded_numpy2;
+    }
+  }
+  const internal::NumpyNames& numpy_names(bool numpy2) const {
+    return numpy2 ? internal::kNumpy2Names : internal::kNumpy1Names;
+  }
+  bool frombuffer_eligible(const DocumentImpl* d, const internal::ArrayData& a) const {
+    if (proto_ < 5) return false;
+    const internal::DTypeData& t = d->dtype(a.dtype);
+    if (t.has_object || t.itemsize == 0 || t.kind == 'M' || t.kind == 'm') return false;
+    if (a.cls != kNoNode) {
+      const Node& c = d->node(a.cls);
+      if (c.kind != Kind::kGlobal || text_of(c) != "numpyndarray" || c.aux != 5) return false;
+    }
+    return internal::array_c_contiguous(*d, a) || internal::array_f_contiguous(*d, a);
+  }
+  // Nodes the dump makes, in the scratch document.
+  uint32_t made_int(int64_t v) { return const_cast<DocumentImpl*>(scratch_doc())->add_int(v, Error::kNoOffset); }
+  uint32_t made_payload(Kind kind, const uint8_t* p, uint64_t n) {
+    return const_cast<DocumentImpl*>(scratch_doc())->add_payload(kind, p, n, Error::kNoOffset);
+  }
+  uint32_t made_str(std::string_view s) {
+    auto* sd = const_cast<DocumentImpl*>(scratch_doc());
+    return sd->add_payload(Kind::kStr, sd->copy_bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size()), s.size(),
+                           Error::kNoOffset);
+  }
+  uint32_t made_tuple(const std::vector<uint32_t>& items) {
+    if (items.empty()) return internal::kEmptyTupleNode;
+    auto* sd = const_cast<DocumentImpl*>(scratch_doc());
+    uint32_t t = sd->add_container(Kind::kTuple, Error::kNoOffset);
+    sd->append_items(t, items.data(), items.size());
+    return t;
+  }
+  uint32_t made_shape(const std::vector<int64_t>& shape) {
+    std::vector<uint32_t> items;
+    for (int64_t v : shape) items.push_back(made_int(v));
+    return made_tuple(items);
+  }
+
+  // Returns false when the generic object path writes what numpy would.
+  bool save_numpy(const DocumentImpl* d, uint32_t id) {
+    uint16_t tag = d->tag(id);
+    if (tag == internal::kTagScalar) {
+      const ObjectData& o = d->object(id);
+      const Node& c = d->node(o.callable);
+      bool loaded2 = text_of(c).substr(0, c.aux).rfind("numpy._core", 0) == 0;
+      bool want2 = numpy2_paths(loaded2);
+      if (want2 == loaded2) return false;
+      push(T::kReduceEnd, d, id);
+      push_save(d, o.args);
+      push_global(numpy_names(want2).multiarray, "scalar");
+      return true;
+    }
+    if (tag != internal::kTagArray) return false;
+    const internal::ArrayData& a = d->array(id);
+    bool want_fb = frombuffer_eligible(d, a);
+    bool want2 = numpy2_paths(a.numpy2_paths);
+    if (want_fb == a.frombuffer && want2 == a.numpy2_paths && !a.swapped) return false;
+    const auto& names = numpy_names(want2);
+    if (want_fb) {
+      bool c_order = internal::array_c_contiguous(*d, a);
+      uint32_t buf = made_payload(Kind::kBuffer, a.data, a.nbytes);
+      if (!a.writable) const_cast<DocumentImpl*>(scratch_doc())->node(buf).flags |= internal::kFlagReadonly;
+      push(T::kNumpyEnd, d, id, 1);
+      push(T::kFreshTupleEnd, nullptr, 4);
+      push_save(scratch_doc(), made_str(c_order ? "C" : "F"), false);
+      push_save(scratch_doc(), made_shape(a.shape), false);
+      push_save(d, a.dtype);
+      push_save(scratch_doc(), buf, false);
+      push_op(Op::MARK);
+      push_global(names.numeric, "_frombuffer");
+      return true;
+    }
+    push(T::kNumpyEnd, d, id, 0);
+    uint32_t cls = a.cls;
+    const DocumentImpl* cls_doc = d;
+    if (cls == kNoNode) {
+      cls = const_cast<DocumentImpl*>(scratch_doc())->add_global("numpy", "ndarray", Error::kNoOffset);
+      cls_doc = scratch_doc();
+    }
+    push(T::kFreshTupleEnd, nullptr, 3);
+    push_save(scratch_doc(), made_payload(Kind::kBytes, reinterpret_cast<const uint8_t*>("b"), 1), false);
+    push_save(scratch_doc(), made_tuple({made_int(0)}), false);
+    push_save(cls_doc, cls);
+    if (proto_ < 2) push_op(Op::MARK);
+    push_global(names.multiarray, "_reconstruct");
+    return true;
+  }
+  // After numpy's callable and arguments: REDUCE, memo, and for _reconstruct the BUILD state
+  // (1, shape, dtype, is_fortran, rawdata).
+  void numpy_end(const DocumentImpl* d, uint32_t id, bool frombuffer) {
+    op(Op::REDUCE);
+    if (in_memo(d, id)) {
+      op(Op::POP);
+      memo_get(d, id);
+      return;
+    }
+    memo_put(d, id);
+    if (frombuffer) return;
+    const internal::ArrayData& a = d->array(id);
+    bool is_fortran = internal::array_f_contiguous(*d, a) && !internal::array_c_contiguous(*d, a);
+    push_op(Op::BUILD);
+    push(T::kFreshTupleEnd, nullptr, 5);
+    if (a.items != kNoNode) {
+      push(T::kFreshListOf, d, a.items);
+    } else {
+      owned_.push_back(is_fortran ? internal::array_f_order_bytes(*d, a) : internal::array_c_order_bytes(*d, a));
+      push_save(scratch_doc(), made_payload(Kind::kBytes, owned_.back().data(), owned_.back().size()), false);
+    }
+    push_save(scratch_doc(), is_fortran ? internal::kTrueNode : internal::kFalseNode, false);
+    push_save(d, a.dtype);
+    push_save(scratch_doc(), made_shape(a.shape), false);
+    push_save(scratch_doc(), made_int(1), false);
+    push_op(Op::MARK);  // a 5-tuple is always MARK ... TUPLE
+  }
+  void fresh_list_of(const DocumentImpl* d, uint32_t list) {
+    opcode_boundary();
+    if (proto_ >= 1) {
+      op(Op::EMPTY_LIST);
+    } else {
+      op(Op::MARK);
+      op(Op::LIST);
+    }
+    memo_put_fresh();
+    if (d->item_count(list) > 0) push(T::kBatchList, d, list, 0, kExact);
+  }
+
   void save_object(const DocumentImpl* d, uint32_t id) {
+    if (d->tag(id) != internal::kTagNone && save_numpy(d, id)) return;
     const ObjectData& o = d->object(id);
     MadeBy how = dump_how(d, o, proto_);
     push(T::kReduceEnd, d, id);
@@ -1142,6 +1287,7 @@ class Pickler {
   std::vector<std::pair<std::string, std::string>> strs_{{"slatin1", "latin1"}};
   const uint32_t latin1_ = 0;
   std::unique_ptr<DocumentImpl> scratch_;
+  std::vector<std::vector<uint8_t>> owned_;  // bytes made for the dump (numpy rawdata)
   internal::PyHashKey hash_key_;
   std::unordered_map<std::pair<const DocumentImpl*, uint32_t>, std::vector<uint32_t>, PairHash> set_orders_;
   std::vector<uint8_t> buf_;
