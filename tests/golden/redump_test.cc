@@ -81,16 +81,18 @@ TEST_P(Redump, MatchesCPython) {
 
   std::vector<uint8_t> got = picklejar::dump(doc.root(), d);
   if (row.expect == "unmatchable") {
-    // Everything the stream held survives. INST/OBJ with arguments are written as the equivalent
-    // REDUCE (cls(*args)), which loads back as a "reduce" object.
+    // Everything the stream held survives: our dump loads back to the same values as the source.
+    // Both are compared after a trip through protocol 4, where numpy arrays take one form
+    // (protocol 5 writes them as _frombuffer, 0-4 as _reconstruct).
     picklejar::Document back = picklejar::load(picklejar::ByteView(got.data(), got.size()), l.options);
-    std::string want = picklejar::to_json(doc.root());
-    for (const char* how : {"\"how\":\"inst\"", "\"how\":\"obj\""}) {
-      for (size_t at = want.find(how); at != std::string::npos; at = want.find(how)) {
-        want.replace(at, std::string(how).size(), "\"how\":\"reduce\"");
-      }
-    }
-    EXPECT_EQ(picklejar::to_json(back.root()), want);
+    picklejar::DumpOptions p4;
+    p4.protocol = 4;
+    auto normal_json = [&](const picklejar::Document& x) {
+      std::vector<uint8_t> bytes = picklejar::dump(x.root(), p4);
+      picklejar::Document again = picklejar::load(picklejar::ByteView(bytes.data(), bytes.size()));
+      return picklejar::to_json(again.root());
+    };
+    EXPECT_EQ(normal_json(back), normal_json(doc));
     return;
   }
   std::vector<uint8_t> want = read_bytes(kFixtures / row.expect);
