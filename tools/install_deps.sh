@@ -6,11 +6,11 @@ set -euo pipefail
 packages=(
   # build
   cmake g++ make pkg-config
-  zlib1g-dev libbz2-dev liblzma-dev
+  zlib1g-dev libbz2-dev liblzma-dev liblz4-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # interop tests and fixture generation (Debian's /usr/bin/python3 with these modules)
-  python3 python3-numpy python3-joblib python3-sklearn
+  python3 python3-numpy python3-joblib python3-lz4 python3-sklearn
   # fuzzing (libFuzzer, sanitizer runtimes)
   clang libclang-rt-14-dev
 )

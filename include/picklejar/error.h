@@ -39,7 +39,8 @@ namespace picklejar {
   X(kOutOfRange, 23, "index out of range")                                                \
   X(kForbiddenGlobal, 24, "global not allowed")                                           \
   X(kUnsupported, 25, "unsupported")                                                      \
-  X(kInvalidArgument, 26, "invalid argument")
+  X(kInvalidArgument, 26, "invalid argument")                                             \
+  X(kCompression, 27, "bad compressed data")
 
 enum class ErrorCode : int {
 #define PICKLEJAR_ERROR_ENUM(name, number, text) name = number,

@@ -49,12 +49,12 @@ uint32_t shape_tuple(DocumentImpl& d, std::span<const int64_t> shape) {
 }
 
 uint64_t element_count(std::span<const int64_t> shape) {
-  unsigned __int128 n = 1;
+  uint64_t n = 1;
   for (int64_t s : shape) {
-    n *= static_cast<uint64_t>(s);
-    if (n > (uint64_t{1} << 62)) throw_error(ErrorCode::kInvalidArgument, "array shape is too large");
+    if (s < 0 || !internal::checked_mul(n, static_cast<uint64_t>(s), &n) || n > (uint64_t{1} << 62))
+      throw_error(ErrorCode::kInvalidArgument, "array shape is too large or negative");
   }
-  return static_cast<uint64_t>(n);
+  return n;
 }
 
 // _reconstruct(numpy.ndarray, (0,), b'b') with the state still to set.
@@ -130,7 +130,8 @@ Value Builder::array(Value dtype, std::span<const int64_t> shape, ByteView data,
   const internal::DTypeData& t = d.dtype(dt);
   if (t.has_object) throw_error(ErrorCode::kInvalidArgument, "object arrays are made with object_array()");
   uint64_t count = element_count(shape);
-  if (static_cast<unsigned __int128>(count) * t.itemsize != data.size())
+  uint64_t bytes_needed = 0;
+  if (!internal::checked_mul(count, t.itemsize, &bytes_needed) || bytes_needed != data.size())
     throw_error(ErrorCode::kInvalidArgument, "array data has " + std::to_string(data.size()) + " bytes, the shape needs " +
                                                  std::to_string(count * t.itemsize));
   uint32_t obj = reconstruct_object(d);
@@ -181,6 +182,18 @@ Value Builder::scalar(Value dtype, ByteView bytes) {
 }  // namespace picklejar
 
 namespace picklejar::internal {
+
+uint32_t make_array(DocumentImpl& d, uint32_t dtype, const std::vector<int64_t>& shape, bool is_fortran, uint32_t raw,
+                    uint32_t cls) {
+  uint32_t fn = d.add_global(kNumpy1Names.multiarray, "_reconstruct", kBuilt);
+  if (cls == kNoNode) cls = d.add_global("numpy", "ndarray", kBuilt);
+  uint32_t args = tuple_node(d, {cls, tuple_node(d, {d.add_int(0, kBuilt)}), bytes_node(d, "b")});
+  uint32_t obj = d.add_object(MadeBy::kReduce, fn, args, kBuilt);
+  d.object(obj).state = tuple_node(d, {d.add_int(1, kBuilt), shape_tuple(d, shape), dtype,
+                                       is_fortran ? kTrueNode : kFalseNode, raw});
+  numpy_after_build(d, obj);
+  return obj;
+}
 
 uint32_t make_dtype(DocumentImpl& d, const DTypeData& spec) {
   // dtype(typestr, False, True) + BUILD (version, byteorder, None, None, None, elsize, alignment,

@@ -21,6 +21,12 @@ void numpy_after_build(DocumentImpl& d, uint32_t obj);
 // `spec`; no fields or subarray) and returns its node.
 uint32_t make_dtype(DocumentImpl& d, const DTypeData& spec);
 
+// Makes an ndarray as numpy pickles it (_reconstruct(cls, (0,), b'b') + BUILD (1, shape, dtype,
+// is_fortran, raw)) and reads it; `raw` is a bytes node (or a list node for object dtypes).
+// cls kNoNode means numpy.ndarray. Returns the node (untyped if the parts do not agree).
+uint32_t make_array(DocumentImpl& d, uint32_t dtype, const std::vector<int64_t>& shape, bool is_fortran, uint32_t raw,
+                    uint32_t cls);
+
 // numpy's dtype.str ("<f8", "|S7", "<M8[ns]") and its typestr argument to dtype() ("f8").
 std::string dtype_str(const DocumentImpl& d, uint32_t dtype);
 std::string dtype_typestr(const DTypeData& t);
@@ -35,6 +41,9 @@ bool array_f_contiguous(const DocumentImpl& d, const ArrayData& a);
 
 // '<' or '>': this machine's byte order.
 char dtype_str_native_order();
+
+// a * b, or false on overflow.
+inline bool checked_mul(uint64_t a, uint64_t b, uint64_t* out) { return !__builtin_mul_overflow(a, b, out); }
 
 // Module names numpy 1.x / 2.x write.
 struct NumpyNames {

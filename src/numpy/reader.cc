@@ -18,13 +18,6 @@ std::string_view text(const DocumentImpl& d, uint32_t id) {
   return {reinterpret_cast<const char*>(n.u.bytes.ptr), static_cast<size_t>(n.u.bytes.len)};
 }
 
-bool global_is(const DocumentImpl& d, uint32_t id, std::string_view module, std::string_view name) {
-  const Node& n = d.node(id);
-  if (n.kind != Kind::kGlobal) return false;
-  std::string_view all = text(d, id);
-  return all.substr(0, n.aux) == module && all.substr(n.aux) == name;
-}
-
 // Which numpy function a global is, by name (numpy 1.x and 2.x paths).
 enum class Fn { kNone, kDType, kReconstruct, kFromBuffer, kScalar };
 Fn numpy_fn(const DocumentImpl& d, uint32_t callable, bool* numpy2 = nullptr) {
@@ -71,12 +64,17 @@ std::optional<std::vector<int64_t>> read_shape(const DocumentImpl& d, uint32_t i
 
 // Element count, or nullopt on overflow past 2^62.
 std::optional<uint64_t> element_count(const std::vector<int64_t>& shape) {
-  unsigned __int128 n = 1;
+  uint64_t n = 1;
   for (int64_t s : shape) {
-    n *= static_cast<uint64_t>(s);
-    if (n > (uint64_t{1} << 62)) return std::nullopt;
+    if (!checked_mul(n, static_cast<uint64_t>(s), &n) || n > (uint64_t{1} << 62)) return std::nullopt;
   }
-  return static_cast<uint64_t>(n);
+  return n;
+}
+
+// count * itemsize == n, without overflow.
+bool byte_size_is(uint64_t count, uint64_t itemsize, uint64_t n) {
+  uint64_t total = 0;
+  return checked_mul(count, itemsize, &total) && total == n;
 }
 
 bool is_dtype(const DocumentImpl& d, uint32_t id) { return d.tag(id) == kTagDType; }
@@ -141,7 +139,7 @@ void read_dtype_args(DocumentImpl& d, uint32_t obj) {
   uint32_t first = d.items(args)[0];
   DTypeData t;
   const Node& fn = d.node(first);
-  if (fn.kind == Kind::kStr) {
+  if (fn.kind == Kind::kStr || fn.kind == Kind::kBytes) {  // bytes: a Python 2 str loaded as bytes
     if (!parse_typestr(text(d, first), t)) return;
   } else if (fn.kind == Kind::kGlobal) {
     // dtype(numpy.record, ...) and user types: void-like; the state gives the layout.
@@ -176,7 +174,8 @@ void read_dtype_state(DocumentImpl& d, uint32_t obj, uint32_t state) {
   } else {
     return;
   }
-  if (d.node(endian).kind == Kind::kStr && text(d, endian).size() == 1) {
+  Kind ek = d.node(endian).kind;
+  if ((ek == Kind::kStr || ek == Kind::kBytes) && text(d, endian).size() == 1) {
     char e = text(d, endian)[0];
     t.byteorder = e == '=' ? native_order() : e;
   }
@@ -202,7 +201,7 @@ void read_dtype_state(DocumentImpl& d, uint32_t obj, uint32_t state) {
     }
     t.fields.clear();
     for (uint32_t name : order) {
-      if (d.node(name).kind != Kind::kStr) return;
+      if (d.node(name).kind != Kind::kStr && d.node(name).kind != Kind::kBytes) return;
       int64_t pos = d.find_key(fields, name, d);
       if (pos < 0) return;
       uint32_t spec = d.items(fields)[2 * pos + 1];
@@ -305,8 +304,7 @@ void read_array_state(DocumentImpl& d, uint32_t obj, uint32_t state) {
     if (r.kind != Kind::kList || d.item_count(raw) != *count) return;
     a.items = raw;
   } else if (r.kind == Kind::kBytes || r.kind == Kind::kByteArray) {
-    unsigned __int128 want = static_cast<unsigned __int128>(*count) * t.itemsize;
-    if (want != r.u.bytes.len) return;
+    if (!byte_size_is(*count, t.itemsize, r.u.bytes.len)) return;
     place_data(d, a, r.u.bytes.ptr, r.u.bytes.len);
   } else if (r.kind == Kind::kStr) {
     // A Python 2 str loaded with encoding='latin1': numpy re-encodes it as latin-1.
@@ -325,7 +323,7 @@ void read_array_state(DocumentImpl& d, uint32_t obj, uint32_t state) {
         return;  // not latin-1
       }
     }
-    if (static_cast<unsigned __int128>(*count) * t.itemsize != bytes.size()) return;
+    if (!byte_size_is(*count, t.itemsize, bytes.size())) return;
     uint8_t* copy = d.alloc_bytes(bytes.size());
     if (!bytes.empty()) std::memcpy(copy, bytes.data(), bytes.size());
     a.data = copy;
@@ -370,7 +368,7 @@ void read_frombuffer(DocumentImpl& d, uint32_t obj, bool numpy2) {
   const DTypeData& t = d.dtype(dtype);
   if (t.has_object || t.itemsize == 0) return;
   auto count = element_count(*shape);
-  if (!count || static_cast<unsigned __int128>(*count) * t.itemsize != b.u.bytes.len) return;
+  if (!count || !byte_size_is(*count, t.itemsize, b.u.bytes.len)) return;
   ArrayData a;
   a.dtype = dtype;
   a.shape = *shape;

@@ -7,6 +7,7 @@
 #include <istream>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "numpy/numpy.h"
@@ -59,6 +60,12 @@ class Unpickler {
   Unpickler(ByteReader& in, Document& doc, const LoadOptions& opt)
       : in_(in), doc_(doc), d_(doc.impl()), opt_(opt), lim_(opt.limits), enc_(parse_encoding(opt.encoding)) {
     d_.set_limits(opt.limits);
+    if (opt.allowed_globals) {
+      for (const auto& [module, name] : *opt.allowed_globals) {
+        if (name == "*") allowed_modules_.insert(module);
+        else allowed_.insert(module + '\0' + name);
+      }
+    }
   }
 
   void run() {
@@ -267,7 +274,18 @@ class Unpickler {
       module = m.first;
       name = m.second;
     }
+    if (opt_.allowed_globals) check_allowed(module, name);
     return d_.add_global(module, name, op_off_);
+  }
+  // Strict mode (LoadOptions::allowed_globals).
+  void check_allowed(std::string_view module, std::string_view name) {
+    std::string key(module);
+    if (allowed_modules_.count(key)) return;
+    key.push_back('\0');
+    key.append(name);
+    if (allowed_.count(key)) return;
+    fail(ErrorCode::kForbiddenGlobal, "global '" + std::string(module.substr(0, 200)) + "." +
+                                          std::string(name.substr(0, 200)) + "' is not in LoadOptions::allowed_globals");
   }
   std::string_view checked_line_utf8(std::string_view s) {
     if (find_bad_utf8(reinterpret_cast<const uint8_t*>(s.data()), s.size()) >= 0)
@@ -343,11 +361,16 @@ class Unpickler {
   std::vector<size_t> marks_;
   std::vector<uint32_t> memo_;
   std::unordered_map<uint64_t, uint32_t> sparse_;
+  std::unordered_set<std::string> allowed_;          // "module\0qualname"
+  std::unordered_set<std::string> allowed_modules_;  // modules allowed with qualname "*"
   uint64_t memo_count_ = 0;
   size_t next_buffer_ = 0;
   uint64_t op_off_ = 0;
   int op_ = Error::kNoOpcode;
   bool in_callback_ = false;
+
+ public:
+  BuildHook* hook_ = nullptr;
 };
 
 uint32_t Unpickler::int_from_decimal(std::string_view s) {
@@ -809,6 +832,10 @@ void Unpickler::run_opcodes() {
         // A second BUILD (never written by CPython) replaces the recorded state.
         d_.object(inst).state = state;
         numpy_after_build(d_, inst);
+        if (hook_) {
+          uint32_t replaced = hook_->after_build(doc_, inst, in_, op_off_);
+          if (replaced != kNoNode) stack_.back() = replaced;
+        }
         break;
       }
       case Op::INST: {
@@ -888,9 +915,23 @@ void Unpickler::run_opcodes() {
 
 }  // namespace
 
-void run_unpickler(ByteReader& in, Document& doc, const LoadOptions& options) {
+void run_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, BuildHook* hook) {
   Unpickler u(in, doc, options);
+  u.hook_ = hook;
   u.run();
+}
+
+uint32_t run_nested_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, BuildHook* hook) {
+  DocumentImpl& d = doc.impl();
+  uint32_t root = d.root;
+  int protocol = d.protocol;
+  Unpickler u(in, doc, options);
+  u.hook_ = hook;
+  u.run();
+  uint32_t nested = d.root;
+  d.root = root;
+  d.protocol = protocol;
+  return nested;
 }
 
 }  // namespace picklejar::internal

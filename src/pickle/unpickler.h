@@ -8,8 +8,20 @@
 
 namespace picklejar::internal {
 
+// Called after every BUILD with the object it built; may read more bytes from `in` (joblib splices
+// array data after its wrappers' BUILD) and return a node to put on the stack instead, or kNoNode.
+class BuildHook {
+ public:
+  virtual ~BuildHook() = default;
+  virtual uint32_t after_build(Document& doc, uint32_t obj, ByteReader& in, uint64_t offset) = 0;
+};
+
 // Runs one pickle from `in` (up to and including STOP) and sets doc's root. Throws Error.
-void run_unpickler(ByteReader& in, Document& doc, const LoadOptions& options);
+void run_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, BuildHook* hook = nullptr);
+
+// Runs one more, independent pickle (its own memo and stack) from `in` into the same document
+// and returns its root node; the document's root and protocol are left as they were.
+uint32_t run_nested_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, BuildHook* hook = nullptr);
 
 // Decodes text for Python 2 str opcodes. Returns the node id of the str (or bytes) made in d.
 enum class Py2Encoding { kAscii, kLatin1, kUtf8, kBytes };

@@ -1,0 +1,82 @@
+// joblib's .joblib container: read everything joblib writes (any compression, the legacy formats
+// of joblib < 0.10, Python 2 files) and write what joblib.load reads.
+// Thread safety: every function here is reentrant; loaded Documents are immutable.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "picklejar/document.h"
+#include "picklejar/export.h"
+#include "picklejar/pickle.h"
+#include "picklejar/value.h"
+
+namespace picklejar::joblib {
+
+// joblib.load's mmap_mode for uncompressed files: arrays become views into the mapped file.
+enum class MmapMode : uint8_t {
+  kNone,         // arrays are read into the document (decompressed straight into their blocks)
+  kReadOnly,     // mmap_mode='r'
+  kCopyOnWrite,  // mmap_mode='c' (a private mapping; picklejar's views are read-only anyway)
+};
+
+struct LoadOptions {
+  // How the pickle itself loads: limits, and `encoding` for files written under Python 2
+  // ("bytes" or "latin1" load them; the default "ASCII" refuses them as joblib does).
+  picklejar::LoadOptions pickle;
+  MmapMode mmap = MmapMode::kNone;  // ignored (arrays read into memory) for compressed files
+};
+
+// Loads a joblib file (or any plain or compressed pickle): compression is detected by magic bytes
+// as joblib does (zlib, gzip, bz2, lzma, xz); joblib < 0.10 files read their side files
+// (`<name>_01.npy`, `<name>_01.npy.z`) from the file's directory. Arrays are numpy values
+// (Kind::kArray) in native byte order, as joblib.load returns them. Throws Error.
+PICKLEJAR_EXPORT Document load(const std::filesystem::path& path, const LoadOptions& options = {});
+// The same from memory (no side files, no mmap). Arrays of uncompressed data point into `data`
+// when aligned (joblib >= 1.2 aligns them), which must then outlive the Document.
+PICKLEJAR_EXPORT Document load(ByteView data, const LoadOptions& options = {});
+
+// joblib.dump's `compress`: a codec and a level.
+struct Compression {
+  std::string codec;  // "" (none), "zlib", "gzip", "bz2", "lzma" or "xz"
+  int level = -1;     // 1-9 (lzma/xz: 0-9); -1 for the codec's joblib default (zlib/gzip 3, bz2 9, xz 6)
+};
+// Parses a CLI SPEC: "0"-"9" (zlib at that level; 0 is none) or "NAME[:LEVEL]". Throws kInvalidArgument.
+PICKLEJAR_EXPORT Compression parse_compression(std::string_view spec);
+// What joblib.dump(obj, path, compress=0) chooses from the file name: the extension (.z .gz .bz2
+// .xz .lzma) selects that codec at its default level; otherwise none.
+PICKLEJAR_EXPORT Compression compression_for_path(const std::filesystem::path& path);
+
+struct DumpOptions {
+  int protocol = 4;          // joblib's default: pickle.DEFAULT_PROTOCOL
+  Compression compression;   // none by default
+  uint32_t hash_seed = 0;    // see picklejar::DumpOptions
+};
+
+// Writes `v` as joblib.dump would: numpy arrays (numpy.ndarray, numpy.matrix) as NumpyArrayWrapper
+// + their raw bytes aligned to 16, everything else as joblib's pure-Python pickler writes it. The
+// uncompressed output is byte-identical to joblib 1.2's; compressed output decompresses to it.
+PICKLEJAR_EXPORT std::vector<uint8_t> dump(const Value& v, const DumpOptions& options = {});
+// Writes to `path` atomically (temporary file + rename); on error `path` is untouched.
+PICKLEJAR_EXPORT void dump_file(const Value& v, const std::filesystem::path& path, const DumpOptions& options = {});
+
+// What `picklejar info` reports.
+struct ArrayInfo {
+  std::string path;   // where in the graph: "root['_fit_X']", "root[3]", "root.state['coef_']"
+  std::string dtype;  // "<f8"
+  std::vector<int64_t> shape;
+  uint64_t nbytes = 0;
+};
+struct FileInfo {
+  std::string format;       // "pickle", "joblib", "joblib (legacy .npy side files)", "joblib (legacy ZF)"
+  std::string compression;  // "none", "zlib", "gzip", "bz2", "lzma", "xz"
+  int protocol = 0;
+  std::vector<ArrayInfo> arrays;
+};
+PICKLEJAR_EXPORT FileInfo inspect(const std::filesystem::path& path, const LoadOptions& options = {});
+
+}  // namespace picklejar::joblib

@@ -1,0 +1,45 @@
+// Compression codecs behind one streaming interface (zlib, gzip, bz2, xz, lzma), used by joblib
+// containers and by compressed plain pickles. Decoders are Sources (the unpickler reads through
+// them, so large payloads decompress straight into their final blocks); encoders are byte sinks.
+// Only the libraries' streaming C APIs are used. Internal.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "io/byte_reader.h"
+
+namespace picklejar::internal {
+
+enum class Codec : uint8_t { kNone, kZlib, kGzip, kBz2, kLzma, kXz, kLz4 };
+
+std::string_view codec_name(Codec c);                   // "zlib", "gzip", "bz2", "lzma", "xz", "lz4", "none"
+std::optional<Codec> codec_from_name(std::string_view name);
+int codec_default_level(Codec c);                       // joblib's defaults: zlib/gzip 3, bz2 9, lzma/xz 6, lz4 0
+
+// joblib's detection by magic bytes: zlib 78, gzip 1f 8b, bz2 BZ, lzma 5d 00, xz fd 37 7a 58 5a,
+// lz4 04 22 4d 18.
+// `head` is the first bytes of the file (5 suffice).
+Codec sniff_codec(const uint8_t* head, size_t n);
+
+// A Source that decompresses `inner`. What follows the end of the compressed data is refused
+// with kCompression ("trailing data"), except further gzip members, which are read as their
+// concatenation (as gzip -d does). Corrupt data: kCompression with the compressed offset.
+std::unique_ptr<Source> make_decoder(Codec c, std::unique_ptr<Source> inner);
+
+// A byte sink writing compressed data to `out` (called with each compressed chunk).
+class Encoder {
+ public:
+  virtual ~Encoder() = default;
+  virtual void write(const uint8_t* p, size_t n) = 0;
+  virtual void finish() = 0;  // flushes the end of the stream; call once
+};
+using ChunkWriter = std::function<void(const uint8_t* p, size_t n)>;
+// level 1-9 (lzma/xz: preset 0-9). Parameters are joblib 1.2's (FORMATS.md §3.5).
+std::unique_ptr<Encoder> make_encoder(Codec c, int level, ChunkWriter out);
+
+}  // namespace picklejar::internal

@@ -1,0 +1,585 @@
+// Reading joblib files (FORMATS.md §3): detect compression by magic, decompress as a stream, run
+// the unpickler with a BUILD hook that, after each NumpyArrayWrapper, reads the spliced array bytes
+// straight into the array's final block (or points into the mapped file), and after the legacy
+// NDArrayWrapper / ZNDArrayWrapper reads the side file.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <unordered_set>
+
+#include "codec/codec.h"
+#include "io/byte_reader.h"
+#include "model/document_impl.h"
+#include "numpy/numpy.h"
+#include "pickle/unpickler.h"
+#include "picklejar/joblib.h"
+
+namespace picklejar::joblib {
+
+using internal::ByteReader;
+using internal::DocumentImpl;
+using internal::kNoNode;
+using internal::Source;
+using internal::throw_error;
+
+namespace {
+
+std::string_view text(const DocumentImpl& d, uint32_t id) {
+  const internal::Node& n = d.node(id);
+  return {reinterpret_cast<const char*>(n.u.bytes.ptr), static_cast<size_t>(n.u.bytes.len)};
+}
+
+bool is_global(const DocumentImpl& d, uint32_t id, std::string_view module, std::string_view name) {
+  const internal::Node& n = d.node(id);
+  if (n.kind != Kind::kGlobal) return false;
+  std::string_view all = text(d, id);
+  return all.substr(0, n.aux) == module && all.substr(n.aux) == name;
+}
+
+// A state dict lookup by a str key, also accepting bytes keys (Python 2 files loaded with
+// encoding='bytes'). Returns kNoNode when absent.
+uint32_t state_get(const DocumentImpl& d, uint32_t dict, std::string_view key) {
+  if (d.node(dict).kind != Kind::kDict) return kNoNode;
+  const uint32_t* items = d.items(dict);
+  for (uint32_t i = 0, n = d.item_count(dict); i < n; ++i) {
+    const internal::Node& k = d.node(items[2 * i]);
+    if ((k.kind == Kind::kStr || k.kind == Kind::kBytes) && text(d, items[2 * i]) == key) return items[2 * i + 1];
+  }
+  return kNoNode;
+}
+
+std::optional<std::vector<int64_t>> shape_of(const DocumentImpl& d, uint32_t id) {
+  if (id == kNoNode) return std::nullopt;
+  std::vector<int64_t> shape;
+  const internal::Node& n = d.node(id);
+  if (n.kind == Kind::kInt && !(n.flags & internal::kFlagBigInt)) {
+    if (n.u.i < 0) return std::nullopt;
+    return std::vector<int64_t>{n.u.i};
+  }
+  if (n.kind != Kind::kTuple) return std::nullopt;
+  uint32_t c = id == internal::kEmptyTupleNode ? 0 : d.item_count(id);
+  for (uint32_t i = 0; i < c; ++i) {
+    const internal::Node& e = d.node(d.items(id)[i]);
+    if (e.kind != Kind::kInt || (e.flags & internal::kFlagBigInt) || e.u.i < 0) return std::nullopt;
+    shape.push_back(e.u.i);
+  }
+  return shape;
+}
+
+uint64_t checked_bytes(const std::vector<int64_t>& shape, uint64_t itemsize, uint64_t offset) {
+  uint64_t n = 1;
+  for (int64_t s : shape)
+    if (!internal::checked_mul(n, static_cast<uint64_t>(s), &n))
+      throw_error(ErrorCode::kBadLength, "joblib array shape overflows", offset);
+  if (!internal::checked_mul(n, itemsize, &n)) throw_error(ErrorCode::kBadLength, "joblib array size overflows", offset);
+  return n;
+}
+
+// Bytes from a reader into a document block, or a pointer into memory for memory readers.
+const uint8_t* read_payload(DocumentImpl& d, ByteReader& in, uint64_t n, uint64_t offset) {
+  if (auto left = in.remaining(); left && *left < n)
+    throw_error(ErrorCode::kTruncated,
+                "joblib array needs " + std::to_string(n) + " bytes, " + std::to_string(*left) + " left", offset);
+  if (n > d.limits().max_memory_bytes)
+    throw_error(ErrorCode::kLimitExceeded, "joblib array of " + std::to_string(n) + " bytes passes Limits::max_memory_bytes",
+                offset);
+  if (in.stable()) {
+    size_t available = 0;
+    const uint8_t* p = in.take(static_cast<size_t>(n), &available);
+    if (!p) throw_error(ErrorCode::kTruncated, "joblib array data is cut short", offset);
+    return p;
+  }
+  uint8_t* block = d.alloc_bytes(static_cast<size_t>(n));  // pages are touched only as data arrives
+  if (!in.read_into(block, static_cast<size_t>(n)))
+    throw_error(in.hit_limit() ? ErrorCode::kLimitExceeded : ErrorCode::kTruncated, "joblib array data is cut short",
+                offset);
+  d.check_memory(offset);
+  return block;
+}
+
+// ---- .npy (legacy side files): magic, version, header dict, data
+struct Npy {
+  std::string descr;
+  bool fortran = false;
+  std::vector<int64_t> shape;
+  size_t data_offset = 0;
+};
+
+Npy parse_npy(const std::vector<uint8_t>& f, const std::string& name) {
+  auto bad = [&](const std::string& why) -> Npy {
+    throw_error(ErrorCode::kBadArgument, name + ": not a .npy file we can read: " + why);
+  };
+  if (f.size() < 10 || std::memcmp(f.data(), "\x93NUMPY", 6) != 0) return bad("no NUMPY magic");
+  int major = f[6];
+  size_t hlen, start;
+  if (major == 1) {
+    hlen = f[8] | (size_t{f[9]} << 8);
+    start = 10;
+  } else if (major == 2 || major == 3) {
+    if (f.size() < 12) return bad("truncated header");
+    hlen = f[8] | (size_t{f[9]} << 8) | (size_t{f[10]} << 16) | (size_t{f[11]} << 24);
+    start = 12;
+  } else {
+    return bad("version " + std::to_string(major));
+  }
+  if (start + hlen > f.size()) return bad("truncated header");
+  std::string h(reinterpret_cast<const char*>(f.data() + start), hlen);
+  Npy npy;
+  npy.data_offset = start + hlen;
+  auto value_after = [&](const std::string& key) -> std::string {
+    size_t k = h.find("'" + key + "'");
+    if (k == std::string::npos) bad("no '" + key + "'");
+    size_t colon = h.find(':', k);
+    if (colon == std::string::npos) bad("malformed header");
+    size_t v = h.find_first_not_of(' ', colon + 1);
+    return h.substr(v);
+  };
+  std::string descr = value_after("descr");
+  if (descr.empty() || (descr[0] != '\'' && descr[0] != '"')) bad("structured descr is not supported");
+  npy.descr = descr.substr(1, descr.find(descr[0], 1) - 1);
+  npy.fortran = value_after("fortran_order").rfind("True", 0) == 0;
+  std::string shape = value_after("shape");
+  if (shape.empty() || shape[0] != '(') bad("malformed shape");
+  size_t close = shape.find(')');
+  std::string inner = shape.substr(1, close - 1);
+  size_t pos = 0;
+  while (pos < inner.size()) {
+    size_t comma = inner.find(',', pos);
+    std::string part = inner.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    size_t a = part.find_first_not_of(" L");
+    if (a != std::string::npos) {
+      std::string digits = part.substr(a, part.find_last_not_of(" L") - a + 1);
+      if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) bad("malformed shape");
+      npy.shape.push_back(std::stoll(digits));
+    }
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return npy;
+}
+
+std::vector<uint8_t> read_whole_file(const std::filesystem::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  if (!f) throw_error(ErrorCode::kIo, "cannot open " + p.string() + ": " + std::strerror(errno));
+  return std::vector<uint8_t>((std::istreambuf_iterator<char>(f)), {});
+}
+
+// A ZF file ("ZF" + 19-character hex length + zlib data; joblib < 0.10): its decompressed bytes.
+std::vector<uint8_t> read_zfile(const std::vector<uint8_t>& f, const std::string& name) {
+  if (f.size() < 21 || f[0] != 'Z' || f[1] != 'F') throw_error(ErrorCode::kBadArgument, name + ": not a ZF file");
+  size_t start = 21;
+  if (f.size() > 21 && f[21] == ' ') start = 22;  // joblib <= 0.8.4 under Python 2 wrote 20 characters
+  std::string len_text(reinterpret_cast<const char*>(f.data() + 2), 19);
+  uint64_t declared = std::strtoull(len_text.c_str(), nullptr, 16);
+  struct Mem final : Source {
+    const uint8_t* p;
+    size_t n;
+    size_t read(uint8_t* d, size_t want) override {
+      size_t k = std::min(want, n);
+      std::memcpy(d, p, k);
+      p += k;
+      n -= k;
+      return k;
+    }
+  };
+  auto mem = std::make_unique<Mem>();
+  mem->p = f.data() + start;
+  mem->n = f.size() - start;
+  auto dec = internal::make_decoder(internal::Codec::kZlib, std::move(mem));
+  std::vector<uint8_t> out;
+  uint8_t buf[1 << 16];
+  for (;;) {
+    size_t k = dec->read(buf, sizeof buf);
+    if (k == 0) break;
+    out.insert(out.end(), buf, buf + k);
+  }
+  if (out.size() != declared)
+    throw_error(ErrorCode::kCompression, name + ": ZF header says " + std::to_string(declared) + " bytes, got " +
+                                             std::to_string(out.size()));
+  return out;
+}
+
+class Hook final : public internal::BuildHook {
+ public:
+  Hook(std::filesystem::path dir, const picklejar::LoadOptions& opt) : dir_(std::move(dir)), opt_(opt) {}
+
+  uint32_t after_build(Document& doc, uint32_t obj, ByteReader& in, uint64_t offset) override {
+    DocumentImpl& d = doc.impl();
+    if (d.node(obj).kind != Kind::kObject) return kNoNode;
+    uint32_t cls = d.object(obj).callable;
+    uint32_t state = d.object(obj).state;
+    if (is_global(d, cls, "joblib.numpy_pickle", "NumpyArrayWrapper")) {
+      saw_wrapper = true;
+      return wrapper(doc, state, in, offset);
+    }
+    if (is_global(d, cls, "joblib.numpy_pickle", "NDArrayWrapper")) {
+      saw_legacy_npy = true;
+      return legacy_npy(doc, state, offset);
+    }
+    if (is_global(d, cls, "joblib.numpy_pickle", "ZNDArrayWrapper")) {
+      saw_legacy_z = true;
+      return legacy_z(d, state, offset);
+    }
+    return kNoNode;
+  }
+
+  bool saw_wrapper = false, saw_legacy_npy = false, saw_legacy_z = false;
+
+ private:
+  uint32_t wrapper(Document& doc, uint32_t state, ByteReader& in, uint64_t offset) {
+    DocumentImpl& d = doc.impl();
+    uint32_t dtype = state_get(d, state, "dtype");
+    auto shape = shape_of(d, state_get(d, state, "shape"));
+    uint32_t order = state_get(d, state, "order");
+    uint32_t subclass = state_get(d, state, "subclass");
+    if (dtype == kNoNode || d.tag(dtype) != internal::kTagDType || !shape || order == kNoNode)
+      throw_error(ErrorCode::kBadArgument, "malformed joblib NumpyArrayWrapper state", offset);
+    bool fortran = text(d, order) == "F";
+    if (d.dtype(dtype).has_object) {
+      // A complete pickle of the array follows (protocol 2 from joblib 1.2, 5 from 1.5).
+      uint32_t arr = internal::run_nested_unpickler(in, doc, opt_, this);
+      return arr;
+    }
+    uint32_t align = state_get(d, state, "numpy_array_alignment_bytes");
+    if (align != kNoNode && d.node(align).kind != Kind::kNone) {
+      int pad = in.next_byte();
+      if (pad < 0) throw_error(ErrorCode::kTruncated, "joblib padding byte missing", offset);
+      for (int i = 0; i < pad; ++i)
+        if (in.next_byte() < 0) throw_error(ErrorCode::kTruncated, "joblib padding cut short", offset);
+    }
+    uint64_t nbytes = checked_bytes(*shape, d.dtype(dtype).itemsize, offset);
+    const uint8_t* p = read_payload(d, in, nbytes, in.pos());
+    uint32_t raw = d.add_payload(Kind::kBytes, p, nbytes, offset);
+    if (subclass != kNoNode && (d.node(subclass).kind != Kind::kGlobal || is_global(d, subclass, "numpy", "memmap")))
+      subclass = kNoNode;  // joblib.load returns plain ndarrays for memmaps
+    bool is_fortran = fortran && shape->size() > 1;
+    uint32_t arr = internal::make_array(d, dtype, *shape, is_fortran, raw, subclass);
+    if (d.tag(arr) != internal::kTagArray) throw_error(ErrorCode::kBadArgument, "joblib array does not match its dtype", offset);
+    return arr;
+  }
+
+  uint32_t side_array(Document& doc, const std::filesystem::path& file, uint32_t subclass, uint64_t offset) {
+    DocumentImpl& d = doc.impl();
+    std::vector<uint8_t> bytes = read_whole_file(file);
+    Npy npy = parse_npy(bytes, file.string());
+    if (npy.descr == "|O" || npy.descr == "O" || npy.descr == "|O8") {
+      // np.save pickles object arrays after the header: load that pickle.
+      auto block = std::make_shared<std::vector<uint8_t>>(bytes.begin() + npy.data_offset, bytes.end());
+      d.adopt(block);
+      ByteReader in(block->data(), block->size(), opt_.limits.max_input_bytes);
+      return internal::run_nested_unpickler(in, doc, opt_, this);
+    }
+    internal::DTypeData t;
+    std::string descr = npy.descr;
+    char order = descr.empty() ? '|' : descr[0];
+    if (order != '<' && order != '>' && order != '|' && order != '=') descr = "|" + descr;
+    if (descr[0] == '=') descr[0] = '<';
+    // make_dtype wants kind, size and byte order: reuse the numpy reader's parsing via a typestr.
+    t.kind = descr.size() > 1 ? descr[1] : 'V';
+    uint64_t size = std::strtoull(descr.c_str() + 2, nullptr, 10);
+    t.itemsize = t.kind == 'U' ? size * 4 : size;
+    t.byteorder = descr[0] == '|' ? '|' : descr[0];
+    uint32_t dtype = internal::make_dtype(d, t);
+    uint64_t nbytes = checked_bytes(npy.shape, d.dtype(dtype).itemsize, offset);
+    if (npy.data_offset + nbytes > bytes.size())
+      throw_error(ErrorCode::kTruncated, file.string() + ": array data cut short", offset);
+    const uint8_t* p = d.copy_bytes(bytes.data() + npy.data_offset, nbytes);
+    uint32_t raw = d.add_payload(Kind::kBytes, p, nbytes, offset);
+    return internal::make_array(d, dtype, npy.shape, npy.fortran && npy.shape.size() > 1, raw, subclass);
+  }
+
+  std::filesystem::path side_path(const DocumentImpl& d, uint32_t state, uint64_t offset) {
+    uint32_t name = state_get(d, state, "filename");
+    if (name == kNoNode || (d.node(name).kind != Kind::kStr && d.node(name).kind != Kind::kBytes))
+      throw_error(ErrorCode::kBadArgument, "legacy joblib wrapper without a file name", offset);
+    std::string file(text(d, name));
+    if (file.find('/') != std::string::npos || file == ".." || file.empty())
+      throw_error(ErrorCode::kBadArgument, "legacy joblib side file name '" + file + "' is not a plain file name", offset);
+    if (dir_.empty()) throw_error(ErrorCode::kUnsupported, "legacy joblib side files need a file path, not memory", offset);
+    return dir_ / file;
+  }
+
+  uint32_t legacy_npy(Document& doc, uint32_t state, uint64_t offset) {
+    DocumentImpl& d = doc.impl();
+    uint32_t subclass = state_get(d, state, "subclass");
+    if (subclass != kNoNode && d.node(subclass).kind != Kind::kGlobal) subclass = kNoNode;
+    return side_array(doc, side_path(d, state, offset), subclass, offset);
+  }
+
+  // ZNDArrayWrapper: state (1, shape, dtype, is_fortran) + init_args; the data is a ZF side file.
+  uint32_t legacy_z(DocumentImpl& d, uint32_t state, uint64_t offset) {
+    std::filesystem::path file = side_path(d, state, offset);
+    uint32_t st = state_get(d, state, "state");
+    uint32_t init = state_get(d, state, "init_args");
+    if (st == kNoNode || d.node(st).kind != Kind::kTuple || st == internal::kEmptyTupleNode || d.item_count(st) != 4)
+      throw_error(ErrorCode::kBadArgument, "malformed ZNDArrayWrapper state", offset);
+    auto shape = shape_of(d, d.items(st)[1]);
+    uint32_t dtype = d.items(st)[2];
+    const internal::Node& f = d.node(d.items(st)[3]);
+    if (!shape || d.tag(dtype) != internal::kTagDType)
+      throw_error(ErrorCode::kBadArgument, "malformed ZNDArrayWrapper state", offset);
+    std::vector<uint8_t> data = read_zfile(read_whole_file(file), file.string());
+    uint64_t nbytes = checked_bytes(*shape, d.dtype(dtype).itemsize, offset);
+    if (data.size() != nbytes) throw_error(ErrorCode::kBadLength, file.string() + ": data size does not match the array", offset);
+    const uint8_t* p = d.copy_bytes(data.data(), data.size());
+    uint32_t raw = d.add_payload(Kind::kBytes, p, nbytes, offset);
+    uint32_t cls = kNoNode;
+    if (init != kNoNode && d.node(init).kind == Kind::kTuple && init != internal::kEmptyTupleNode && d.item_count(init) >= 1 &&
+        d.node(d.items(init)[0]).kind == Kind::kGlobal)
+      cls = d.items(init)[0];
+    bool is_fortran = (f.kind == Kind::kBool || f.kind == Kind::kInt) && f.u.i != 0;
+    return internal::make_array(d, dtype, *shape, is_fortran && shape->size() > 1, raw, cls);
+  }
+
+  std::filesystem::path dir_;
+  const picklejar::LoadOptions& opt_;
+};
+
+// A Source that first replays bytes already read (the sniffed head), then reads `inner`.
+class PrefixSource final : public Source {
+ public:
+  PrefixSource(std::vector<uint8_t> head, std::unique_ptr<Source> inner)
+      : head_(std::move(head)), inner_(std::move(inner)) {}
+  size_t read(uint8_t* dst, size_t n) override {
+    if (pos_ < head_.size()) {
+      size_t k = std::min(n, head_.size() - pos_);
+      std::memcpy(dst, head_.data() + pos_, k);
+      pos_ += k;
+      return k;
+    }
+    return inner_->read(dst, n);
+  }
+  std::optional<uint64_t> remaining() const override {
+    auto r = inner_->remaining();
+    if (!r) return std::nullopt;
+    return *r + (head_.size() - pos_);
+  }
+
+ private:
+  std::vector<uint8_t> head_;
+  std::unique_ptr<Source> inner_;
+  size_t pos_ = 0;
+};
+
+class MemSource final : public Source {
+ public:
+  MemSource(const uint8_t* p, size_t n) : p_(p), n_(n) {}
+  size_t read(uint8_t* d, size_t want) override {
+    size_t k = std::min(want, n_);
+    std::memcpy(d, p_, k);
+    p_ += k;
+    n_ -= k;
+    return k;
+  }
+  std::optional<uint64_t> remaining() const override { return n_; }
+
+ private:
+  const uint8_t* p_;
+  size_t n_;
+};
+
+// A read-only (or private) mapping of a whole file, owned by the document it backs.
+struct Mapping {
+  void* addr = MAP_FAILED;
+  size_t size = 0;
+  ~Mapping() {
+    if (addr != MAP_FAILED) ::munmap(addr, size);
+  }
+};
+
+struct Loaded {
+  Document doc;
+  std::string format;
+  std::string compression;
+};
+
+Loaded load_impl(const std::filesystem::path* path, ByteView data, const LoadOptions& options) {
+  Loaded out;
+  const picklejar::LoadOptions& po = options.pickle;
+  std::filesystem::path dir = path ? path->parent_path() : std::filesystem::path();
+  if (path && dir.empty()) dir = ".";
+
+  // Read the head to sniff the format.
+  std::vector<uint8_t> head;
+  std::unique_ptr<Source> file;
+  if (path) {
+    file = internal::open_file_source(path->c_str());
+    head.resize(22);
+    size_t got = 0;
+    while (got < head.size()) {
+      size_t k = file->read(head.data() + got, head.size() - got);
+      if (k == 0) break;
+      got += k;
+    }
+    head.resize(got);
+  } else {
+    head.assign(data.begin(), data.begin() + std::min<size_t>(data.size(), 22));
+  }
+
+  Hook hook(dir, po);
+  if (head.size() >= 2 && head[0] == 'Z' && head[1] == 'F') {
+    // joblib < 0.10 compressed: the whole pickle is one ZF block.
+    std::vector<uint8_t> all;
+    if (path) {
+      all = read_whole_file(*path);
+    } else {
+      all.assign(data.begin(), data.end());
+    }
+    std::vector<uint8_t> pickle = read_zfile(all, path ? path->string() : std::string("<memory>"));
+    auto block = std::make_shared<std::vector<uint8_t>>(std::move(pickle));
+    out.doc.impl().adopt(block);
+    ByteReader in(block->data(), block->size(), po.limits.max_input_bytes);
+    internal::run_unpickler(in, out.doc, po, &hook);
+    out.format = "joblib (legacy ZF)";
+    out.compression = "zlib";
+    return out;
+  }
+
+  internal::Codec codec = internal::sniff_codec(head.data(), head.size());
+  out.compression = std::string(internal::codec_name(codec));
+  if (codec == internal::Codec::kNone && !path) {
+    ByteReader in(data.data(), data.size(), po.limits.max_input_bytes);
+    internal::run_unpickler(in, out.doc, po, &hook);
+  } else if (codec == internal::Codec::kNone && options.mmap != MmapMode::kNone) {
+    int fd = ::open(path->c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw_error(ErrorCode::kIo, "cannot open " + path->string() + ": " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+      ::close(fd);
+      throw_error(ErrorCode::kIo, "cannot stat " + path->string());
+    }
+    auto map = std::make_shared<Mapping>();
+    map->size = static_cast<size_t>(st.st_size);
+    if (map->size) {
+      int prot = options.mmap == MmapMode::kCopyOnWrite ? PROT_READ | PROT_WRITE : PROT_READ;
+      map->addr = ::mmap(nullptr, map->size, prot, MAP_PRIVATE, fd, 0);
+    }
+    ::close(fd);
+    if (map->size && map->addr == MAP_FAILED)
+      throw_error(ErrorCode::kIo, "cannot map " + path->string() + ": " + std::strerror(errno));
+    out.doc.impl().adopt(map);
+    const auto* p = map->size ? static_cast<const uint8_t*>(map->addr) : nullptr;
+    ByteReader in(p, map->size, po.limits.max_input_bytes);
+    internal::run_unpickler(in, out.doc, po, &hook);
+  } else {
+    std::unique_ptr<Source> raw;
+    if (path) {
+      raw = std::make_unique<PrefixSource>(std::move(head), std::move(file));
+    } else {
+      raw = std::make_unique<MemSource>(data.data(), data.size());
+    }
+    std::unique_ptr<Source> src = internal::make_decoder(codec, std::move(raw));
+    ByteReader in(src.get(), po.limits.max_input_bytes);
+    internal::run_unpickler(in, out.doc, po, &hook);
+  }
+  out.format = hook.saw_wrapper ? "joblib" : hook.saw_legacy_npy || hook.saw_legacy_z ? "joblib (legacy .npy side files)" : "pickle";
+  return out;
+}
+
+}  // namespace
+
+Document load(const std::filesystem::path& path, const LoadOptions& options) {
+  return std::move(load_impl(&path, {}, options).doc);
+}
+
+Document load(ByteView data, const LoadOptions& options) { return std::move(load_impl(nullptr, data, options).doc); }
+
+FileInfo inspect(const std::filesystem::path& path, const LoadOptions& options) {
+  Loaded l = load_impl(&path, {}, options);
+  FileInfo info;
+  info.format = l.format;
+  info.compression = l.compression;
+  info.protocol = loaded_protocol(l.doc);
+  const DocumentImpl& d = l.doc.impl();
+  // Depth-first walk with paths; each value visited once.
+  std::vector<std::pair<uint32_t, std::string>> work{{d.root, "root"}};
+  std::unordered_set<uint32_t> seen;
+  while (!work.empty() && info.arrays.size() < 100000) {
+    auto [id, where] = work.back();
+    work.pop_back();
+    if (id == kNoNode || !seen.insert(id).second) continue;
+    const internal::Node& n = d.node(id);
+    if (d.tag(id) == internal::kTagArray) {
+      const auto& a = d.array(id);
+      info.arrays.push_back({where, internal::dtype_str(d, a.dtype), a.shape, a.nbytes});
+      if (a.items != kNoNode) work.emplace_back(a.items, where + ".items");
+      continue;
+    }
+    if (d.tag(id) != internal::kTagNone) continue;
+    std::vector<std::pair<uint32_t, std::string>> next;
+    switch (n.kind) {
+      case Kind::kList:
+      case Kind::kTuple:
+      case Kind::kSet:
+      case Kind::kFrozenSet: {
+        uint32_t c = id == internal::kEmptyTupleNode ? 0 : d.item_count(id);
+        for (uint32_t i = 0; i < c; ++i) next.emplace_back(d.items(id)[i], where + "[" + std::to_string(i) + "]");
+        break;
+      }
+      case Kind::kDict: {
+        for (uint32_t i = 0, c = d.item_count(id); i < c; ++i) {
+          uint32_t k = d.items(id)[2 * i];
+          std::string key = d.node(k).kind == Kind::kStr ? "'" + std::string(text(d, k)) + "'" : "#" + std::to_string(i);
+          next.emplace_back(d.items(id)[2 * i + 1], where + "[" + key + "]");
+        }
+        break;
+      }
+      case Kind::kObject: {
+        const internal::ObjectData& o = d.object(id);
+        if (o.state != kNoNode) next.emplace_back(o.state, where + ".state");
+        if (o.args != kNoNode) next.emplace_back(o.args, where + ".args");
+        if (o.list_items != kNoNode) next.emplace_back(o.list_items, where + ".listitems");
+        if (o.dict_items != kNoNode) next.emplace_back(o.dict_items, where + ".dictitems");
+        break;
+      }
+      default: break;
+    }
+    for (auto it = next.rbegin(); it != next.rend(); ++it) work.push_back(*it);
+  }
+  return info;
+}
+
+Compression parse_compression(std::string_view spec) {
+  Compression c;
+  if (spec.size() == 1 && spec[0] >= '0' && spec[0] <= '9') {
+    if (spec[0] != '0') {
+      c.codec = "zlib";
+      c.level = spec[0] - '0';
+    }
+    return c;
+  }
+  std::string_view name = spec, level;
+  if (auto colon = spec.find(':'); colon != std::string_view::npos) {
+    name = spec.substr(0, colon);
+    level = spec.substr(colon + 1);
+  }
+  if (!internal::codec_from_name(name))
+    throw_error(ErrorCode::kInvalidArgument, "unknown compressor '" + std::string(name) + "' (zlib, gzip, bz2, lzma, xz)");
+  c.codec = std::string(name);
+  if (!level.empty()) {
+    if (level.size() != 1 || level[0] < '0' || level[0] > '9')
+      throw_error(ErrorCode::kInvalidArgument, "compression level must be 0-9, not '" + std::string(level) + "'");
+    c.level = level[0] - '0';
+    if (c.level == 0) c.codec.clear();  // joblib: level 0 means no compression
+  }
+  return c;
+}
+
+Compression compression_for_path(const std::filesystem::path& path) {
+  std::string p = path.string();
+  Compression c;
+  // joblib: the last registered match wins (.z zlib, .gz gzip, .bz2 bz2, .lzma lzma, .xz xz).
+  for (auto [ext, codec] : {std::pair{".z", "zlib"}, {".gz", "gzip"}, {".bz2", "bz2"}, {".lzma", "lzma"}, {".xz", "xz"}}) {
+    if (p.size() >= std::strlen(ext) && p.compare(p.size() - std::strlen(ext), std::string::npos, ext) == 0)
+      c.codec = codec;
+  }
+  return c;
+}
+
+}  // namespace picklejar::joblib
