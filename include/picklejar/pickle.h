@@ -9,6 +9,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "picklejar/document.h"
@@ -69,6 +70,17 @@ struct LoadOptions {
   // For streams of protocol < 3, map Python 2 module names to Python 3 ones (__builtin__ ->
   // builtins, copy_reg -> copyreg, ...) as CPython's _compat_pickle does.
   bool fix_imports = true;
+  // Strict mode: when set, every global the stream names (GLOBAL, STACK_GLOBAL, INST) must be on
+  // this list of (module, qualname) pairs, else load throws Error(kForbiddenGlobal) at the offset
+  // of that opcode. A qualname "*" allows every name in the module (("numpy", "*")). Names are
+  // checked as the document records them: after the fix_imports mapping, so ("builtins", "set")
+  // also allows a Python 2 stream's __builtin__.set. Like a restricting Unpickler.find_class, it
+  // sees only names the stream looks up: what a known reduce shape makes (getattr(cls, "Inner")
+  // -> cls.Inner) is not checked again. Protocols 0-2 spell some plain data with globals:
+  // builtins.set/frozenset/bytearray/bytes, _codecs.encode (bytes), copyreg._reconstructor and
+  // builtins.object (objects); list those to accept such streams. Absent (the default): any
+  // global loads, as an inert value.
+  std::optional<std::vector<std::pair<std::string, std::string>>> allowed_globals;
 };
 
 // Loads one pickle from memory. Zero-copy: str and bytes payloads may point into `data`, which
