@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -16,6 +17,7 @@
 #include <ostream>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "model/document_impl.h"
@@ -23,6 +25,7 @@
 #include "numpy/numpy.h"
 #include "pickle/globals.h"
 #include "pickle/opcode_table.h"
+#include "pickle/pickler.h"
 #include "picklejar/pickle.h"
 
 namespace picklejar {
@@ -90,11 +93,7 @@ std::string singleton_key(const Node& n) {
   return {};
 }
 
-class Sink {
- public:
-  virtual ~Sink() = default;
-  virtual void write(const uint8_t* p, size_t n) = 0;
-};
+using Sink = internal::ByteSink;
 
 class VectorSink final : public Sink {
  public:
@@ -139,8 +138,8 @@ class FdSink final : public Sink {
 
 class Pickler {
  public:
-  Pickler(const DumpOptions& o, Sink& sink)
-      : opt_(o), proto_(o.protocol), sink_(sink), hash_key_(internal::py_hash_key(o.hash_seed)) {
+  Pickler(const DumpOptions& o, Sink& sink, internal::PicklerMode mode = {})
+      : opt_(o), mode_(mode), proto_(o.protocol), sink_(sink), hash_key_(internal::py_hash_key(o.hash_seed)) {
     if (proto_ < 0 || proto_ > 5)
       throw_error(ErrorCode::kInvalidArgument, "pickle protocol must be 0-5, not " + std::to_string(proto_));
   }
@@ -183,6 +182,8 @@ class Pickler {
     kPartialEnd,    // NEWOBJ_EX below protocol 4: the functools.partial's REDUCE and BUILD
     kNumpyEnd,      // an ndarray written by numpy's rules: REDUCE, memo, then (b = 0) its BUILD state
     kFreshListOf,   // a list made for the dump holding list node a's items
+    kJoblibDict,    // joblib: a NumpyArrayWrapper's state dict for array node a
+    kJoblibData,    // joblib: after the wrapper's BUILD, array node a's bytes (or nested pickle)
   };
   struct Task {
     T type;
@@ -224,6 +225,8 @@ class Pickler {
         case T::kPartialEnd: partial_end(t.doc, t.a); break;
         case T::kNumpyEnd: numpy_end(t.doc, t.a, t.b != 0); break;
         case T::kFreshListOf: fresh_list_of(t.doc, t.a); break;
+        case T::kJoblibDict: joblib_dict(t.doc, t.a); break;
+        case T::kJoblibData: joblib_data(t.doc, t.a); break;
       }
     }
   }
@@ -273,7 +276,7 @@ class Pickler {
   }
   void flush() {
     if (frame_start_ >= 0) return;  // an open frame's header is not final yet
-    if (!buf_.empty()) sink_.write(buf_.data(), buf_.size());
+    if (!buf_.empty()) sink_write(buf_.data(), buf_.size());
     buf_.clear();
   }
   // A header and payload; a payload of 64 KiB or more goes outside any frame (C _Pickler_write_bytes).
@@ -284,7 +287,7 @@ class Pickler {
       framing_ = false;
       write(header, hn);
       flush();
-      sink_.write(data, n);
+      sink_write(data, n);
       framing_ = framing;
     } else {
       write(header, hn);
@@ -292,6 +295,15 @@ class Pickler {
     }
   }
 
+  void sink_write(const uint8_t* p, size_t n) {
+    sink_.write(p, n);
+    written_ += n;
+  }
+
+ public:
+  uint64_t written() const { return written_; }
+
+ private:
   // An opcode byte, text, and a terminator ("p12\n", "L123L\n").
   void write_decimal_line(char opcode, const std::string& text, std::string_view end) {
     std::string line;
@@ -364,6 +376,10 @@ class Pickler {
 
   // ---- save
   void save(const DocumentImpl* d, uint32_t id, bool pers) {
+    if (mode_.joblib && joblib_wrapped(d, id)) {
+      save_joblib_array(d, id);
+      return;
+    }
     opcode_boundary();
     if (pers && opt_.persistent_id) {
       Value pid = opt_.persistent_id(Value(d, id));
@@ -713,13 +729,15 @@ class Pickler {
       op(Op::LIST);
     }
     memo_put(d, id);
-    if (d->item_count(id) > 0) push(T::kBatchList, d, id, 0, kExact);
+    if (d->item_count(id) > 0) push(T::kBatchList, d, id, 0, exact());
   }
 
   // Items [from, ...) of list `id` (or of an object's list items). CPython's exact-list batcher
   // writes MARK..APPENDS even for a last batch of one; the generic one writes a lone item as
   // APPEND (FORMATS.md §1.5).
   static constexpr uint8_t kExact = 1;
+  // The C pickler's exact-type batchers, or pickle._Pickler's generic ones (FORMATS.md §1.5).
+  uint8_t exact() const { return mode_.pure_python ? 0 : kExact; }
   static constexpr uint8_t kFreshReduce = 2;
   void batch_list(const DocumentImpl* d, uint32_t id, uint32_t from, uint8_t exact) {
     uint32_t n = d->item_count(id);
@@ -752,7 +770,7 @@ class Pickler {
       op(Op::DICT);
     }
     memo_put(d, id);
-    if (d->item_count(id) > 0) push(T::kBatchDict, d, id, 0, kExact);
+    if (d->item_count(id) > 0) push(T::kBatchDict, d, id, 0, exact());
   }
   // CPython's exact-dict batcher loops while a batch was full, so a dict of 1000*k pairs ends with
   // an empty MARK SETITEMS; the generic batcher does not (FORMATS.md §1.5).
@@ -815,6 +833,7 @@ class Pickler {
   void batch_set(const DocumentImpl* d, uint32_t id, uint32_t from) {
     uint32_t n = d->item_count(id);
     uint32_t end = std::min(n, from + kBatchSize);
+    if (mode_.pure_python && from >= n) return;  // pickle._Pickler writes no empty last batch
     if (end - from == kBatchSize) push(T::kBatchSet, d, id, end);
     push_op(Op::ADDITEMS);
     for (uint32_t i = end; i-- > from;) push_save(d, seq_items(d, id)[i]);
@@ -837,7 +856,7 @@ class Pickler {
       op(Op::LIST);
     }
     memo_put_fresh();
-    if (d->item_count(set_id) > 0) push(T::kBatchList, d, set_id, 0, kExact);
+    if (d->item_count(set_id) > 0) push(T::kBatchList, d, set_id, 0, exact());
   }
 
   void save_frozenset(const DocumentImpl* d, uint32_t id) {
@@ -882,7 +901,7 @@ class Pickler {
         name = std::string(c.second);
       }
       bool builtin = module == "builtins";
-      if (loaded) {
+      if (loaded && !qualname_interned(d, it->second.second)) {
         push_save(d, it->second.second);
       } else {
         push(T::kInternedStr, nullptr, intern(builtin ? "" : "s" + name, name));
@@ -923,6 +942,21 @@ class Pickler {
     std::string s = "c" + module + "\n" + name + "\n";
     write(s.data(), s.size());
     memo_put(d, id);
+  }
+
+  // Whether a qualname str a STACK_GLOBAL took behaves as interned: it does unless the stream
+  // holds another global whose equal qualname is a different str (Cython and C functions make
+  // their own), in which case the stream's own sharing is kept.
+  bool qualname_interned(const DocumentImpl* d, uint32_t name_node) {
+    auto& seen = qualname_nodes_[d];
+    if (seen.empty()) {
+      for (const auto& [g, strs] : d->global_strs) {
+        auto [it, fresh] = seen.emplace(std::string(text_of(d->node(strs.second))), strs.second);
+        if (!fresh && it->second != strs.second) it->second = kNoNode;  // two different strs
+      }
+    }
+    auto it = seen.find(std::string(text_of(d->node(name_node))));
+    return it == seen.end() || it->second != kNoNode;
   }
 
   // Inert objects, re-emitted the way CPython re-pickles the object it would have built
@@ -1006,20 +1040,75 @@ class Pickler {
     return made_tuple(items);
   }
 
+  // A numpy scalar as numpy re-pickles the scalar that scalar(dtype, bytes) made: scalar(dt, raw)
+  // where dt is the dtype the scalar reports, not the loaded one: numpy's own singleton for the
+  // builtin numeric types (one object shared by all scalars of the type, never an array's dtype,
+  // which loading copies), a new dtype for each str_, bytes_, datetime64 and timedelta64 scalar (str_
+  // and bytes_ sized to the value without trailing NULs), the scalar's own for void. The value is in
+  // native byte order; bool_ is 0 or 1, and np.True_/np.False_ are singletons.
+  bool save_numpy_scalar(const DocumentImpl* d, uint32_t id) {
+    const ObjectData& o = d->object(id);
+    const Node& c = d->node(o.callable);
+    bool want2 = numpy2_paths(text_of(c).substr(0, c.aux).rfind("numpy._core", 0) == 0);
+    const internal::ScalarData& s = d->scalar(id);
+    const internal::DTypeData& t = d->dtype(s.dtype);
+    if (t.kind == 'b') {
+      auto& first = bool_scalars_[s.nbytes && s.data[0] ? 1 : 0];
+      if (first.first && in_memo(first.first, first.second)) {
+        memo_get(first.first, first.second);
+        return true;
+      }
+      first = {d, id};
+    }
+    std::vector<uint8_t> raw(s.data, s.data + s.nbytes);
+    bool plain = t.fields.empty() && t.sub_base == kNoNode && t.type_object == kNoNode;
+    char native = internal::dtype_str_native_order();
+    if (plain && t.byteorder != '|' && t.byteorder != native) {
+      size_t unit = t.kind == 'c' ? t.itemsize / 2 : t.kind == 'U' ? 4 : t.itemsize;
+      if (unit > 1)
+        for (size_t i = 0; i + unit <= raw.size(); i += unit) std::reverse(raw.begin() + i, raw.begin() + i + unit);
+    }
+    uint32_t dtype = s.dtype;
+    const DocumentImpl* dtype_doc = d;
+    auto* sd = const_cast<DocumentImpl*>(scratch_doc());
+    internal::DTypeData spec;
+    spec.kind = t.kind;
+    spec.itemsize = t.itemsize;
+    spec.byteorder = (t.itemsize <= 1 && t.kind != 'U') || t.kind == 'S' ? '|' : native;
+    if (plain && std::string_view("biufc").find(t.kind) != std::string_view::npos) {
+      if (t.kind == 'b' && !raw.empty()) raw[0] = raw[0] != 0;
+      uint32_t& singleton = canonical_dtypes_[std::string(1, t.kind) + std::to_string(t.itemsize)];
+      if (!singleton) singleton = internal::make_dtype(*sd, spec);
+      dtype = singleton;
+      dtype_doc = sd;
+    } else if (plain && (t.kind == 'S' || t.kind == 'U' || t.kind == 'M' || t.kind == 'm')) {
+      if (t.kind == 'S') {
+        while (!raw.empty() && raw.back() == 0) raw.pop_back();
+      } else if (t.kind == 'U') {
+        while (raw.size() >= 4 && !raw[raw.size() - 1] && !raw[raw.size() - 2] && !raw[raw.size() - 3] &&
+               !raw[raw.size() - 4])
+          raw.resize(raw.size() - 4);
+      }
+      if (t.kind == 'S' || t.kind == 'U') spec.itemsize = raw.size();
+      spec.unit = t.unit;
+      spec.unit_count = t.unit_count;
+      dtype = internal::make_dtype(*sd, spec);
+      dtype_doc = sd;
+    }
+    owned_.push_back(std::move(raw));
+    push(T::kReduceEnd, d, id);
+    push(T::kFreshTupleEnd, nullptr, 2);
+    push_save(scratch_doc(), made_payload(Kind::kBytes, owned_.back().data(), owned_.back().size()), false);
+    push_save(dtype_doc, dtype);
+    if (proto_ < 2) push_op(Op::MARK);
+    push_global(numpy_names(want2).multiarray, "scalar");
+    return true;
+  }
+
   // Returns false when the generic object path writes what numpy would.
   bool save_numpy(const DocumentImpl* d, uint32_t id) {
     uint16_t tag = d->tag(id);
-    if (tag == internal::kTagScalar) {
-      const ObjectData& o = d->object(id);
-      const Node& c = d->node(o.callable);
-      bool loaded2 = text_of(c).substr(0, c.aux).rfind("numpy._core", 0) == 0;
-      bool want2 = numpy2_paths(loaded2);
-      if (want2 == loaded2) return false;
-      push(T::kReduceEnd, d, id);
-      push_save(d, o.args);
-      push_global(numpy_names(want2).multiarray, "scalar");
-      return true;
-    }
+    if (tag == internal::kTagScalar) return save_numpy_scalar(d, id);
     if (tag != internal::kTagArray) return false;
     const internal::ArrayData& a = d->array(id);
     bool want_fb = frombuffer_eligible(d, a);
@@ -1091,16 +1180,129 @@ class Pickler {
       op(Op::LIST);
     }
     memo_put_fresh();
-    if (d->item_count(list) > 0) push(T::kBatchList, d, list, 0, kExact);
+    if (d->item_count(list) > 0) push(T::kBatchList, d, list, 0, exact());
+  }
+
+  // ---- joblib (FORMATS.md §3.1-3.3): joblib's NumpyPickler.save replaces every numpy.ndarray,
+  // numpy.matrix and numpy.memmap (each occurrence, before the memo) by a new NumpyArrayWrapper,
+  // then writes the array's bytes right after the wrapper's BUILD.
+  bool joblib_wrapped(const DocumentImpl* d, uint32_t id) const {
+    if (d->tag(id) != internal::kTagArray) return false;
+    uint32_t cls = d->array(id).cls;
+    if (cls == kNoNode) return true;
+    const Node& c = d->node(cls);
+    if (c.kind != Kind::kGlobal || c.aux != 5) return false;
+    std::string_view all = text_of(c);
+    return all == "numpyndarray" || all == "numpymatrix" || all == "numpymemmap";
+  }
+  void save_joblib_array(const DocumentImpl* d, uint32_t id) {
+    opcode_boundary();  // Pickler.save(wrapper)
+    push(T::kJoblibData, d, id);
+    push_op(Op::BUILD);
+    push(T::kJoblibDict, d, id);
+    push(T::kMemoizeFresh);
+    if (proto_ >= 2) {  // copyreg.__newobj__: cls () NEWOBJ
+      push_op(Op::NEWOBJ);
+      push_save(scratch_doc(), internal::kEmptyTupleNode, false);
+      push_global("joblib.numpy_pickle", "NumpyArrayWrapper");
+      return;
+    }
+    // Protocols 0/1: copyreg._reconstructor(cls, object, None)
+    push_op(Op::REDUCE);
+    push(T::kFreshTupleEnd, nullptr, 3);
+    push_save(scratch_doc(), internal::kNoneNode, false);
+    push_global("builtins", "object");
+    push_global("joblib.numpy_pickle", "NumpyArrayWrapper");
+    push_op(Op::MARK);
+    push_global("copyreg", "_reconstructor");
+  }
+  // The wrapper's __dict__: subclass, shape, order, dtype, allow_mmap, numpy_array_alignment_bytes
+  // (attribute names are interned strs, shared by every wrapper).
+  void joblib_dict(const DocumentImpl* d, uint32_t id) {
+    opcode_boundary();
+    const internal::ArrayData& a = d->array(id);
+    bool has_object = d->dtype(a.dtype).has_object;
+    bool f_order = internal::array_f_contiguous(*d, a) && !internal::array_c_contiguous(*d, a);
+    if (proto_ >= 1) {
+      op(Op::EMPTY_DICT);
+    } else {
+      op(Op::MARK);
+      op(Op::DICT);
+    }
+    memo_put_fresh();
+    const DocumentImpl* cls_doc = d;
+    uint32_t cls = a.cls;
+    if (cls == kNoNode) {
+      cls = const_cast<DocumentImpl*>(scratch_doc())->add_global("numpy", "ndarray", Error::kNoOffset);
+      cls_doc = scratch_doc();
+    }
+    struct Pair {
+      const char* key;
+      const DocumentImpl* doc;
+      uint32_t value;
+    };
+    std::vector<Pair> pairs{
+        {"subclass", cls_doc, cls},
+        {"shape", scratch_doc(), made_shape(a.shape)},
+        {"order", scratch_doc(), made_str(f_order ? "F" : "C")},
+        {"dtype", d, a.dtype},
+        {"allow_mmap", scratch_doc(), has_object ? internal::kFalseNode : internal::kTrueNode},
+        {"numpy_array_alignment_bytes", scratch_doc(), made_int(16)},
+    };
+    if (proto_ >= 1) push_op(Op::SETITEMS);
+    for (size_t i = pairs.size(); i-- > 0;) {
+      if (proto_ == 0) push_op(Op::SETITEM);
+      push_save(pairs[i].doc, pairs[i].value, false);
+      push(T::kInternedStr, nullptr, intern(std::string("s") + pairs[i].key, pairs[i].key));
+    }
+    if (proto_ >= 1) push_op(Op::MARK);
+  }
+  void joblib_data(const DocumentImpl* d, uint32_t id) {
+    commit_frame();  // framer.commit_frame(force=True) at protocol 4+; nothing pending below 4
+    flush();
+    const internal::ArrayData& a = d->array(id);
+    if (d->dtype(a.dtype).has_object) {  // pickle.dump(array, file, protocol=2): the C pickler
+      DumpOptions nested_opt = opt_;
+      nested_opt.protocol = 2;
+      nested_opt.persistent_id = nullptr;
+      Pickler nested(nested_opt, sink_);
+      nested.dump(Value(d, id));
+      written_ += nested.written();
+      return;
+    }
+    // One byte holding the padding length (1-16), that many 0xff: the data starts at a multiple of 16.
+    uint64_t pad = 16 - ((written_ + 1) % 16);
+    uint8_t padding[17];
+    padding[0] = static_cast<uint8_t>(pad);
+    std::memset(padding + 1, 0xff, pad);
+    sink_write(padding, pad + 1);
+    bool f_order = internal::array_f_contiguous(*d, a) && !internal::array_c_contiguous(*d, a);
+    if (f_order || internal::array_c_contiguous(*d, a)) {
+      sink_write(a.data, a.nbytes);
+    } else {
+      std::vector<uint8_t> bytes = internal::array_c_order_bytes(*d, a);
+      sink_write(bytes.data(), bytes.size());
+    }
   }
 
   void save_object(const DocumentImpl* d, uint32_t id) {
     if (d->tag(id) != internal::kTagNone && save_numpy(d, id)) return;
     const ObjectData& o = d->object(id);
     MadeBy how = dump_how(d, o, proto_);
+    // Met again while its own arguments are being written (reachable from them): CPython calls
+    // __reduce_ex__ again, which returns a new argument tuple, so the args are written as a fresh
+    // tuple; the outer call then writes (and memoizes) the args node, and ends with POP + GET.
+    bool reentered = !open_objects_.insert({d, id}).second;
+    auto push_args = [&] {
+      if (reentered) {
+        push_fresh_tuple(items_of(d, o.args));
+      } else {
+        push_save(d, o.args);
+      }
+    };
     push(T::kReduceEnd, d, id);
     if (o.how == MadeBy::kReduce || called_with_args(d, o)) {
-      push_save(d, o.args);
+      push_args();
       push_save(d, o.callable);
       return;
     }
@@ -1139,7 +1341,7 @@ class Pickler {
     if (made_by_call) {
       push_save(scratch_doc(), internal::kEmptyTupleNode, false);
     } else {
-      push_save(d, o.args);
+      push_args();
     }
     push_save(d, o.callable);
   }
@@ -1182,6 +1384,7 @@ class Pickler {
     bool fresh = n.kind != Kind::kObject;  // set/frozenset/bytes/bytearray written as a reduce
     MadeBy how = fresh ? MadeBy::kReduce : dump_how(d, d->object(id), proto_);
     op(how == MadeBy::kReduce ? Op::REDUCE : how == MadeBy::kNewObj ? Op::NEWOBJ : Op::NEWOBJ_EX);
+    if (!fresh) open_objects_.erase({d, id});
     if (in_memo(d, id)) {
       op(Op::POP);
       memo_get(d, id);
@@ -1276,6 +1479,9 @@ class Pickler {
   }
 
   const DumpOptions& opt_;
+  internal::PicklerMode mode_;
+  uint64_t written_ = 0;
+  std::unordered_map<const DocumentImpl*, std::unordered_map<std::string, uint32_t>> qualname_nodes_;
   int proto_;
   Sink& sink_;
   const DocumentImpl* root_doc_ = nullptr;
@@ -1288,14 +1494,27 @@ class Pickler {
   const uint32_t latin1_ = 0;
   std::unique_ptr<DocumentImpl> scratch_;
   std::vector<std::vector<uint8_t>> owned_;  // bytes made for the dump (numpy rawdata)
+  // numpy scalars: the builtin dtype singletons made for the dump ("f8" -> scratch node), and the
+  // first np.False_/np.True_ written (numpy's bool scalars are singletons).
+  std::unordered_map<std::string, uint32_t> canonical_dtypes_;
+  std::pair<const DocumentImpl*, uint32_t> bool_scalars_[2] = {{nullptr, 0}, {nullptr, 0}};
   internal::PyHashKey hash_key_;
   std::unordered_map<std::pair<const DocumentImpl*, uint32_t>, std::vector<uint32_t>, PairHash> set_orders_;
+  std::unordered_set<std::pair<const DocumentImpl*, uint32_t>, PairHash> open_objects_;  // objects being saved
   std::vector<uint8_t> buf_;
   bool framing_ = false;
   int64_t frame_start_ = -1;
 };
 
 }  // namespace
+
+namespace internal {
+uint64_t dump_to(const Value& v, ByteSink& sink, const DumpOptions& options, const PicklerMode& mode) {
+  Pickler p(options, sink, mode);
+  p.dump(v);
+  return p.written();
+}
+}  // namespace internal
 
 std::vector<uint8_t> dump(const Value& v, const DumpOptions& options) {
   std::vector<uint8_t> out;
