@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,6 +65,12 @@ PICKLEJAR_EXPORT std::vector<uint8_t> dump(const Value& v, const DumpOptions& op
 // Writes to `path` atomically (temporary file + rename); on error `path` is untouched.
 PICKLEJAR_EXPORT void dump_file(const Value& v, const std::filesystem::path& path, const DumpOptions& options = {});
 
+// Disassembles any pickle or joblib file, of any compression, like picklejar::disassemble:
+// the array data joblib splices into its stream is listed as one line per array
+// ("  224: [joblib array data: 24 bytes after 3 bytes of padding]").
+PICKLEJAR_EXPORT void disassemble(const std::filesystem::path& path, std::ostream& out);
+PICKLEJAR_EXPORT void disassemble(ByteView data, std::ostream& out);
+
 // What `picklejar info` reports.
 struct ArrayInfo {
   std::string path;   // where in the graph: "root['_fit_X']", "root[3]", "root.state['coef_']"
@@ -78,5 +85,6 @@ struct FileInfo {
   std::vector<ArrayInfo> arrays;
 };
 PICKLEJAR_EXPORT FileInfo inspect(const std::filesystem::path& path, const LoadOptions& options = {});
+PICKLEJAR_EXPORT FileInfo inspect(ByteView data, const LoadOptions& options = {});
 
 }  // namespace picklejar::joblib

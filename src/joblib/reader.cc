@@ -11,12 +11,15 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <algorithm>
+#include <ostream>
 #include <unordered_set>
 
 #include "codec/codec.h"
 #include "io/byte_reader.h"
 #include "model/document_impl.h"
 #include "numpy/numpy.h"
+#include "pickle/disassembler.h"
 #include "pickle/unpickler.h"
 #include "picklejar/joblib.h"
 
@@ -230,6 +233,7 @@ class Hook final : public internal::BuildHook {
   }
 
   bool saw_wrapper = false, saw_legacy_npy = false, saw_legacy_z = false;
+  std::vector<internal::SkipRange> ranges;  // where array data sits in the stream
 
  private:
   uint32_t wrapper(Document& doc, uint32_t state, ByteReader& in, uint64_t offset) {
@@ -241,9 +245,12 @@ class Hook final : public internal::BuildHook {
     if (dtype == kNoNode || d.tag(dtype) != internal::kTagDType || !shape || order == kNoNode)
       throw_error(ErrorCode::kBadArgument, "malformed joblib NumpyArrayWrapper state", offset);
     bool fortran = text(d, order) == "F";
+    uint64_t begin = in.pos();
     if (d.dtype(dtype).has_object) {
       // A complete pickle of the array follows (protocol 2 from joblib 1.2, 5 from 1.5).
       uint32_t arr = internal::run_nested_unpickler(in, doc, opt_, this);
+      ranges.push_back({begin, in.pos(), "joblib object array: a nested pickle of " + std::to_string(in.pos() - begin) +
+                                             " bytes"});
       return arr;
     }
     uint32_t align = state_get(d, state, "numpy_array_alignment_bytes");
@@ -255,6 +262,8 @@ class Hook final : public internal::BuildHook {
     }
     uint64_t nbytes = checked_bytes(*shape, d.dtype(dtype).itemsize, offset);
     const uint8_t* p = read_payload(d, in, nbytes, in.pos());
+    ranges.push_back({begin, in.pos(), "joblib array data: " + std::to_string(nbytes) + " bytes after " +
+                                           std::to_string(in.pos() - nbytes - begin) + " bytes of padding"});
     uint32_t raw = d.add_payload(Kind::kBytes, p, nbytes, offset);
     if (subclass != kNoNode && (d.node(subclass).kind != Kind::kGlobal || is_global(d, subclass, "numpy", "memmap")))
       subclass = kNoNode;  // joblib.load returns plain ndarrays for memmaps
@@ -490,8 +499,64 @@ Document load(const std::filesystem::path& path, const LoadOptions& options) {
 
 Document load(ByteView data, const LoadOptions& options) { return std::move(load_impl(nullptr, data, options).doc); }
 
+namespace {
+// The whole decoded stream of a file or buffer (decompressed; ZF unwrapped).
+std::vector<uint8_t> decoded_stream(const std::filesystem::path* path, ByteView data) {
+  std::vector<uint8_t> raw = path ? read_whole_file(*path) : std::vector<uint8_t>(data.begin(), data.end());
+  if (raw.size() >= 2 && raw[0] == 'Z' && raw[1] == 'F') return read_zfile(raw, path ? path->string() : "<memory>");
+  internal::Codec codec = internal::sniff_codec(raw.data(), raw.size());
+  if (codec == internal::Codec::kNone) return raw;
+  auto src = internal::make_decoder(codec, std::make_unique<MemSource>(raw.data(), raw.size()));
+  std::vector<uint8_t> out;
+  std::vector<uint8_t> buf(1 << 16);
+  for (;;) {
+    size_t k = src->read(buf.data(), buf.size());
+    if (k == 0) break;
+    out.insert(out.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(k));
+  }
+  return out;
+}
+
+void disassemble_impl(const std::filesystem::path* path, ByteView data, std::ostream& out) {
+  std::vector<uint8_t> stream = decoded_stream(path, data);
+  // Find where joblib spliced array data by loading; a stream that does not load is listed as
+  // far as it goes (the disassembler reports the error at its offset).
+  std::vector<internal::SkipRange> ranges;
+  try {
+    Document doc;
+    picklejar::LoadOptions po;
+    po.encoding = "bytes";
+    std::filesystem::path dir = path ? path->parent_path() : std::filesystem::path();
+    Hook hook(dir.empty() && path ? std::filesystem::path(".") : dir, po);
+    ByteReader in(stream.data(), stream.size(), po.limits.max_input_bytes);
+    internal::run_unpickler(in, doc, po, &hook);
+    ranges = hook.ranges;
+  } catch (const Error&) {
+  }
+  std::sort(ranges.begin(), ranges.end(), [](const auto& a, const auto& b) { return a.begin < b.begin; });
+  internal::disassemble_with_skips(ByteView(stream.data(), stream.size()), out, ranges);
+}
+}  // namespace
+
+void disassemble(const std::filesystem::path& path, std::ostream& out) { disassemble_impl(&path, {}, out); }
+void disassemble(ByteView data, std::ostream& out) { disassemble_impl(nullptr, data, out); }
+
+namespace {
+FileInfo inspect_loaded(Loaded& l);
+}  // namespace
+
 FileInfo inspect(const std::filesystem::path& path, const LoadOptions& options) {
   Loaded l = load_impl(&path, {}, options);
+  return inspect_loaded(l);
+}
+
+FileInfo inspect(ByteView data, const LoadOptions& options) {
+  Loaded l = load_impl(nullptr, data, options);
+  return inspect_loaded(l);
+}
+
+namespace {
+FileInfo inspect_loaded(Loaded& l) {
   FileInfo info;
   info.format = l.format;
   info.compression = l.compression;
@@ -544,6 +609,7 @@ FileInfo inspect(const std::filesystem::path& path, const LoadOptions& options) 
   }
   return info;
 }
+}  // namespace
 
 Compression parse_compression(std::string_view spec) {
   Compression c;

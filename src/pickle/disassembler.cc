@@ -41,6 +41,7 @@
 
 #include "picklejar/error.h"
 #include "picklejar/pickle.h"
+#include "pickle/disassembler.h"
 #include "pickle/opcode_table.h"
 
 namespace picklejar {
@@ -1190,6 +1191,13 @@ class Disassembler {
 
   void loop() {
     for (;;) {
+      while (next_skip_ < skips_.size() && skips_[next_skip_].begin == pos_) {
+        const internal::SkipRange& r = skips_[next_skip_++];
+        std::string pos_text = std::to_string(pos_);
+        if (pos_text.size() < 5) buf_.append(5 - pos_text.size(), ' ');
+        buf_ += pos_text + ": [" + r.label + "]\n";
+        pos_ = std::min<uint64_t>(r.end, data_.size());
+      }
       op_pos_ = pos_;
       op_ = Error::kNoOpcode;
       if (pos_ >= data_.size()) {
@@ -1331,10 +1339,22 @@ class Disassembler {
   std::unordered_map<uint64_t, Kind> memo_small_;
   std::map<std::string, Kind> memo_big_;
   int maxproto_ = -1;
+
+ public:
+  std::vector<internal::SkipRange> skips_;
+  size_t next_skip_ = 0;
 };
 
 }  // namespace
 
 void disassemble(ByteView data, std::ostream& out) { Disassembler(data, out).run(); }
+
+namespace internal {
+void disassemble_with_skips(ByteView data, std::ostream& out, const std::vector<SkipRange>& skips) {
+  Disassembler d(data, out);
+  d.skips_ = skips;
+  d.run();
+}
+}  // namespace internal
 
 }  // namespace picklejar

@@ -3,6 +3,7 @@
 //
 // Exit codes: 0 success; 1 bad input (a picklejar::Error naming code and offset); 2 usage error;
 // 3 I/O error (a file cannot be opened or read).
+#include <picklejar/joblib.h>
 #include <picklejar/picklejar.h>
 
 #include <cstdio>
@@ -24,17 +25,22 @@ constexpr int kExitIo = 3;
 
 constexpr const char* kUsage = R"(usage: picklejar COMMAND [OPTIONS] FILE
 
-Inspect a Python pickle (protocols 0-5) without executing anything.
+Inspect Python pickles (protocols 0-5) and joblib files, plain or compressed
+(zlib, gzip, bz2, lzma, xz, lz4), without executing anything.
 
 commands:
-  dis FILE     opcode listing, like `python -m pickletools FILE`
+  dis FILE     opcode listing, like `python -m pickletools FILE`; joblib's
+               spliced array data is one line per array
   show FILE    the value as readable Python-like text; shared values are
                labelled <&N> where first shown and <*N> where met again
   json FILE    the value as one line of tagged JSON (docs/JSON.md)
-  info FILE    format, protocol, size and value counts
-  recode [--protocol N] IN OUT
-               load IN and write it as a pickle of protocol N (default 4): the
-               bytes CPython's pickle.dumps(pickle.loads(IN), N) writes. OUT is
+  info FILE    format, compression, protocol, and each array's path in the
+               graph, dtype, shape and size
+  recode [--protocol N] [--joblib [--compress SPEC]] IN OUT
+               load IN (any pickle or joblib file) and write it as a pickle of
+               protocol N (default 4): the bytes CPython's
+               pickle.dumps(pickle.loads(IN), N) writes; with --joblib, what
+               joblib.dump(obj, OUT, compress=SPEC, protocol=N) writes. OUT is
                replaced atomically, and left untouched on any error.
 
 FILE and IN may be - for standard input, OUT - for standard output.
@@ -50,6 +56,11 @@ options (recode):
   --protocol N       0-5 (default 4, CPython 3.11's default)
   --buffers-out DIR  protocol 5: write every PickleBuffer out-of-band, as
                      DIR/0.bin, DIR/1.bin, ... (DIR must exist)
+  --joblib           write a joblib container
+  --compress SPEC    0-9 (zlib at that level; 0: none) or NAME[:LEVEL] with NAME
+                     zlib, gzip, bz2, lzma, xz or lz4; without it OUT's extension
+                     decides as in joblib (.z .gz .bz2 .lzma .xz), else none
+  --mmap             show/json/info: map an uncompressed joblib file's arrays
 
   -h, --help         this text
   --version          the library version
@@ -91,6 +102,9 @@ struct Options {
   std::optional<std::string> buffers_out;
   int protocol = 4;
   std::string out;
+  bool joblib = false;
+  std::optional<std::string> compress;
+  bool mmap = false;
 };
 
 Options parse(int argc, char** argv) {
@@ -126,8 +140,14 @@ Options parse(int argc, char** argv) {
       o.buffers_out = value(a);
     } else if (a.rfind("--buffers-out=", 0) == 0) {
       o.buffers_out = std::string(a.substr(14));
-    } else if (a == "--joblib" || a == "--compress" || a.rfind("--compress=", 0) == 0) {
-      throw UsageError{std::string(a) + ": joblib output is not supported yet"};
+    } else if (a == "--joblib") {
+      o.joblib = true;
+    } else if (a == "--compress") {
+      o.compress = value(a);
+    } else if (a.rfind("--compress=", 0) == 0) {
+      o.compress = std::string(a.substr(11));
+    } else if (a == "--mmap") {
+      o.mmap = true;
     } else if (a.size() > 1 && a[0] == '-') {
       throw UsageError{"unknown option " + std::string(a)};
     } else {
@@ -144,6 +164,8 @@ Options parse(int argc, char** argv) {
     o.file = positional[1];
     o.out = positional[2];
     if (o.buffers_out && o.protocol != 5) throw UsageError{"--buffers-out needs --protocol 5"};
+    if (o.compress && !o.joblib) throw UsageError{"--compress needs --joblib"};
+    if (o.buffers_out && o.joblib) throw UsageError{"--buffers-out does not apply to --joblib"};
     return o;
   }
   if (positional.size() != 2) throw UsageError{o.command + " takes exactly one FILE"};
@@ -168,18 +190,36 @@ picklejar::Document load(const Options& o, std::vector<std::vector<uint8_t>>& st
     lo.buffers.emplace();
     for (const auto& b : storage) lo.buffers->push_back({picklejar::ByteView(b.data(), b.size()), false});
   }
-  if (o.file == "-") return picklejar::load_stream(std::cin, lo);
+  picklejar::joblib::LoadOptions jo;
+  jo.pickle = lo;
+  jo.mmap = o.mmap ? picklejar::joblib::MmapMode::kReadOnly : picklejar::joblib::MmapMode::kNone;
+  if (o.file == "-") {
+    // Whole stdin in memory (compression is sniffed from its first bytes); kept alive with the document.
+    storage.push_back(read_all(std::cin, "<stdin>"));
+    return picklejar::joblib::load(picklejar::ByteView(storage.back().data(), storage.back().size()), jo);
+  }
   {
     std::ifstream probe(o.file, std::ios::binary);
     if (!probe) throw IoError{o.file + ": " + std::strerror(errno)};
   }
-  return picklejar::load_file(o.file, lo);
+  return picklejar::joblib::load(o.file, jo);
 }
 
 void print_info(const Options& o, const picklejar::Document& doc) {
+  picklejar::joblib::LoadOptions jo;
+  jo.pickle.encoding = o.encoding;
+  jo.pickle.fix_imports = o.fix_imports;
+  picklejar::joblib::FileInfo info;
+  if (o.file == "-") {
+    std::vector<uint8_t> data = read_all(std::cin, "<stdin>");
+    info = picklejar::joblib::inspect(picklejar::ByteView(data.data(), data.size()), jo);
+  } else {
+    info = picklejar::joblib::inspect(o.file, jo);
+  }
   picklejar::Value root = doc.root();
-  std::cout << "format: pickle\n";
-  std::cout << "protocol: " << picklejar::loaded_protocol(doc) << "\n";
+  std::cout << "format: " << info.format << "\n";
+  std::cout << "compression: " << info.compression << "\n";
+  std::cout << "protocol: " << info.protocol << "\n";
   std::cout << "root: " << picklejar::kind_name(root.kind());
   if (root.kind() == picklejar::Kind::kObject) {
     picklejar::Value c = root.as_object().callable;
@@ -189,7 +229,13 @@ void print_info(const Options& o, const picklejar::Document& doc) {
   std::cout << "\n";
   std::cout << "values: " << doc.node_count() << "\n";
   std::cout << "memory: " << doc.memory_bytes() << " bytes\n";
-  (void)o;
+  std::cout << "arrays: " << info.arrays.size() << "\n";
+  for (const auto& a : info.arrays) {
+    std::cout << "  " << a.path << ": " << a.dtype << " (";
+    for (size_t i = 0; i < a.shape.size(); ++i) std::cout << (i ? ", " : "") << a.shape[i];
+    if (a.shape.size() == 1) std::cout << ",";
+    std::cout << ") " << a.nbytes << " bytes\n";
+  }
 }
 
 // Writes `data` to `path` atomically (temporary file in the same directory, then rename).
@@ -230,8 +276,20 @@ void recode(const Options& o) {
       return picklejar::BufferPlacement::kOutOfBand;
     };
   }
-  // The whole pickle is made before anything is written, so a failure leaves no file behind.
-  std::vector<uint8_t> bytes = picklejar::dump(doc.root(), d);
+  // The whole output is made before anything is written, so a failure leaves no file behind.
+  std::vector<uint8_t> bytes;
+  if (o.joblib) {
+    picklejar::joblib::DumpOptions jd;
+    jd.protocol = o.protocol;
+    if (o.compress) {
+      jd.compression = picklejar::joblib::parse_compression(*o.compress);
+    } else if (o.out != "-") {
+      jd.compression = picklejar::joblib::compression_for_path(o.out);
+    }
+    bytes = picklejar::joblib::dump(doc.root(), jd);
+  } else {
+    bytes = picklejar::dump(doc.root(), d);
+  }
   for (size_t i = 0; i < out_of_band.size(); ++i) {
     std::vector<uint8_t> b(out_of_band[i].begin(), out_of_band[i].end());
     write_file_atomically(std::filesystem::path(*o.buffers_out) / (std::to_string(i) + ".bin"), b);
@@ -250,7 +308,7 @@ int run(int argc, char** argv) {
   if (o.command == "dis") {
     std::vector<uint8_t> data = read_file(o.file);
     try {
-      picklejar::disassemble(picklejar::ByteView(data.data(), data.size()), std::cout);
+      picklejar::joblib::disassemble(picklejar::ByteView(data.data(), data.size()), std::cout);
     } catch (...) {
       std::cout.flush();
       throw;
