@@ -736,6 +736,23 @@ std::string long_repr(const uint8_t* p, size_t n) {
   }
   while (!limbs.empty() && limbs.back() == 0) limbs.pop_back();
   if (limbs.empty()) return "0";
+  // Decimal conversion is quadratic: past 64 KiB of magnitude (about 158,000 digits, where
+  // pickletools itself refuses above 4300 digits by default) print Python's hex() instead, so a
+  // hostile LONG4 cannot make a listing take hours.
+  if (limbs.size() * 4 > (size_t{1} << 16)) {
+    static const char* hex = "0123456789abcdef";
+    std::string out = neg ? "-0x" : "0x";
+    bool started = false;
+    for (size_t i = limbs.size(); i-- > 0;) {
+      for (int sh = 28; sh >= 0; sh -= 4) {
+        unsigned d = (limbs[i] >> sh) & 15;
+        if (!started && d == 0) continue;
+        started = true;
+        out += hex[d];
+      }
+    }
+    return out;
+  }
   std::vector<uint32_t> chunks;  // base-10^9 digits, least significant first
   chunks.reserve(limbs.size() * 32 / 29 + 1);
   while (!limbs.empty()) {

@@ -547,8 +547,6 @@ void Unpickler::run_opcodes() {
         int32_t n = static_cast<int32_t>(static_cast<uint32_t>(u64le(need(4, "length"), 4)));
         if (n < 0) fail(ErrorCode::kBadLength, "LONG pickle has negative byte count");
         check_length(static_cast<uint64_t>(n));
-        if (static_cast<uint64_t>(n) * 241 / 100 > lim_.max_int_digits * 1000)
-          fail(ErrorCode::kLimitExceeded, "LONG4 of " + std::to_string(n) + " bytes passes Limits::max_int_digits x 1000");
         push(d_.add_int_bytes(need(static_cast<size_t>(n), "int"), static_cast<size_t>(n), op_off_));
         break;
       }
