@@ -1,0 +1,109 @@
+// The README's C++ examples, compiled and run: each SNIPPET's code runs here, and its text (with
+// comments and whitespace dropped) must appear in README.md, so the README cannot drift from code
+// that works.
+#include <gtest/gtest.h>
+#include <picklejar/joblib.h>
+#include <picklejar/picklejar.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string>& snippets() {
+  static std::vector<std::string> s;
+  return s;
+}
+
+// Runs the code and records its text (the preprocessor has already removed the comments).
+#define SNIPPET(...)                          \
+  snippets().push_back(#__VA_ARGS__);         \
+  __VA_ARGS__
+
+std::string squeeze(const std::string& s) {
+  std::string out;
+  for (char c : s)
+    if (!std::isspace(static_cast<unsigned char>(c))) out += c;
+  return out;
+}
+
+// The README's ```cpp blocks, comments and whitespace removed, joined.
+std::string readme_code() {
+  std::ifstream f(fs::path(PICKLEJAR_SOURCE_DIR) / "README.md");
+  std::string text((std::istreambuf_iterator<char>(f)), {});
+  std::string code;
+  size_t pos = 0;
+  while ((pos = text.find("```cpp\n", pos)) != std::string::npos) {
+    size_t end = text.find("```", pos + 7);
+    std::string block = text.substr(pos + 7, end - pos - 7);
+    block = std::regex_replace(block, std::regex("//[^\n]*"), "");
+    code += squeeze(block) + "\n";
+    pos = end + 3;
+  }
+  return code;
+}
+
+class Readme : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("picklejar_readme_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    fs::copy_file(fs::path(PICKLEJAR_FIXTURES_DIR) / "pickle" / "my_data.pickle", dir_ / "my_data.pickle",
+                  fs::copy_options::overwrite_existing);
+    old_ = fs::current_path();
+    fs::current_path(dir_);
+  }
+  void TearDown() override {
+    fs::current_path(old_);
+    fs::remove_all(dir_);
+  }
+  fs::path dir_, old_;
+};
+
+TEST_F(Readme, ExamplesRunAndAreQuotedExactly) {
+  snippets().clear();
+  std::ostringstream printed;
+  std::streambuf* saved = std::cout.rdbuf(printed.rdbuf());
+  {
+    SNIPPET(picklejar::Document doc = picklejar::load_file("my_data.pickle");
+            picklejar::Value root = doc.root(); std::string_view name = root.at("name").as_str();
+            double version = root.at("version").as_float();
+            for (picklejar::Value f : root.at("features").items()) std::cout << f.as_str() << "\n";)
+    EXPECT_EQ(name, "Python");
+    EXPECT_DOUBLE_EQ(version, 3.8);
+  }
+  std::cout.rdbuf(saved);
+  EXPECT_EQ(printed.str(), "Speed\nFlexibility\nCommunity\n");
+  {
+    SNIPPET(picklejar::Document out; picklejar::Builder b = out.builder();
+            picklejar::Value features = b.list({b.str("Speed"), b.str("Flexibility"), b.str("Community")});
+            picklejar::Value data = b.dict({{b.str("name"), b.str("Python")}, {b.str("version"), b.float64(3.8)},
+                                            {b.str("features"), features}, {b.str("rank"), b.integer(1)}});
+            picklejar::dump_file(data, "my_data.pickle", {.protocol = 5});)
+    // What CPython wrote for the tutorial's dict at protocol 5 (the fixture), byte for byte.
+    std::ifstream a(fs::path(PICKLEJAR_FIXTURES_DIR) / "pickle" / "my_data.pickle", std::ios::binary);
+    std::ifstream w("my_data.pickle", std::ios::binary);
+    EXPECT_EQ(std::string((std::istreambuf_iterator<char>(a)), {}), std::string((std::istreambuf_iterator<char>(w)), {}));
+  }
+  {
+    picklejar::Document model = picklejar::load_file(fs::path(PICKLEJAR_FIXTURES_DIR) / "sklearn" / "model.pkl");
+    picklejar::Value est = model.root();
+    SNIPPET(picklejar::ArrayRef x = est.as_object().state.at("_fit_X").as_array();
+            std::span<const double> xs = x.as<double>();)
+    EXPECT_EQ(x.dtype().str(), "<f8");
+    EXPECT_EQ(x.shape(), (std::vector<int64_t>{105, 4}));
+    EXPECT_EQ(xs.size(), 420u);
+  }
+  for (const std::string& s : snippets())
+    EXPECT_NE(readme_code().find(squeeze(s)), std::string::npos) << "README.md does not quote: " << s;
+}
+
+}  // namespace
