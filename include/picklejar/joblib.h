@@ -43,13 +43,15 @@ PICKLEJAR_EXPORT Document load(ByteView data, const LoadOptions& options = {});
 
 // joblib.dump's `compress`: a codec and a level.
 struct Compression {
-  std::string codec;  // "" (none), "zlib", "gzip", "bz2", "lzma" or "xz"
-  int level = -1;     // 1-9 (lzma/xz: 0-9); -1 for the codec's joblib default (zlib/gzip 3, bz2 9, xz 6)
+  std::string codec;  // "" (none), "zlib", "gzip", "bz2", "lzma", "xz" or "lz4"
+  int level = -1;     // 1-9 (lzma/xz presets and lz4: 0-9); -1: joblib's default (zlib/gzip 3, bz2 9, lzma/xz 6, lz4 0)
 };
-// Parses a CLI SPEC: "0"-"9" (zlib at that level; 0 is none) or "NAME[:LEVEL]". Throws kInvalidArgument.
+// Parses a CLI SPEC: "0"-"9" (zlib at that level; 0 is none) or "NAME[:LEVEL]" (LEVEL 0 is none, as
+// joblib's (NAME, 0)). joblib.dump(obj, filename, compress=<int>) takes the codec from the file
+// name's extension when it has one (compression_for_path); the CLI does too. Throws kInvalidArgument.
 PICKLEJAR_EXPORT Compression parse_compression(std::string_view spec);
 // What joblib.dump(obj, path, compress=0) chooses from the file name: the extension (.z .gz .bz2
-// .xz .lzma) selects that codec at its default level; otherwise none.
+// .lzma .xz .lz4) selects that codec at its default level; otherwise none.
 PICKLEJAR_EXPORT Compression compression_for_path(const std::filesystem::path& path);
 
 struct DumpOptions {

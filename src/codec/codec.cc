@@ -39,6 +39,24 @@ class InputWindow {
   uint64_t offset() const { return consumed_ + pos_; }
   // True if any byte follows (reads ahead).
   bool more() { return fill(); }
+  // Makes at least n (<= kChunk) bytes available, reading more and moving what is left to the
+  // front as needed (a magic number may arrive split over reads); false if the input ends first.
+  // Pointers from data() are invalid after a call.
+  bool ensure(size_t n) {
+    while (size() < n) {
+      if (pos_ > 0) {
+        size_t rest = len_ - pos_;
+        std::memmove(buf_.data(), buf_.data() + pos_, rest);
+        consumed_ += pos_;
+        pos_ = 0;
+        len_ = rest;
+      }
+      size_t k = inner_->read(buf_.data() + len_, buf_.size() - len_);
+      if (k == 0) return false;
+      len_ += k;
+    }
+    return true;
+  }
 
  private:
   std::unique_ptr<Source> inner_;
@@ -89,8 +107,7 @@ class ZlibDecoder final : public Source {
       return;
     }
     z_.avail_in = 0;
-    const uint8_t* p = in_.data();
-    if (codec_ == Codec::kGzip && in_.size() >= 2 && p[0] == 0x1f && p[1] == 0x8b) {
+    if (codec_ == Codec::kGzip && in_.ensure(2) && in_.data()[0] == 0x1f && in_.data()[1] == 0x8b) {
       inflateReset(&z_);
       return;
     }
@@ -128,8 +145,7 @@ class Bz2Decoder final : public Source {
           done_ = true;
         } else {
           s_.avail_in = 0;
-          const uint8_t* p = in_.data();
-          if (in_.size() >= 3 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h') {
+          if (in_.ensure(3) && in_.data()[0] == 'B' && in_.data()[1] == 'Z' && in_.data()[2] == 'h') {
             BZ2_bzDecompressEnd(&s_);
             init();
           } else {

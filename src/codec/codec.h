@@ -27,8 +27,10 @@ int codec_default_level(Codec c);                       // joblib's defaults: zl
 Codec sniff_codec(const uint8_t* head, size_t n);
 
 // A Source that decompresses `inner`. What follows the end of the compressed data is refused
-// with kCompression ("trailing data"), except further gzip members, which are read as their
-// concatenation (as gzip -d does). Corrupt data: kCompression with the compressed offset.
+// with kCompression ("trailing data"), except what the codec's own tools read as a continuation:
+// further gzip members, bz2 streams, xz streams (and xz stream padding) and lz4 frames are read as
+// their concatenation (as gzip -d, bunzip2, xz -d and lz4 -d do); zlib and lzma (alone) streams end
+// at their end. Truncated or corrupt data: kCompression with the compressed offset.
 std::unique_ptr<Source> make_decoder(Codec c, std::unique_ptr<Source> inner);
 
 // A byte sink writing compressed data to `out` (called with each compressed chunk).

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <algorithm>
 #include <ostream>
 #include <unordered_set>
@@ -104,6 +105,140 @@ const uint8_t* read_payload(DocumentImpl& d, ByteReader& in, uint64_t n, uint64_
                 offset);
   d.check_memory(offset);
   return block;
+}
+
+// ---- joblib's _ensure_native_byte_order: array.byteswap().newbyteorder('=') for an array whose
+// dtype is in the other byte order, or is structured with *all* fields in the other byte order (any
+// '|' field, nested structure or subarray field leaves it as it is). newbyteorder makes a new dtype
+// object each time (never numpy's builtin singleton, unlike the byte swap numpy's own unpickling
+// does), so the swap is done here, before make_array sees the array.
+
+char host_order() {
+  uint16_t x = 1;
+  uint8_t b;
+  std::memcpy(&b, &x, 1);
+  return b ? '<' : '>';
+}
+
+bool foreign_struct(const DocumentImpl& d, uint32_t dtype) {
+  const internal::DTypeData& t = d.dtype(dtype);
+  if (t.byteorder != '|' || t.fields.empty() || t.sub_base != kNoNode || t.has_object) return false;
+  char other = host_order() == '<' ? '>' : '<';
+  for (const internal::FieldData& f : t.fields)
+    if (d.dtype(f.dtype).byteorder != other) return false;
+  return true;
+}
+
+// The dtype newbyteorder('=') makes (numpy's PyArray_DescrNewByteorder): a new dtype object with a
+// new fields dict holding a new native dtype per field; the names tuple, field names, offsets and
+// titles are the old objects, and title keys are dropped from the dict (numpy skips them).
+uint32_t native_struct_dtype(DocumentImpl& d, uint32_t dtype, uint64_t offset) {
+  const internal::ObjectData old = d.object(dtype);  // a copy: adding nodes may move the table
+  uint32_t state = old.state;
+  if (state == kNoNode || d.node(state).kind != Kind::kTuple || state == internal::kEmptyTupleNode) return dtype;
+  std::vector<uint32_t> items(d.items(state), d.items(state) + d.item_count(state));
+  size_t fields_at = items.size() >= 7 ? 4 : items.size() == 6 ? 3 : 2;
+  if (items.size() < 5 || d.node(items[fields_at]).kind != Kind::kDict) return dtype;
+  uint32_t old_fields = items[fields_at];
+  std::vector<uint32_t> pairs(d.items(old_fields), d.items(old_fields) + 2 * d.item_count(old_fields));
+  uint32_t fields = d.add_container(Kind::kDict, offset);
+  for (size_t i = 0; i < pairs.size(); i += 2) {
+    uint32_t key = pairs[i], spec = pairs[i + 1];
+    if (d.node(spec).kind != Kind::kTuple || spec == internal::kEmptyTupleNode || d.item_count(spec) < 2) continue;
+    std::vector<uint32_t> parts(d.items(spec), d.items(spec) + d.item_count(spec));
+    if (parts.size() == 3 && (parts[2] == key || (d.node(parts[2]).kind == d.node(key).kind &&
+                                                  (d.node(key).kind == Kind::kStr || d.node(key).kind == Kind::kBytes) &&
+                                                  text(d, parts[2]) == text(d, key))))
+      continue;  // a title's entry
+    if (d.tag(parts[0]) != internal::kTagDType) continue;
+    internal::DTypeData native = d.dtype(parts[0]);
+    native.byteorder = host_order();
+    parts[0] = internal::make_dtype(d, native);
+    uint32_t tuple = d.add_container(Kind::kTuple, offset);
+    d.append_items(tuple, parts.data(), parts.size());
+    d.set_dict_item(fields, key, tuple);
+  }
+  items[fields_at] = fields;
+  std::vector<uint32_t> args;
+  if (old.args != kNoNode && old.args != internal::kEmptyTupleNode)
+    args.assign(d.items(old.args), d.items(old.args) + d.item_count(old.args));
+  if (!args.empty() && d.node(args[0]).kind == Kind::kStr) {  // numpy's reduce makes a new typestr
+    std::string_view s = text(d, args[0]);
+    args[0] = d.add_payload(Kind::kStr, d.copy_bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size()), s.size(),
+                            offset);
+  }
+  uint32_t args_node = internal::kEmptyTupleNode;
+  if (!args.empty()) {
+    args_node = d.add_container(Kind::kTuple, offset);
+    d.append_items(args_node, args.data(), args.size());
+  }
+  uint32_t obj = d.add_object(MadeBy::kReduce, old.callable, args_node, offset);
+  internal::numpy_after_reduce(d, obj);
+  uint32_t state_node = d.add_container(Kind::kTuple, offset);
+  d.append_items(state_node, items.data(), items.size());
+  d.object(obj).state = state_node;
+  internal::numpy_after_build(d, obj);
+  if (d.tag(obj) != internal::kTagDType) return dtype;
+  return obj;
+}
+
+bool foreign_plain(const DocumentImpl& d, uint32_t dtype) {
+  const internal::DTypeData& t = d.dtype(dtype);
+  return t.fields.empty() && t.sub_base == kNoNode && !t.has_object && t.byteorder != '|' && t.byteorder != host_order();
+}
+
+// newbyteorder('=') of a plain dtype: a new dtype, the same but native.
+uint32_t native_plain_dtype(DocumentImpl& d, uint32_t dtype) {
+  internal::DTypeData native;
+  const internal::DTypeData& t = d.dtype(dtype);
+  native.kind = t.kind;
+  native.itemsize = t.itemsize;
+  native.byteorder = host_order();
+  native.unit = t.unit;
+  native.unit_count = t.unit_count;
+  return internal::make_dtype(d, native);
+}
+
+// array.byteswap() for a plain dtype: each scalar reversed (complex: each half; str: each UCS-4 unit).
+const uint8_t* swap_plain(DocumentImpl& d, uint32_t dtype, const uint8_t* p, uint64_t nbytes) {
+  const internal::DTypeData& t = d.dtype(dtype);
+  uint64_t unit = t.kind == 'c' ? t.itemsize / 2 : t.kind == 'U' ? 4 : t.itemsize;
+  uint8_t* copy = d.alloc_bytes(static_cast<size_t>(nbytes));
+  if (nbytes) std::memcpy(copy, p, static_cast<size_t>(nbytes));
+  if (unit > 1)
+    for (uint64_t i = 0; i + unit <= nbytes; i += unit) std::reverse(copy + i, copy + i + unit);
+  return copy;
+}
+
+// array.byteswap() for a structured dtype: each field's scalars reversed (complex: each half).
+const uint8_t* swap_fields(DocumentImpl& d, uint32_t dtype, const uint8_t* p, uint64_t nbytes) {
+  const internal::DTypeData& t = d.dtype(dtype);
+  uint8_t* copy = d.alloc_bytes(static_cast<size_t>(nbytes));
+  if (nbytes) std::memcpy(copy, p, static_cast<size_t>(nbytes));
+  if (t.itemsize == 0) return copy;
+  for (uint64_t e = 0; e + t.itemsize <= nbytes; e += t.itemsize) {
+    for (const internal::FieldData& f : t.fields) {
+      const internal::DTypeData& ft = d.dtype(f.dtype);
+      uint64_t unit = ft.kind == 'c' ? ft.itemsize / 2 : ft.kind == 'U' ? 4 : ft.itemsize;
+      if (unit < 2 || static_cast<uint64_t>(f.offset) + ft.itemsize > t.itemsize) continue;
+      uint8_t* at = copy + e + static_cast<uint64_t>(f.offset);
+      for (uint64_t i = 0; i + unit <= ft.itemsize; i += unit) std::reverse(at + i, at + i + unit);
+    }
+  }
+  return copy;
+}
+
+// joblib's _ensure_native_byte_order on the array data `p` of `dtype`: swaps (into a document
+// block) and replaces *dtype when the array is not native.
+const uint8_t* ensure_native(DocumentImpl& d, uint32_t* dtype, const uint8_t* p, uint64_t nbytes, uint64_t offset) {
+  if (foreign_plain(d, *dtype)) {
+    p = swap_plain(d, *dtype, p, nbytes);
+    *dtype = native_plain_dtype(d, *dtype);
+  } else if (foreign_struct(d, *dtype)) {
+    p = swap_fields(d, *dtype, p, nbytes);
+    *dtype = native_struct_dtype(d, *dtype, offset);
+  }
+  return p;
 }
 
 // ---- .npy (legacy side files): magic, version, header dict, data
@@ -264,6 +399,7 @@ class Hook final : public internal::BuildHook {
     const uint8_t* p = read_payload(d, in, nbytes, in.pos());
     ranges.push_back({begin, in.pos(), "joblib array data: " + std::to_string(nbytes) + " bytes after " +
                                            std::to_string(in.pos() - nbytes - begin) + " bytes of padding"});
+    p = ensure_native(d, &dtype, p, nbytes, offset);  // a copy when swapped, even when mapped
     uint32_t raw = d.add_payload(Kind::kBytes, p, nbytes, offset);
     if (subclass != kNoNode && (d.node(subclass).kind != Kind::kGlobal || is_global(d, subclass, "numpy", "memmap")))
       subclass = kNoNode;  // joblib.load returns plain ndarrays for memmaps
@@ -284,23 +420,60 @@ class Hook final : public internal::BuildHook {
       ByteReader in(block->data(), block->size(), opt_.limits.max_input_bytes);
       return internal::run_nested_unpickler(in, doc, opt_, this);
     }
-    internal::DTypeData t;
-    std::string descr = npy.descr;
-    char order = descr.empty() ? '|' : descr[0];
-    if (order != '<' && order != '>' && order != '|' && order != '=') descr = "|" + descr;
-    if (descr[0] == '=') descr[0] = '<';
-    // make_dtype wants kind, size and byte order: reuse the numpy reader's parsing via a typestr.
-    t.kind = descr.size() > 1 ? descr[1] : 'V';
-    uint64_t size = std::strtoull(descr.c_str() + 2, nullptr, 10);
-    t.itemsize = t.kind == 'U' ? size * 4 : size;
-    t.byteorder = descr[0] == '|' ? '|' : descr[0];
-    uint32_t dtype = internal::make_dtype(d, t);
+    uint32_t dtype = npy_dtype(d, npy.descr, file.string());
     uint64_t nbytes = checked_bytes(npy.shape, d.dtype(dtype).itemsize, offset);
     if (npy.data_offset + nbytes > bytes.size())
       throw_error(ErrorCode::kTruncated, file.string() + ": array data cut short", offset);
-    const uint8_t* p = d.copy_bytes(bytes.data() + npy.data_offset, nbytes);
-    uint32_t raw = d.add_payload(Kind::kBytes, p, nbytes, offset);
+    const uint8_t* p = bytes.data() + npy.data_offset;
+    const uint8_t* native = ensure_native(d, &dtype, p, nbytes, offset);  // np.load, then joblib's swap
+    if (native == p) native = d.copy_bytes(p, nbytes);
+    uint32_t raw = d.add_payload(Kind::kBytes, native, nbytes, offset);
     return internal::make_array(d, dtype, npy.shape, npy.fortran && npy.shape.size() > 1, raw, subclass);
+  }
+
+  // The dtype np.load gives a side file's descr ("<i8", "|b1", "<U3", "<M8[ns]"): np.dtype(descr),
+  // which for the builtin numeric types in this machine's byte order is numpy's singleton, one
+  // object shared by every array of that type (a re-dump writes it once).
+  uint32_t npy_dtype(DocumentImpl& d, const std::string& descr_in, const std::string& name) {
+    std::string descr = descr_in;
+    if (descr.empty()) throw_error(ErrorCode::kBadArgument, name + ": empty dtype descr");
+    char order = descr[0];
+    if (order == '<' || order == '>' || order == '|' || order == '=') {
+      descr.erase(0, 1);
+    } else {
+      order = '=';
+    }
+    if (order == '=') order = host_order();
+    internal::DTypeData t;
+    t.kind = descr.empty() ? '?' : descr[0];
+    std::string unit;
+    size_t digits_end = descr.find('[');
+    if (digits_end != std::string::npos) {
+      if (descr.back() != ']' || (t.kind != 'M' && t.kind != 'm'))
+        throw_error(ErrorCode::kBadArgument, name + ": unsupported dtype descr '" + descr_in + "'");
+      unit = descr.substr(digits_end + 1, descr.size() - digits_end - 2);
+    }
+    std::string digits = descr.substr(1, digits_end == std::string::npos ? std::string::npos : digits_end - 1);
+    if (std::string_view("biufcSUVMm").find(t.kind) == std::string_view::npos || digits.empty() || digits.size() > 12 ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
+      throw_error(ErrorCode::kBadArgument, name + ": unsupported dtype descr '" + descr_in + "'");
+    uint64_t size = std::stoull(digits);
+    t.itemsize = t.kind == 'U' ? size * 4 : size;
+    bool ordered = !(t.itemsize <= 1 && t.kind != 'U') && t.kind != 'S' && t.kind != 'V';
+    t.byteorder = ordered ? order : '|';
+    if (t.kind == 'M' || t.kind == 'm') {
+      size_t k = 0;
+      while (k < unit.size() && unit[k] >= '0' && unit[k] <= '9') ++k;
+      if (k > 0 && k <= 12) t.unit_count = std::stoll(unit.substr(0, k));
+      t.unit = unit.empty() ? "generic" : unit.substr(k);
+    }
+    bool singleton = std::string_view("biufc").find(t.kind) != std::string_view::npos &&
+                     (t.byteorder == '|' || t.byteorder == host_order());
+    if (!singleton) return internal::make_dtype(d, t);
+    std::string key = std::string(1, t.kind) + std::to_string(t.itemsize);
+    auto it = singletons_.find(key);
+    if (it == singletons_.end()) it = singletons_.emplace(key, internal::make_dtype(d, t)).first;
+    return it->second;
   }
 
   std::filesystem::path side_path(const DocumentImpl& d, uint32_t state, uint64_t offset) {
@@ -348,6 +521,7 @@ class Hook final : public internal::BuildHook {
 
   std::filesystem::path dir_;
   const picklejar::LoadOptions& opt_;
+  std::map<std::string, uint32_t> singletons_;  // npy_dtype: numpy's builtin dtype objects
 };
 
 // A Source that first replays bytes already read (the sniffed head), then reads `inner`.
@@ -626,13 +800,13 @@ Compression parse_compression(std::string_view spec) {
     level = spec.substr(colon + 1);
   }
   if (!internal::codec_from_name(name))
-    throw_error(ErrorCode::kInvalidArgument, "unknown compressor '" + std::string(name) + "' (zlib, gzip, bz2, lzma, xz)");
+    throw_error(ErrorCode::kInvalidArgument, "unknown compressor '" + std::string(name) + "' (zlib, gzip, bz2, lzma, xz, lz4)");
   c.codec = std::string(name);
   if (!level.empty()) {
     if (level.size() != 1 || level[0] < '0' || level[0] > '9')
       throw_error(ErrorCode::kInvalidArgument, "compression level must be 0-9, not '" + std::string(level) + "'");
     c.level = level[0] - '0';
-    if (c.level == 0) c.codec.clear();  // joblib: level 0 means no compression
+    if (c.level == 0) c = Compression{};  // joblib: level 0 means no compression
   }
   return c;
 }
@@ -640,8 +814,9 @@ Compression parse_compression(std::string_view spec) {
 Compression compression_for_path(const std::filesystem::path& path) {
   std::string p = path.string();
   Compression c;
-  // joblib: the last registered match wins (.z zlib, .gz gzip, .bz2 bz2, .lzma lzma, .xz xz).
-  for (auto [ext, codec] : {std::pair{".z", "zlib"}, {".gz", "gzip"}, {".bz2", "bz2"}, {".lzma", "lzma"}, {".xz", "xz"}}) {
+  // joblib: the last registered match wins (.z zlib, .gz gzip, .bz2 bz2, .lzma lzma, .xz xz, .lz4 lz4).
+  for (auto [ext, codec] : {std::pair{".z", "zlib"}, {".gz", "gzip"}, {".bz2", "bz2"}, {".lzma", "lzma"}, {".xz", "xz"},
+                            {".lz4", "lz4"}}) {
     if (p.size() >= std::strlen(ext) && p.compare(p.size() - std::strlen(ext), std::string::npos, ext) == 0)
       c.codec = codec;
   }

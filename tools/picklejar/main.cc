@@ -57,9 +57,11 @@ options (recode):
   --buffers-out DIR  protocol 5: write every PickleBuffer out-of-band, as
                      DIR/0.bin, DIR/1.bin, ... (DIR must exist)
   --joblib           write a joblib container
-  --compress SPEC    0-9 (zlib at that level; 0: none) or NAME[:LEVEL] with NAME
-                     zlib, gzip, bz2, lzma, xz or lz4; without it OUT's extension
-                     decides as in joblib (.z .gz .bz2 .lzma .xz), else none
+  --compress SPEC    0-9 (that level of the codec OUT's extension selects, else
+                     zlib; 0: none, or that codec's default level) or
+                     NAME[:LEVEL] with NAME zlib, gzip, bz2, lzma, xz or lz4
+                     (LEVEL 0: none); without it OUT's extension decides as in
+                     joblib (.z .gz .bz2 .lzma .xz .lz4), else none
   --mmap             show/json/info: map an uncompressed joblib file's arrays
 
   -h, --help         this text
@@ -283,6 +285,16 @@ void recode(const Options& o) {
     jd.protocol = o.protocol;
     if (o.compress) {
       jd.compression = picklejar::joblib::parse_compression(*o.compress);
+      // joblib.dump(obj, filename, compress=<int>): the codec comes from the file name's extension
+      // when it has one (.gz + 3 -> gzip level 3; .gz + 0 -> gzip at its default level), else zlib.
+      bool bare_level = o.compress->size() == 1 && (*o.compress)[0] >= '0' && (*o.compress)[0] <= '9';
+      if (bare_level && o.out != "-") {
+        picklejar::joblib::Compression by_name = picklejar::joblib::compression_for_path(o.out);
+        if (!by_name.codec.empty()) {
+          int level = (*o.compress)[0] - '0';
+          jd.compression = {by_name.codec, level == 0 ? -1 : level};
+        }
+      }
     } else if (o.out != "-") {
       jd.compression = picklejar::joblib::compression_for_path(o.out);
     }
