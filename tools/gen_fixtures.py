@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Generates picklejar's golden fixtures: fixtures/pickle/, fixtures/sklearn/model*, fixtures/MANIFEST.tsv,
-fixtures/redump/, fixtures/REDUMP.tsv and fixtures/README.md.
+"""Generates picklejar's golden fixtures: fixtures/pickle/, fixtures/numpy/, fixtures/sklearn/model*,
+fixtures/MANIFEST.tsv, fixtures/redump/, fixtures/REDUMP.tsv and fixtures/README.md.
 
 Run with Debian's interpreter from the repository root or anywhere:
 
@@ -25,6 +25,7 @@ PYTHONHASHSEED=0, and writing the fixtures twice gives identical bytes.
 
 import codecs
 import collections
+import contextlib
 import copyreg
 import functools
 import hashlib
@@ -361,8 +362,9 @@ def known_shape(callable_v, args_v):
 # 1. From the Python object: mirror CPython 3.11's pickler (C _pickle; pure pickle.py where equal)
 
 class Walker:
-    def __init__(self, proto, persistent_id=None, oob=False, fix_write=True, fix_read=True):
+    def __init__(self, proto, persistent_id=None, oob=False, fix_write=True, fix_read=True, reduce_hook=None):
         self.proto = proto
+        self.reduce_hook = reduce_hook  # as Pickler.reducer_override: a reduce tuple or NotImplemented
         self.pid_fn = persistent_id
         self.oob = oob
         self.fix_write = fix_write and proto < 3
@@ -486,6 +488,10 @@ class Walker:
             n.data = data
             self.memo[id(obj)] = n
             return n
+        if self.reduce_hook is not None:  # where CPython calls reducer_override
+            rv = self.reduce_hook(obj)
+            if rv is not NotImplemented:
+                return self.conv_reduce(obj, rv)
         if t is type or t is types.FunctionType or isinstance(obj, type):
             return self.conv_global(obj)
         reduce_fn = copyreg.dispatch_table.get(t)
@@ -814,6 +820,7 @@ class Fixtures:
         self.redump_files = {}  # path relative to fixtures/ ("redump/...") -> bytes
         self.redump_skipped = 0  # json rows CPython cannot load (fix_imports=0)
         self.redump_reasons = collections.Counter()
+        self.numpy2 = set()     # MANIFEST files written with numpy 2.x module paths (numpy._core.*)
 
     def put(self, rel, data):
         assert rel not in self.files, rel
@@ -847,6 +854,9 @@ class Fixtures:
         if os.path.isdir(PKL):
             shutil.rmtree(PKL)
         os.makedirs(PKL)
+        if os.path.isdir(NP):
+            shutil.rmtree(NP)
+        os.makedirs(NP)
         os.makedirs(SKL, exist_ok=True)
         for name in os.listdir(SKL):
             if name.startswith("model"):
@@ -1352,7 +1362,12 @@ def sklearn_cases():
     FX.add("sklearn/model.pkl", data, 4, [], "json",
            "KNeighborsClassifier(kd_tree) fitted on iris, pickle.dump default protocol; ndarrays stay inert "
            "_reconstruct objects", expected)
-    split = {"X_test": X_test.tolist(), "y_test": y_test.tolist(), "predict": pred.tolist()}
+    split = {"X_test": X_test.tolist(), "y_test": y_test.tolist(), "predict": pred.tolist(),
+             "X_train": X_train.tolist(), "y_train": y_train.tolist()}
+    # What the model keeps of the training split (tests/unit/numpy_test.cc reads them from model.pkl).
+    assert model._fit_X.dtype == numpy.float64 and (model._fit_X == X_train).all()
+    assert model._y.dtype == numpy.int64 and (model._y == y_train).all()
+    assert model.classes_.tolist() == [0, 1, 2]
     FX.put("sklearn/model_iris_split.json", json.dumps(split, separators=(",", ":")))
     return numpy.__version__, sklearn.__version__
 
@@ -1366,6 +1381,463 @@ def my_data_case():
     assert expected == inert_json(data) and pickle.loads(data) == obj
     FX.checks["roundtrip"] += 1
     FX.add("pickle/my_data.pickle", data, 5, [], "json", "the tutorial's my_data.pickle (HIGHEST_PROTOCOL)", expected)
+
+
+# ------------------------------------------------------------------------------------------------
+# NumPy (fixtures/numpy/): arrays of every dtype class, layouts, subclasses, sharing, scalars,
+# standalone dtypes, protocol 5 out-of-band, and numpy 2.x module paths
+
+NP = os.path.join(FIX, "numpy")
+
+# numpy 2.x pickles its functions from numpy._core.* (numpy 1.x: numpy.core.*). Only numpy 1.24 is
+# installed, so the numpy 2 variants are written by a Pickler whose reducer_override returns
+# numpy's own reduce tuple with the function replaced by a stand-in named with the numpy 2 path.
+NUMPY2_MODULES = {"numpy.core.multiarray": "numpy._core.multiarray", "numpy.core.numeric": "numpy._core.numeric"}
+
+
+def _numpy2_standins():
+    import numpy
+    real = {"numpy._core.multiarray": [numpy.core.multiarray._reconstruct, numpy.core.multiarray.scalar],
+            "numpy._core.numeric": [numpy.core.numeric._frombuffer]}
+    standins, modules = {}, {}
+    for module, fns in real.items():
+        mod = types.ModuleType(module)
+        for fn in fns:
+            # One str object per module, as numpy 1.24's functions of one module share theirs
+            # (the STACK_GLOBAL module str is memoized by identity).
+            assert fn.__module__ == {v: k for k, v in NUMPY2_MODULES.items()}[module]
+
+            def stand_in(*args, _fn=fn):
+                return _fn(*args)
+            stand_in.__module__ = module
+            stand_in.__name__ = stand_in.__qualname__ = fn.__name__
+            setattr(mod, fn.__name__, stand_in)
+            standins[fn] = stand_in
+        modules[module] = mod
+    pkg = types.ModuleType("numpy._core")
+    pkg.__path__ = []
+    modules["numpy._core"] = pkg
+    return standins, modules
+
+
+NUMPY2 = {}
+
+
+@contextlib.contextmanager
+def numpy2_modules(purpose):
+    """purpose 'dump': numpy._core.* are stand-in modules (pickling writes those names);
+    'load': numpy._core.* are numpy 1.24's numpy.core.* (what numpy >= 1.26.1 does to read them)."""
+    import numpy
+    if not NUMPY2:
+        NUMPY2["standins"], NUMPY2["modules"] = _numpy2_standins()
+    if purpose == "dump":
+        mods = NUMPY2["modules"]
+    else:
+        mods = {"numpy._core": numpy.core, "numpy._core.multiarray": numpy.core.multiarray,
+                "numpy._core.numeric": numpy.core.numeric}
+    assert not any(m in sys.modules for m in mods)
+    sys.modules.update(mods)
+    try:
+        yield
+    finally:
+        for m in mods:
+            del sys.modules[m]
+
+
+def numpy2_reduce(proto):
+    """A reducer_override (and Walker reduce_hook) giving numpy's reduce with numpy 2 names."""
+    import numpy
+
+    def hook(obj):
+        if isinstance(obj, (numpy.ndarray, numpy.generic)):
+            rv = obj.__reduce_ex__(proto)
+            fn = NUMPY2["standins"].get(rv[0])
+            if fn is not None:
+                return (fn,) + tuple(rv[1:])
+        return NotImplemented
+    return hook
+
+
+class Numpy2Pickler(pickle.Pickler):
+    def __init__(self, f, proto, **kw):
+        super().__init__(f, proto, **kw)
+        self._hook = numpy2_reduce(proto)
+
+    def reducer_override(self, obj):
+        return self._hook(obj)
+
+
+def numpy2_dumps(obj, proto, buffer_callback=None):
+    with numpy2_modules("dump"):
+        f = io.BytesIO()
+        Numpy2Pickler(f, proto, buffer_callback=buffer_callback).dump(obj)
+        return f.getvalue()
+
+
+def numpy2_rewrite_check(np1, np2):
+    """np2 must be np1 with only the module names of numpy's functions changed: byte for byte a
+    rewrite of the GLOBAL lines below protocol 4, opcode for opcode (FRAME sizes aside) at 4-5."""
+    if np1[:2] in (b"\x80\x04", b"\x80\x05"):
+        a, b = list(pickletools.genops(np1)), list(pickletools.genops(np2))
+        assert len(a) == len(b)
+        for (oa, xa, _), (ob, xb, _) in zip(a, b):
+            assert oa is ob
+            if oa.name != "FRAME":
+                if type(xa) is str:
+                    assert NUMPY2_MODULES.get(xa, xa) == xb, (xa, xb)
+                    assert xa not in NUMPY2_MODULES.values()
+                else:
+                    assert xa == xb
+    else:
+        want = np1
+        for k, v in NUMPY2_MODULES.items():
+            want = want.replace(b"c%s\n" % k.encode(), b"c%s\n" % v.encode())
+        assert want == np2
+    FX.checks["numpy 2 path rewrite"] += 1
+
+
+def np_same(a, b, path="root"):
+    """What numpy gives back after a load: same types, dtypes (byte-swapped to native on load by
+    _reconstruct), shapes, values (NaN == NaN), memory order; containers recursively."""
+    import numpy
+    assert type(a) is type(b), "%s: %s != %s" % (path, type(a), type(b))
+    if isinstance(a, numpy.ndarray):
+        assert a.shape == b.shape, path
+        assert a.dtype == b.dtype or a.dtype.newbyteorder("=") == b.dtype, (path, a.dtype, b.dtype)
+        assert a.flags.f_contiguous == b.flags.f_contiguous or not a.flags.forc, path
+        if a.dtype.hasobject:
+            np_same(a.tolist(), b.tolist(), path)
+        elif a.dtype.kind in "fc":
+            assert numpy.array_equal(a, b, equal_nan=True), path
+        else:
+            assert a.tobytes() == (b if a.dtype == b.dtype else b.astype(a.dtype)).tobytes(), path
+    elif isinstance(a, numpy.generic):
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes(), path
+    elif isinstance(a, numpy.dtype):
+        assert a == b and a.str == b.str and a.fields == b.fields, path
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            np_same(x, y, "%s[%d]" % (path, i))
+    elif isinstance(a, dict):
+        assert list(a) == list(b), path
+        for k in a:
+            np_same(a[k], b[k], "%s[%r]" % (path, k))
+    elif isinstance(a, float) and a != a:
+        assert b != b, path
+    else:
+        assert a == b, (path, a, b)
+
+
+def add_numpy_case(name, make, protocols=range(6), desc=""):
+    for p in protocols:
+        obj = make()
+        data = dumps_checked(obj, p)
+        expected = walk_json(obj, p)
+        got = inert_json(data)
+        assert expected == got, "numpy %s p%d: walker and inert unpickler disagree\n%s\n%s" % (name, p, expected[:3000], got[:3000])
+        np_same(obj, pickle.loads(data))
+        FX.checks["roundtrip"] += 1
+        FX.add("numpy/%s.p%d.pkl" % (name, p), data, p, [], "json", desc, expected)
+
+
+def add_numpy2_case(name, make, protocols=(2, 4, 5), desc=""):
+    for p in protocols:
+        obj = make()
+        data = numpy2_dumps(obj, p)
+        assert data == numpy2_dumps(obj, p), "numpy 2 dump is not repeatable"
+        numpy2_rewrite_check(dumps_checked(obj, p), data)
+        with numpy2_modules("dump"):
+            expected = walk_json(obj, p, reduce_hook=numpy2_reduce(p))
+        got = inert_json(data)
+        assert expected == got, "numpy2 %s p%d: walker and inert unpickler disagree\n%s\n%s" % (name, p, expected[:3000], got[:3000])
+        assert '"numpy._core.' in expected and '"numpy.core.' not in expected
+        with numpy2_modules("load"):
+            np_same(obj, pickle.loads(data))
+        FX.checks["roundtrip"] += 1
+        FX.numpy2.add("numpy/%s.p%d.pkl" % (name, p))
+        FX.add("numpy/%s.p%d.pkl" % (name, p), data, p, [], "json",
+               desc + "; numpy 2.x module paths (numpy._core.*)", expected)
+
+
+def numpy_cases():
+    import numpy as np
+
+    inf, nan = float("inf"), float("nan")
+
+    def arr(values, dtype):
+        return lambda: np.array(values, dtype=dtype)
+
+    add_numpy_case("bool", arr([True, False, True, True], "?"), desc="bool array")
+    for bits in (8, 16, 32, 64):
+        lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+        add_numpy_case("int%d" % bits, arr([lo, -1, 0, 1, hi], "<i%d" % (bits // 8)),
+                       desc="int%d array: min, -1, 0, 1, max" % bits)
+        add_numpy_case("uint%d" % bits, arr([0, 1, hi, hi + 1, (1 << bits) - 1], "<u%d" % (bits // 8)),
+                       desc="uint%d array: 0, 1, 2^%d-1, 2^%d, max" % (bits, bits - 1, bits - 1))
+    add_numpy_case("float16", arr([0.0, -0.0, 1.5, -2.0, 65504.0, 6.103515625e-05, inf, nan], "<f2"),
+                   desc="float16 array: signed zero, max, smallest normal, inf, nan")
+    add_numpy_case("float32", arr([0.0, -0.0, 1.5, -2.25, 3.4028234663852886e38, 1e-45, inf, nan], "<f4"),
+                   desc="float32 array: signed zero, max, subnormal, inf, nan")
+    add_numpy_case("float64", arr([0.0, -0.0, 1.5, -2.25, 1e300, 5e-324, inf, -inf, nan, 0.1], "<f8"),
+                   desc="float64 array: signed zero, subnormal, inf, nan")
+    add_numpy_case("complex64", arr([1 + 2j, -0.5 + 0.25j, 0j, complex(inf, -1)], "<c8"), desc="complex64 array")
+    add_numpy_case("complex128", arr([1 + 2j, complex(-1e300, 5e-324), 0j, complex(nan, inf)], "<c16"),
+                   desc="complex128 array")
+
+    def longdouble():
+        # x86-64 long double: 10 bytes of value in 16; the 6 padding bytes are whatever memory held,
+        # so they are set here: zeros, except 0xab... in the last element (kept byte for byte).
+        vals = np.array([1.5, -2.25, 0.0], dtype=np.longdouble)
+        vals[2] = np.longdouble(1) / np.longdouble(3)
+        raw = bytearray(vals.tobytes())
+        assert vals.dtype.itemsize == 16
+        for i in range(3):
+            raw[16 * i + 10:16 * i + 16] = b"\xab\xcd\xef\x01\x23\x45" if i == 2 else bytes(6)
+        return np.frombuffer(bytes(raw), dtype=np.longdouble).copy()
+    add_numpy_case("longdouble", longdouble,
+                   desc="longdouble (<f16, x86-64 80-bit in 16 bytes): 1.5, -2.25, 1/3; padding bytes set")
+    add_numpy_case("datetime64_ns", arr(["2024-01-02T03:04:05.123456789", "NaT", "1970-01-01"], "<M8[ns]"),
+                   desc="datetime64[ns] array with NaT")
+    add_numpy_case("datetime64_D", arr(["2024-02-29", "1969-12-31", "NaT"], "<M8[D]"),
+                   desc="datetime64[D] array")
+    add_numpy_case("datetime64_generic", lambda: np.array([0, -(1 << 63), 5], dtype="<i8").view("<M8"),
+                   desc="datetime64 without unit (generic): 0, NaT, 5")
+    add_numpy_case("timedelta64_2s", arr([1, -3, 0], "<m8[2s]"), desc="timedelta64[2s] array (unit count 2)")
+    add_numpy_case("bytes_S5", arr([b"abc", b"", b"hello", b"a\x00b"], "S5"), desc="bytes S5 array")
+    add_numpy_case("str_U3", arr(["abc", "", "\xe9\u20ac\U0001F600"], "<U3"), desc="unicode U3 array")
+    add_numpy_case("void_V4", arr([b"\x00\x01\x02\x03", b"\xff\xfe\xfd\xfc"], "V4"), desc="void V4 array")
+
+    def structured(dtype, rows):
+        def make():
+            a = np.zeros(len(rows), dtype=dtype)  # zeros: padding bytes are deterministic
+            for i, r in enumerate(rows):
+                a[i] = r
+            return a
+        return make
+    titled = {"names": ["x", "y"], "formats": ["<i2", "<f4"], "offsets": [0, 4], "titles": ["T1", None],
+              "itemsize": 12}
+    add_numpy_case("struct_titles", structured(titled, [(1, 1.5), (-2, 2.5)]),
+                   desc="structured: explicit offsets, a titled field, itemsize 12 (padding)")
+    aligned = np.dtype([("a", "u1"), ("b", "<f8"), ("c", "<i2")], align=True)
+    add_numpy_case("struct_aligned", structured(aligned, [(1, 0.5, -1), (255, -2.0, 7)]),
+                   desc="aligned structured dtype (align=True: offsets 0, 8, 16; itemsize 24)")
+    add_numpy_case("struct_subarray",
+                   structured([("id", "<i4"), ("m", "<f4", (2, 3))],
+                              [(1, [[1, 2, 3], [4, 5, 6]]), (2, [[-1, -2, -3], [0.5, 0.25, 0.125]])]),
+                   desc="structured with a subarray field ('<f4', (2, 3))")
+    add_numpy_case("struct_object", structured([("n", "<i4"), ("o", "O")], [(1, "x"), (2, [1, None])]),
+                   desc="structured with an object field (pickled as a list of tuples)")
+
+    add_numpy_case("struct_object_nested",
+                   structured([("n", "<i4"), ("o", "O"), ("m", ">f4", (2,)), ("s", [("x", ">i2"), ("t", ">U2")])],
+                              [(1, None, [1.5, -2.0], (3, "ab")), (2, ["x"], [0.25, 8.0], (-4, "z"))]),
+                   desc="structured with an object field, a big-endian subarray field and a nested structure: "
+                        "elements pickled as tuples holding arrays (re-pickled from the array, not byte-swapped)")
+
+    def struct_object_readonly():
+        a = structured([("o", "O"), ("m", "<i2", (2,))], [("x", [1, 2]), (None, [3, 4])])()
+        a.flags.writeable = False
+        return a
+    add_numpy_case("struct_object_readonly", struct_object_readonly, protocols=(5,),
+                   desc="read-only structured array with an object field: its subarray field values are "
+                        "read-only views (BYTES) in the stream, writable ones (BYTEARRAY8) in the re-dump")
+
+    add_numpy_case("struct_datetime_nested",
+                   structured([("a", "<i4"), ("s", [("t", "<M8[s]")])], [(1, (5,)), (2, (-5,))]),
+                   desc="structured with a nested datetime64 field: numpy cannot export it as a buffer, so "
+                        "protocol 5 falls back to _reconstruct")
+
+    def small_readonly():
+        arrays = [np.array([5], dtype="u1"), np.array([5], dtype="u1"), np.zeros(0, dtype="<f8")]
+        for a in arrays:
+            a.flags.writeable = False
+        return [b"", b"\x05"] + arrays
+    add_numpy_case("small_readonly", small_readonly, protocols=(5,),
+                   desc="read-only 1-byte and empty arrays at protocol 5: PickleBuffers written as BYTES and "
+                        "memoized as themselves, never CPython's shared b'' / b'\\x05'")
+
+    def object_datetime():
+        import datetime
+        import time
+        a = np.empty(4, dtype=object)
+        a[0], a[1], a[2], a[3] = datetime.datetime(2024, 1, 2, 3, 4, 5), datetime.date(2024, 1, 2), time.time, \
+            np.array([1, 2], dtype="<M8[s]").astype(object)[0]
+        return a
+    add_numpy_case("object_datetime", object_datetime,
+                   desc="object array of datetime.datetime, datetime.date, time.time: C globals whose qualname "
+                        "str is not their (interned) module name")
+
+    # (No numpy scalar here: one would share the swapped arrays' singleton dtype in the re-dump but
+    # not in a re-dump of that, as its arrays then have loaded, non-singleton dtypes: CPython's
+    # re-dump is not stable after one round trip, which tests/errors' round-trip checks assume.)
+    def bigendian_shared():
+        return [np.array([1, 2], dtype=">i4"), np.array([3], dtype=">i4"), np.array(["ab"], dtype=">U2"),
+                np.array([1, 2], dtype=">M8[s]"), np.array([0.5], dtype=">f8"), np.array([-1], dtype=">i4")]
+    add_numpy_case("bigendian_shared", bigendian_shared,
+                   desc="big-endian arrays: loading byte-swaps them to numpy's native singleton dtypes (shared by "
+                        "the >i4 arrays), str and datetime to new dtypes")
+
+    def object_array():
+        a = np.empty(7, dtype=object)
+        for i, v in enumerate([1, "a", None, [1, [2, None], "x"], "xyz", 2.5, {"k": [None]}]):
+            a[i] = v
+        return a
+    add_numpy_case("object_array", object_array, desc="object array: ints, strs, None, nested lists, a dict")
+
+    def object_2d():
+        a = np.empty((2, 2), dtype=object)
+        a[0, 0], a[0, 1], a[1, 0], a[1, 1] = "a", ["b", None], None, ("t", 1)
+        return a
+    add_numpy_case("object_2d", object_2d, desc="2-D object array")
+    add_numpy_case("zero_d", lambda: np.array(3.5, dtype="<f8"), desc="0-d float64 array")
+    add_numpy_case("empty_0x3", lambda: np.zeros((0, 3), dtype="<f8"), desc="empty (0, 3) float64 array")
+    add_numpy_case("empty_3x0", lambda: np.zeros((3, 0), dtype="<i4"), desc="empty (3, 0) int32 array")
+    add_numpy_case("c_order_2d", lambda: np.arange(12, dtype="<i4").reshape(3, 4), desc="2-D int32 (3, 4), C order")
+    add_numpy_case("fortran_2d", lambda: np.asfortranarray(np.arange(12, dtype="<f8").reshape(3, 4)),
+                   desc="2-D float64 (3, 4), Fortran order (is_fortran; order 'F' at protocol 5)")
+    add_numpy_case("fortran_3d", lambda: np.asfortranarray(np.arange(24, dtype="<i2").reshape(2, 3, 4)),
+                   desc="3-D int16 (2, 3, 4), Fortran order")
+    add_numpy_case("noncontiguous",
+                   lambda: [np.arange(20, dtype="<i8")[::3], np.arange(12, dtype="<f8").reshape(3, 4)[:, 1:3]],
+                   desc="non-contiguous views (a strided slice, a column slice): pickled as C-order copies")
+    add_numpy_case("bigendian_i4", arr([1, -2, 0x01020304], ">i4"),
+                   desc="big-endian >i4 (numpy byte-swaps _reconstruct arrays to native order on load)")
+    add_numpy_case("bigendian_f8", arr([1.5, -0.0, inf], ">f8"), desc="big-endian >f8")
+    add_numpy_case("matrix", lambda: np.matrix([[1, 2], [3, 4]], dtype="<i8"), desc="numpy.matrix subclass")
+    add_numpy_case("recarray",
+                   lambda: np.rec.array([(1, 2.5, b"ab"), (3, -1.0, b"c")],
+                                        dtype=[("a", "<i4"), ("b", "<f8"), ("c", "S2")]),
+                   desc="numpy.recarray subclass, dtype (numpy.record, [...])")
+
+    def shared_array():
+        a = np.arange(4, dtype="<f8")
+        return [a, a, {"again": a}]
+    add_numpy_case("shared_array", shared_array, desc="one array three times (memo)")
+
+    def shared_dtype():
+        dt = np.dtype([("a", "<i4"), ("b", "<f8")])
+        return [np.zeros(2, dt), np.zeros(1, dt), dt, np.arange(3, dtype="<f8"), np.ones(2, dtype="<f8")]
+    add_numpy_case("shared_dtype", shared_dtype,
+                   desc="arrays sharing a dtype object: a structured one, and numpy's float64 singleton")
+
+    def scalars():
+        dt = np.dtype([("a", "<i4"), ("b", "<f8")])
+        v = np.zeros(1, dt)
+        v[0] = (7, -1.5)
+        return [np.arange(2, dtype="<f8"), np.float64(1.5), np.float64(-0.0), np.int64(-7), np.bool_(True),
+                np.float16(0.5), np.complex64(1 + 2j), np.str_("h\xe9llo"), np.bytes_(b"ab"),
+                np.datetime64("2024-01-02T03:04:05.123456789", "ns"), np.datetime64("2024-01-02", "D"), v[0]]
+    add_numpy_case("scalars", scalars,
+                   desc="numpy scalars: float64, int64, bool_, float16, complex64, str_, bytes_, datetime64, "
+                        "structured void (after a float64 array)")
+
+    def dtypes():
+        return [np.dtype(x) for x in ("?", "i1", "<i2", ">i4", "<u8", "<f2", ">f8", "<c8", "g", "S5", "<U3", "V4",
+                                      "O", "<M8[ns]", "<M8", "<m8[2s]")] \
+            + [np.dtype(titled), aligned, np.dtype([("id", "<i4"), ("m", "<f4", (2, 3))]),
+               np.dtype([("n", "<i4"), ("o", "O")]), np.dtype(("<f4", (2, 3)))]
+    add_numpy_case("dtypes", dtypes, desc="standalone dtype objects of every kind")
+
+    numpy_oob_cases()
+    numpy_scalar_shapes_case()
+
+    def np2_2d():
+        return np.arange(6, dtype="<f8").reshape(2, 3)
+    add_numpy2_case("np2_float64_2d", np2_2d, desc="2-D float64")
+
+    def np2_mixed():
+        a = np.asfortranarray(np.arange(6, dtype="<i4").reshape(2, 3))
+        return [np.arange(3, dtype="<i8"), a, object_array(), np.float64(2.5), np.arange(10, dtype="<i2")[::2], a]
+    add_numpy2_case("np2_mixed", np2_mixed,
+                    desc="arrays (C, Fortran, object, strided; one shared) and a float64 scalar")
+
+
+class MadeReduce:
+    """Pickles as the reduce tuple it is given (for streams numpy itself does not write)."""
+
+    def __init__(self, rv):
+        self.rv = rv
+
+    def __reduce__(self):
+        return self.rv
+
+
+def numpy_scalar_shapes_case():
+    """scalar(dtype, bytes) calls numpy does not write but loads, and re-pickles differently: what the
+    loaded scalar reports is numpy's canonical form (native order, no trailing NULs, bool 0/1,
+    np.True_ a singleton, a dtype of its own per datetime64 scalar)."""
+    import numpy as np
+    scalar = np.core.multiarray.scalar
+    dt = np.dtype("<M8[s]")
+
+    def make():
+        return [MadeReduce((scalar, (np.dtype("S5"), b"ab\x00\x00\x00"))),
+                MadeReduce((scalar, (np.dtype("<U3"), "a".encode("utf-32-le") + bytes(8)))),
+                MadeReduce((scalar, (np.dtype(">f8"), struct.pack(">d", 1.5)))),
+                MadeReduce((scalar, (np.dtype(">c8"), struct.pack(">ff", 1.5, -2.0)))),
+                MadeReduce((scalar, (np.dtype("?"), b"\x02"))),
+                MadeReduce((scalar, (np.dtype("?"), b"\x01"))),
+                MadeReduce((scalar, (dt, struct.pack("<q", 5)))),
+                MadeReduce((scalar, (dt, struct.pack("<q", -5))))]
+    for p in range(6):
+        obj = make()
+        data = dumps_checked(obj, p)
+        expected = walk_json(obj, p)
+        assert expected == inert_json(data)
+        loaded = pickle.loads(data)
+        want = [np.bytes_(b"ab"), np.str_("a"), np.float64(1.5), np.complex64(1.5 - 2j), np.True_, np.True_,
+                np.datetime64(5, "s"), np.datetime64(-5, "s")]
+        np_same(want, loaded)
+        assert loaded[4] is loaded[5]
+        FX.checks["roundtrip"] += 1
+        FX.add("numpy/scalar_shapes.p%d.pkl" % p, data, p, [], "json",
+               "scalar(dtype, bytes) as numpy does not write it: S5 with NULs, >f8, >c8, bool 2, two "
+               "separate True, two datetime64 sharing a dtype", expected)
+
+
+def numpy_oob_cases():
+    import numpy as np
+
+    def make():
+        w = np.arange(6, dtype="<f8")                                  # writable
+        r = np.arange(12, dtype="<i4").reshape(3, 4)
+        r.flags.writeable = False                                      # read-only
+        f = np.asfortranarray(np.arange(6, dtype="<c16").reshape(2, 3))  # Fortran order
+        b = np.array([1, 2], dtype=">i4")                              # big-endian (kept by _frombuffer)
+        z = np.array(7, dtype="<i8")
+        z.flags.writeable = False                                      # 0-d, read-only
+        return [w, r, f, r, b, z, "tail"]
+    obj = make()
+    bufs = []
+    data = dumps_checked(obj, 5, buffer_callback=lambda b: bufs.append(b) or None)
+    bufs = bufs[:len(bufs) // 2]  # dumps_checked ran twice
+    raw = [bytes(b.raw()) for b in bufs]
+    expected = walk_json(obj, 5, oob=True)
+    assert expected == inert_json(data, buffers=raw)
+    loaded = pickle.loads(data, buffers=[bytearray(x) for x in raw])
+    np_same(obj, loaded)
+    FX.checks["roundtrip"] += 1
+    FX.add("numpy/oob.p5.pkl", data, 5, ["buffers=%d" % len(raw)], "json",
+           "arrays out-of-band (NEXT_BUFFER; READONLY_BUFFER for read-only arrays): writable, read-only "
+           "(twice), Fortran, big-endian, 0-d", expected, buffers=raw)
+    FX.add("numpy/oob_nobuffers.p5.pkl", data, 5, ["buffers=none"], "error:kMissingBuffer",
+           "same stream, no buffers given")
+    try:
+        pickle.loads(data, buffers=None)
+    except pickle.UnpicklingError:
+        FX.checks["python rejects"] += 1
+    else:
+        raise AssertionError("CPython loaded numpy/oob_nobuffers")
+
+    obj = make()
+    data = dumps_checked(obj, 5)
+    expected = walk_json(obj, 5)
+    assert expected == inert_json(data)
+    np_same(obj, pickle.loads(data))
+    FX.checks["roundtrip"] += 1
+    FX.add("numpy/inband_readonly.p5.pkl", data, 5, [], "json",
+           "the same arrays in-band: read-only -> BYTES, writable -> BYTEARRAY8", expected)
 
 
 def all_cases():
@@ -1443,6 +1915,7 @@ def all_cases():
     py2_cases()
     bad_cases()
     my_data_case()
+    numpy_cases()
     return sklearn_cases()
 
 
@@ -1453,7 +1926,8 @@ REDUMP_HEADER = "source\tprotocol\tvariant\texpect\tbuffers\tnote"
 
 UNMATCHABLE_INST = "INST/OBJ with args: __init__ sets attributes that the re-dump's state holds"
 UNMATCHABLE_NEWARGS = "_reconstructor object of a class with __getnewargs__: NEWOBJ args not in the stream"
-UNMATCHABLE_NUMPY = "numpy objects: numpy canonicalises dtypes on load"
+UNMATCHABLE_NUMPY = ("numpy arrays in the state of an extension type with its own __reduce__/__getstate__: "
+                     "re-pickling runs its code, which rebuilds arrays (from Cython memoryviews) with new dtypes")
 UNMATCHABLE_RULES = (UNMATCHABLE_INST, UNMATCHABLE_NEWARGS, UNMATCHABLE_NUMPY)
 
 
@@ -1491,6 +1965,7 @@ class RedumpScan(InertUnpickler):
         self.inst_with_args = 0
         self.reconstructed = []
         self.globals = []
+        self.numpy_state_classes = []  # classes of objects whose BUILD state holds numpy objects
 
     def find_class(self, module, name):
         g = super().find_class(module, name)
@@ -1531,6 +2006,49 @@ class RedumpScan(InertUnpickler):
         InertUnpickler.load_reduce(self)
     dispatch[pickle.REDUCE[0]] = load_reduce
 
+    def load_build(self):
+        state, inst = self.stack[-1], self.stack[-2]
+        InertUnpickler.load_build(self)
+        if holds_numpy(state) and not is_numpy_made(inst):
+            # The object's class: the NEWOBJ class, or the classes a reduce callable was given
+            # (sklearn's KDTree is newObj(KDTree) + BUILD state).
+            if inst.how != "reduce":
+                self.numpy_state_classes.append(inst.callable)
+            elif type(inst.args) is tuple:
+                self.numpy_state_classes.extend(a for a in inst.args if isinstance(a, IGlobal))
+    dispatch[pickle.BUILD[0]] = load_build
+
+
+def is_numpy_made(v):
+    """An inert object made by a numpy global (an array, dtype or scalar)."""
+    return isinstance(v, IObject) and isinstance(v.callable, IGlobal) \
+        and (v.callable.module == "numpy" or v.callable.module.startswith("numpy."))
+
+
+def holds_numpy(v, seen=None):
+    """Whether an inert value holds a numpy object (made by a numpy global), through containers."""
+    seen = set() if seen is None else seen
+    if id(v) in seen:
+        return False
+    seen.add(id(v))
+    if isinstance(v, IObject):
+        if is_numpy_made(v):
+            return True
+        return any(holds_numpy(x, seen) for x in (v.args, v.state) if x is not ABSENT)
+    if isinstance(v, (list, tuple)):
+        return any(holds_numpy(x, seen) for x in v)
+    if isinstance(v, dict):
+        return any(holds_numpy(x, seen) for x in v.values())
+    return False
+
+
+def rebuilds_state(cls):
+    """An extension (non-heap) type whose own code (not object's) makes its pickled state."""
+    if not isinstance(cls, type) or cls.__flags__ & (1 << 9):  # Py_TPFLAGS_HEAPTYPE: a Python class
+        return False
+    return any(k in c.__dict__ for c in cls.__mro__ if c is not object
+               for k in ("__reduce__", "__reduce_ex__", "__getstate__"))
+
 
 def resolve_global(g):
     obj = __import__(g.module, fromlist=["*"]) if g.module else None
@@ -1556,13 +2074,17 @@ def redump_options(rel, opts, files):
     return kw, raw
 
 
-def cpython_redump(obj, proto, persistent, oob=False):
-    """CPython's C pickler: (bytes, out-of-band buffers); raises what the pickler raises."""
+def cpython_redump(obj, proto, persistent, oob=False, numpy2=False):
+    """CPython's C pickler: (bytes, out-of-band buffers); raises what the pickler raises. With
+    numpy2, numpy's functions are written with their numpy 2.x module names (Numpy2Pickler)."""
     outs = []
     for _ in range(2):
         bufs = []
         cb = (lambda b: bufs.append(b) or False) if oob else None
-        if persistent:
+        if numpy2:
+            assert not persistent
+            data = numpy2_dumps(obj, proto, buffer_callback=cb)
+        elif persistent:
             f = io.BytesIO()
             MarkerPickler(f, proto, buffer_callback=cb).dump(obj)
             data = f.getvalue()
@@ -1615,8 +2137,14 @@ def redump_cases():
                 kw["buffers"] = [pickle.PickleBuffer(bytes(b) if ro else bytearray(b))
                                  for b, ro in zip(raw, scan.buffers_readonly)]
             persistent = scan.persids > 0
+            numpy2 = rel in FX.numpy2
             if persistent:
                 obj = MarkerUnpickler(io.BytesIO(data), **kw).load()
+            elif numpy2:
+                # numpy 1.24 cannot import numpy._core: loaded as numpy >= 1.26.1 does (numpy._core.*
+                # are numpy.core.*), re-dumped by numpy 1.24 written with the numpy 2 names.
+                with numpy2_modules("load"):
+                    obj = pickle.loads(data, **kw)
             else:
                 obj = pickle.loads(data, **kw)  # on bytes: see cpython_load
 
@@ -1627,7 +2155,7 @@ def redump_cases():
             if any(hasattr(c, "__getnewargs__") or hasattr(c, "__getnewargs_ex__")
                    for c in map(resolve_global, scan.reconstructed)):
                 reasons.append((range(2, 6), UNMATCHABLE_NEWARGS))
-            if any(g.module == "numpy" or g.module.startswith("numpy.") for g in scan.globals):
+            if any(rebuilds_state(resolve_global(c)) for c in scan.numpy_state_classes if isinstance(c, IGlobal)):
                 reasons.append((range(6), UNMATCHABLE_NUMPY))
             # Globals CPython knows under another module (functools.reduce is _functools.reduce)
             # are matchable: picklejar carries CPython's table of them (tools/gen_compat_tables.py).
@@ -1637,7 +2165,7 @@ def redump_cases():
                 variants.append((5, "oob"))
             for p, variant in variants:
                 try:
-                    out, bufs = cpython_redump(obj, p, persistent, oob=variant == "oob")
+                    out, bufs = cpython_redump(obj, p, persistent, oob=variant == "oob", numpy2=numpy2)
                 except Exception as e:  # noqa: BLE001 - the exception class is the expectation
                     cpython, note = "error:" + type(e).__name__, note_text(e)
                     bufs = []
@@ -1646,7 +2174,8 @@ def redump_cases():
                     cpython = store(out, bufs)
                     same = out == data and (variant == "inband" or bufs == [bytes(b) for b in raw])
                     note = "; ".join(([] if variant == "inband" else ["%d out-of-band buffers" % len(bufs)])
-                                     + (["identical to source"] if same else [])) or "-"
+                                     + (["identical to source"] if same else [])
+                                     + (["numpy 1.24's re-dump with numpy 2 names"] if numpy2 else [])) or "-"
                 why = [r for ps, r in reasons if p in ps]
                 for r in why:
                     FX.redump_reasons[r.split(":")[0]] += 1
@@ -1658,6 +2187,446 @@ def redump_cases():
         sys.set_int_max_str_digits(saved_digits)
     FX.redump_rows = rows
     FX.redump_files = files
+
+
+# ================================================================================================
+# joblib: fixtures/joblib/ and fixtures/JOBLIB.tsv (begin of the joblib section)
+#
+# Files joblib.dump itself wrote (every compressor at several levels, protocols 0-5, object
+# arrays, mixed graphs, the tutorial's files), and for each what CPython and joblib make of it
+# after joblib.load: pickle.dumps(joblib.load(f), protocol=2), and joblib.dump(joblib.load(f),
+# out, protocol=P, compress=C). Self-contained: joblib_fixtures() makes, writes and verifies its
+# own files (fixtures/joblib/README.md documents them); nothing else in this script uses them.
+# ================================================================================================
+
+JL = os.path.join(FIX, "joblib")
+JL_HEADER = "file\tcodec\tlevel\tprotocol\tpickle2\tjoblib\texact\tdescription"
+# joblib's registration order, which is also the order _detect_compressor tries the magics in.
+JL_MAGICS = (("zlib", b"\x78"), ("gzip", b"\x1f\x8b"), ("bz2", b"BZ"), ("lzma", b"\x5d\x00"),
+             ("xz", b"\xfd7zXZ"), ("lz4", b"\x04\x22\x4d\x18"))
+# What a compressed row's level column holds when the file was written with compress='NAME'.
+JL_DEFAULT = "default"
+JL_UNMATCHABLE_SKLEARN = (
+    "no: sklearn's DistanceMetric (a Cython extension type) re-pickles through its own __getstate__, "
+    "which rebuilds its vec/mat arrays from typed memoryviews with a new dtype object; the stream "
+    "shares one dtype with _fit_X, CPython's re-dump does not")
+
+
+def jl_codec_of(data):
+    for name, magic in JL_MAGICS:
+        if data.startswith(magic):
+            return name
+    return "none"
+
+
+def jl_decompress(data):
+    import bz2
+    import lzma
+    import zlib
+    import lz4.frame
+    codec = jl_codec_of(data)
+    if codec == "zlib":
+        return zlib.decompress(data)
+    if codec == "gzip":
+        return zlib.decompress(data, 31)
+    if codec == "bz2":
+        return bz2.decompress(data)
+    if codec in ("lzma", "xz"):
+        return lzma.decompress(data)
+    if codec == "lz4":
+        return lz4.frame.decompress(data)
+    return data
+
+
+def jl_compress_arg(codec, level):
+    """joblib.dump's compress= for a (codec, level) row: 0, 'NAME' (default level) or a tuple."""
+    if codec == "none":
+        return 0
+    return codec if level == JL_DEFAULT else (codec, level)
+
+
+def jl_dump(obj, protocol, compress, name="out"):
+    """The bytes joblib.dump(obj, <tmp>/name, compress, protocol) writes (twice: must agree)."""
+    import tempfile
+    import warnings
+    import joblib
+    outs = []
+    for _ in range(2):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, name)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                joblib.dump(obj, path, compress=compress, protocol=protocol)
+            with open(path, "rb") as f:
+                outs.append(f.read())
+    assert outs[0] == outs[1], "joblib.dump is not repeatable"
+    return outs[0]
+
+
+def jl_load(data, name="in"):
+    """joblib.load of `data` written to a file (joblib loads by path, as the C++ tests do)."""
+    import tempfile
+    import warnings
+    import joblib
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return joblib.load(path)
+
+
+def jl_expectations(data, protocol, compress):
+    """(pickle.dumps(joblib.load(f), 2), joblib.dump(joblib.load(f), out, protocol, compress)),
+    each from two independent loads that must agree (joblib.load leaves the padding bytes of
+    structured arrays uninitialised; a fixture holding one would not be repeatable)."""
+    p2 = [pickle.dumps(jl_load(data), protocol=2) for _ in range(2)]
+    assert p2[0] == p2[1], "pickle.dumps(joblib.load(f), 2) is not repeatable"
+    redump = [jl_dump(jl_load(data), protocol, compress) for _ in range(2)]
+    assert redump[0] == redump[1], "joblib.dump(joblib.load(f)) is not repeatable"
+    return p2[0], redump[0]
+
+
+# ---- the object graphs (fresh objects on every call)
+
+def jl_object_array(items, shape=None):
+    import numpy as np
+    a = np.empty(len(items), dtype=object)
+    for i, v in enumerate(items):
+        a[i] = v
+    return a.reshape(shape) if shape else a
+
+
+def jl_mixed():
+    """Builtin values and arrays of many dtypes and layouts in one graph."""
+    import numpy as np
+    shared = np.arange(6, dtype="<f8").reshape(2, 3)
+    return {
+        "name": "joblib fixture", "caf\xe9": "\u20ac \U0001F600", "none": None, "flags": [True, False],
+        "ints": [0, -1, 255, 65536, -2**31, 2**63, -2**100], "floats": [0.0, -0.0, 1.5, 1e300, float("inf")],
+        "bytes": b"\x00\xff" * 8, "tuple": (1, ("nested", 2.5)), "set": {"a", "b", "c"},
+        "frozenset": frozenset({1, 2}), "nested": {"list": [[], {}, ()], "key": {"deeper": [1, 2, 3]}},
+        "f8": np.arange(10, dtype="<f8") / 4, "i4": np.array([-2**31, -1, 0, 1, 2**31 - 1], dtype="<i4"),
+        "u1": np.arange(0, 256, 51, dtype="u1"), "b1": np.array([True, False, True]),
+        "c16": np.array([1 + 2j, -0.5j], dtype="<c16"), "f2": np.array([0.5, -2.0, 65504.0], dtype="<f2"),
+        "U3": np.array(["abc", "", "\xe9\u20ac\U0001F600"], dtype="<U3"), "S4": np.array([b"ab", b"\x00x", b""]),
+        "M8": np.array(["2024-01-02T03:04:05.123456789", "NaT"], dtype="<M8[ns]"),
+        "m8": np.array([1, -3], dtype="<m8[2s]"),
+        "fortran": np.asfortranarray(np.arange(12, dtype="<i8").reshape(3, 4)),
+        "bigendian": [np.array([1, -2, 0x01020304], dtype=">i4"), np.array([1.5, -0.0], dtype=">f8")],
+        "zero_d": np.array(3.25), "empty": [np.zeros((0, 3)), np.zeros((3, 0), dtype="<i4")],
+        "shared": [shared, shared, {"again": shared}], "matrix": np.matrix([[1, 2], [3, 4]], dtype="<i8"),
+        "objects": jl_object_array([1, "a", None, [1, 2], {"k": (1,)}]),
+        "scalars": [np.float64(1.5), np.int64(-7), np.bool_(True), np.float32(0.25)], "dtype": np.dtype("<i2"),
+    }
+
+
+def jl_object_arrays():
+    """Object arrays: 1-D, 2-D, Fortran-ordered, holding arrays (numeric and object) and shared items."""
+    import numpy as np
+    inner = np.arange(3, dtype="<i8")
+    item = {"shared": True}
+    two_d = jl_object_array(["a", ["b", None], None, ("t", 1)], (2, 2))
+    return {
+        "flat": jl_object_array([1, "abc", {"a": 1, "b": 2}, None, 2.5, b"x"]),
+        "two_d": two_d, "fortran": np.asfortranarray(jl_object_array(list(range(6)), (2, 3))),
+        "holds_arrays": jl_object_array([inner, inner, jl_object_array(["deep", inner]), np.float64(2.0)]),
+        "shared_items": jl_object_array([item, item, [item]]),
+        "same_object_array_twice": [two_d, two_d],
+        "empty": np.empty((0,), dtype=object),
+    }
+
+
+def jl_layouts():
+    """Array layouts and classes: orders, views, byte orders, structured dtypes, subclasses, sharing."""
+    import numpy as np
+    be_struct = np.zeros(3, dtype=[("a", ">i4"), ("b", ">f8"), ("c", ">c8"), ("d", ">U2"), ("t", ">M8[s]")])
+    be_struct["a"], be_struct["b"], be_struct["c"] = [1, -2, 3], [1.5, -0.0, 1e300], [1 + 2j, -1j, 0]
+    be_struct["d"], be_struct["t"] = ["ab", "\xe9", ""], [0, 86400, -1]
+    mixed_struct = np.zeros(2, dtype=[("a", ">i4"), ("s", "S3"), ("b", "<f8")])  # a '|' field: kept as is
+    mixed_struct["a"], mixed_struct["s"], mixed_struct["b"] = [7, -7], [b"ab", b"xyz"], [0.5, 2.0]
+    packed = np.zeros(2, dtype=[("id", "<i4"), ("m", "<f4", (2, 3))])  # a subarray field, no padding
+    packed["id"], packed["m"] = [1, 2], np.arange(12, dtype="<f4").reshape(2, 2, 3)
+    rec = np.rec.array([(1, 2.5, b"ab"), (3, -1.0, b"c")], dtype=[("a", "<i4"), ("b", "<f8"), ("c", "S2")])
+    titled_dt = np.dtype({"names": ["x", "y"], "formats": [">i2", ">f4"], "offsets": [0, 2], "titles": ["T1", None],
+                          "itemsize": 6})  # packed: no padding
+    titled = np.zeros(3, dtype=titled_dt)
+    titled["x"], titled["y"] = [1, -2, 3], [1.5, 2.0, -3.0]
+    shared = np.arange(4, dtype="<u2")
+    be_dtype = np.dtype(">i8")
+    return {
+        "fortran_2d": np.asfortranarray(np.arange(12, dtype="<f8").reshape(3, 4)),
+        "fortran_3d": np.asfortranarray(np.arange(24, dtype="<i2").reshape(2, 3, 4)),
+        "views": [np.arange(20, dtype="<i8")[::3], np.arange(12, dtype="<f8").reshape(3, 4)[:, 1:3],
+                  np.arange(12, dtype="<i4").reshape(3, 4).T],
+        "bigendian": [np.array([1, -2, 0x01020304], dtype=">i4"), np.array([1 + 2j], dtype=">c16"),
+                      np.array(["\xe9t\xe9"], dtype=">U3"), np.array([1, 2], dtype=be_dtype),
+                      np.array([3], dtype=be_dtype), be_dtype],
+        "bigendian_struct": be_struct, "mixed_order_struct": mixed_struct, "subarray_field": packed,
+        "bigendian_titled": [titled, titled_dt], "memmap": jl_memmap(),
+        "zero_d": [np.array(7, dtype="<i8"), np.array(b"xy"), np.array(-1.5, dtype=">f4")],
+        "empty": [np.zeros(0), np.zeros((2, 0, 3), dtype="<i2"), np.asfortranarray(np.zeros((0, 2)))],
+        "shared": [shared, shared, (shared,)], "matrix": np.matrix([[0, 1, 2]], dtype="<i8"), "recarray": rec,
+        "longdouble": jl_longdouble(),
+        "void": np.array([b"\x00\x01\x02\x03", b"\xff\xfe\xfd\xfc"], dtype="V4"),
+    }
+
+
+def jl_longdouble():
+    """x86-64 long double (10 bytes of value in 16): the padding bytes set (zero), so files repeat."""
+    import numpy as np
+    vals = np.array([1.5, -2.25, 1e-300], dtype=np.longdouble)
+    raw = bytearray(vals.tobytes())
+    size = vals.dtype.itemsize
+    for i in range(len(vals)):
+        raw[size * i + 10:size * (i + 1)] = bytes(size - 10)
+    return np.frombuffer(bytes(raw), dtype=np.longdouble).copy()
+
+
+def jl_memmap():
+    """A numpy.memmap (joblib writes its subclass, loads a plain ndarray), over a deleted file."""
+    import tempfile
+    import numpy as np
+    tmp = tempfile.mkdtemp()
+    try:
+        m = np.memmap(os.path.join(tmp, "m.dat"), dtype="<f4", mode="w+", shape=(2, 3))
+        m[:] = np.arange(6, dtype="<f4").reshape(2, 3)
+        m.flush()
+    finally:
+        shutil.rmtree(tmp)  # the mapping stays readable
+    return m
+
+
+def jl_big():
+    """Larger than a pickle frame (64 KiB) and than the readers' 64 KiB chunks: arrays, bytes, a str,
+    and a list longer than a 1000-item batch."""
+    import numpy as np
+    return {"floats": np.arange(10000, dtype="<f8") / 2, "ints": np.arange(20000, dtype="<i4").reshape(200, 100),
+            "bytes": bytes(range(256)) * 300, "str": "joblib \u20ac " * 7000, "list": list(range(2500)),
+            "fortran": np.asfortranarray(np.arange(10000, dtype="<i8").reshape(50, 200))}
+
+
+def jl_tutorial_model():
+    """The KNeighborsClassifier of fixtures/sklearn/model.pkl (same data, split and parameters)."""
+    from sklearn.datasets import load_iris
+    from sklearn.model_selection import train_test_split
+    from sklearn.neighbors import KNeighborsClassifier
+    X, y = load_iris(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=42, stratify=y)
+    model = KNeighborsClassifier(n_neighbors=3, weights="distance", algorithm="kd_tree", leaf_size=40, p=1,
+                                 metric="euclidean")
+    model.fit(X_train, y_train)
+    return model
+
+
+def jl_tutorial_array():
+    import numpy as np
+    return np.arange(100).reshape(10, 10)
+
+
+JL_LEVELS = (("zlib", 1), ("zlib", 3), ("zlib", 9), ("zlib", JL_DEFAULT), ("gzip", 1), ("gzip", 9),
+             ("gzip", JL_DEFAULT), ("bz2", 1), ("bz2", 9), ("lzma", 1), ("lzma", 6), ("lzma", 9), ("xz", 1),
+             ("xz", 6), ("xz", 9), ("lz4", JL_DEFAULT), ("lz4", 9))
+
+
+def jl_cases():
+    """(file name, graph maker, protocol, codec, level, description, exact) for every fixture."""
+    import numpy as np
+    cases = []
+    graphs = (("mixed", jl_mixed, "mixed graph: builtins (str, int, float, bytes, tuple, set, dict) and arrays of "
+                                  "many dtypes, Fortran, big-endian, 0-d, empty, shared, matrix, object, scalars"),
+              ("object_arrays", jl_object_arrays, "object arrays: 1-D, 2-D, Fortran, holding arrays, shared items"),
+              ("layouts", jl_layouts, "array layouts: Fortran, views, big-endian (plain, structured, titled), "
+                                      "structured, subarray field, 0-d, empty, shared, matrix, recarray, "
+                                      "memmap, longdouble, void"))
+    for name, make, desc in graphs:
+        for p in range(6):
+            cases.append(("%s.p%d.joblib" % (name, p), make, p, "none", "-", "%s; protocol %d" % (desc, p), "yes"))
+    for codec, level in JL_LEVELS:
+        tag = "%s%s" % (codec, "" if level == JL_DEFAULT else level)
+        how = "compress='%s' (its default level)" % codec if level == JL_DEFAULT else \
+            "compress=('%s', %d)" % (codec, level)
+        cases.append(("mixed.p4.%s.joblib" % tag, jl_mixed, 4, codec, level,
+                      "mixed graph; %s, protocol 4" % how, "yes"))
+    for codec, level in (("gzip", 3), ("bz2", 9), ("xz", 6), ("lz4", JL_DEFAULT), ("zlib", 1)):
+        cases.append(("object_arrays.p2.%s%s.joblib" % (codec, "" if level == JL_DEFAULT else level),
+                      jl_object_arrays, 2, codec, level,
+                      "object arrays; compress=%r, protocol 2" % (jl_compress_arg(codec, level),), "yes"))
+    for p in (4, 5):
+        cases.append(("big.p%d.joblib" % p, jl_big, p, "none", "-",
+                      "arrays, bytes and a str larger than a frame, a 2500-item list; protocol %d" % p, "yes"))
+    for codec, level in (("gzip", 3), ("bz2", 9), ("xz", 6), ("lz4", JL_DEFAULT)):
+        cases.append(("big.p4.%s%s.joblib" % (codec, "" if level == JL_DEFAULT else level), jl_big, 4, codec, level,
+                      "big graph; compress=%r, protocol 4" % (jl_compress_arg(codec, level),), "yes"))
+    # The tutorial's files, dumped exactly as the tutorial does (default protocol, file names as given).
+    assert pickle.DEFAULT_PROTOCOL == 4
+    cases.append(("model.joblib", jl_tutorial_model, 4, "none", "-",
+                  "the tutorial's joblib.dump(model, 'model.joblib'): fixtures/sklearn/model.pkl's fitted "
+                  "KNeighborsClassifier", JL_UNMATCHABLE_SKLEARN))
+    cases.append(("array.joblib", jl_tutorial_array, 4, "none", "-",
+                  "the tutorial's joblib.dump(np.arange(100).reshape(10, 10), 'array.joblib')", "yes"))
+    cases.append(("array_compressed.joblib", jl_tutorial_array, 4, "zlib", 3,
+                  "the tutorial's joblib.dump(array, 'array_compressed.joblib', compress=3) (zlib level 3)", "yes"))
+    cases.append(("array_finely_compressed.joblib", jl_tutorial_array, 4, "gzip", 9,
+                  "the tutorial's joblib.dump(array, 'array_finely_compressed.joblib', compress=('gzip', 9))",
+                  "yes"))
+    assert np.arange(1).dtype == np.int64
+    return cases
+
+
+JL_TUTORIAL_COMPRESS = {"array_compressed.joblib": 3, "array_finely_compressed.joblib": ("gzip", 9)}
+
+
+def joblib_fixtures():
+    """Writes fixtures/joblib/ (sources, expect/<hash>.pkl|.joblib, README.md) and fixtures/JOBLIB.tsv,
+    then re-reads and checks them. Returns joblib's version."""
+    import joblib
+    files, rows, checks = {}, [], collections.Counter()
+
+    def store(data, ext):
+        rel = "joblib/expect/%s%s" % (hashlib.sha256(data).hexdigest()[:16], ext)
+        assert files.get(rel, data) == data
+        files[rel] = data
+        return rel
+
+    for name, make, protocol, codec, level, desc, exact in jl_cases():
+        compress = JL_TUTORIAL_COMPRESS.get(name, jl_compress_arg(codec, level))
+        data = jl_dump(make(), None if name in ("model.joblib", "array.joblib") or name in JL_TUTORIAL_COMPRESS
+                       else protocol, compress, name=name)
+        assert jl_codec_of(data) == codec, name
+        if codec != "none":  # compressed = joblib's uncompressed stream through the compressor
+            assert jl_decompress(data) == jl_dump(make(), protocol, 0), name
+            checks["compressed source decompresses to joblib's uncompressed output"] += 1
+        rel = "joblib/" + name
+        assert rel not in files
+        files[rel] = data
+        p2, redump = jl_expectations(data, protocol, jl_compress_arg(codec, level))
+        assert jl_codec_of(redump) == codec
+        if codec != "none":
+            assert jl_decompress(redump) == jl_dump(jl_load(data), protocol, 0), name
+        rows.append((rel, codec, str(level), str(protocol), store(p2, ".pkl"),
+                     rel if redump == data else store(redump, ".joblib"), exact, desc))
+        checks["rows"] += 1
+        checks["rows whose re-dump is the source itself"] += redump == data
+
+    if os.path.isdir(JL):
+        shutil.rmtree(JL)
+    os.makedirs(os.path.join(JL, "expect"))
+    for rel, data in sorted(files.items()):
+        with open(os.path.join(FIX, rel), "wb") as f:
+            f.write(data)
+    with open(os.path.join(JL, "README.md"), "w", encoding="utf-8", newline="\n") as f:
+        f.write(JL_README.format(joblib=joblib.__version__))
+    lines = [JL_HEADER]
+    for r in rows:
+        assert all(c and "\t" not in c and "\n" not in c for c in r), r
+        lines.append("\t".join(r))
+    with open(os.path.join(FIX, "JOBLIB.tsv"), "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(lines) + "\n")
+    checks.update(jl_verify())
+    total = sum(len(d) for d in files.values())
+    print("joblib: %d rows, %d files, %.2f MB (joblib %s)" % (len(rows), len(files) + 2, total / 1e6,
+                                                             joblib.__version__))
+    for k, v in sorted(checks.items()):
+        print("joblib: %s: %d" % (k, v))
+    assert total < 3e6, "fixtures/joblib/ must stay under 3 MB"
+    return joblib.__version__
+
+
+def jl_verify():
+    """Re-reads JOBLIB.tsv and fixtures/joblib/ from disk: every file referenced exists, nothing is
+    unreferenced, names match contents, and joblib still makes the recorded expectations."""
+    counts = collections.Counter()
+    with open(os.path.join(FIX, "JOBLIB.tsv"), encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    assert lines[0] == JL_HEADER and lines[-1] == ""
+    referenced = {"joblib/README.md"}
+    for line in lines[1:-1]:
+        rel, codec, level, protocol, p2_rel, redump_rel, exact, _ = line.split("\t")
+        assert exact == "yes" or exact.startswith("no: "), line
+        assert (codec == "none") == (level == "-"), line
+        data, p2, redump = (open(os.path.join(FIX, r), "rb").read() for r in (rel, p2_rel, redump_rel))
+        for r, d in ((p2_rel, p2), (redump_rel, redump)):
+            if r.startswith("joblib/expect/"):
+                assert hashlib.sha256(d).hexdigest()[:16] == os.path.basename(r).split(".")[0], r
+        assert jl_codec_of(data) == codec and jl_codec_of(redump) == codec, rel
+        lv = level if level in ("-", JL_DEFAULT) else int(level)
+        assert jl_expectations(data, int(protocol), jl_compress_arg(codec, lv)) == (p2, redump), rel
+        referenced.update((rel, p2_rel, redump_rel))
+        counts["verified from disk: rows"] += 1
+        counts["verified from disk: exact rows"] += exact == "yes"
+    on_disk = set()
+    for dirpath, _, names in os.walk(JL):
+        on_disk.update(os.path.relpath(os.path.join(dirpath, n), FIX) for n in names)
+    assert on_disk == referenced, sorted(on_disk ^ referenced)[:5]
+    return counts
+
+
+JL_README = """\
+# joblib fixtures
+
+Generated by `tools/gen_fixtures.py` (its joblib section, `joblib_fixtures()`); do not edit by
+hand. Written by joblib {joblib} (Debian 12's python3-joblib) with python3-lz4 for lz4; the tutorial
+model with scikit-learn. Every file here is what `joblib.dump` itself wrote.
+
+## JOBLIB.tsv
+
+`fixtures/JOBLIB.tsv`, tab-separated, a header line then one row per file:
+
+| column | meaning |
+|---|---|
+| `file` | the joblib file, relative to `fixtures/` |
+| `codec` | `none`, `zlib`, `gzip`, `bz2`, `lzma`, `xz` or `lz4` (joblib's magic-byte detection agrees) |
+| `level` | `-` (uncompressed), the level of `compress=(codec, level)`, or `default` for `compress='codec'` (the codec's default: zlib/gzip 3, bz2 9, lzma/xz preset 6, lz4 0) |
+| `protocol` | the pickle protocol of the stream (joblib's default, 4, for the tutorial files) |
+| `pickle2` | `pickle.dumps(joblib.load(file), protocol=2)`, CPython's C pickler |
+| `joblib` | `joblib.dump(joblib.load(file), out, protocol=protocol, compress=<as written>)`; the file itself when identical |
+| `exact` | `yes`: picklejar must write these very bytes (below); `no: <reason>`: it cannot, for the reason given |
+| `description` | short text |
+
+Expectations are stored once each as `expect/<hash>.pkl` / `expect/<hash>.joblib` (`<hash>`: the
+first 16 hex digits of the content's SHA-256). Every expectation is made twice from two independent
+`joblib.load`s, and every `joblib.dump` is run twice; all must agree.
+
+What `tests/unit/joblib_test.cc` checks per row (`exact` = `yes`):
+
+- `picklejar::dump(joblib::load(file).root(), {{.protocol = 2}})` is byte-identical to `pickle2`;
+  the same for a load from memory and (uncompressed files) with `MmapMode::kReadOnly`;
+- `joblib::dump(root, {{.protocol = P, .compression = {{codec, level}}}})`: for `codec` none,
+  byte-identical to `joblib`; compressed, its decompressed bytes equal `joblib`'s decompressed bytes
+  (which the generator checked are joblib's uncompressed output).
+
+## Why some rows are not exact
+
+- `model.joblib`: sklearn's `DistanceMetric` is a Cython extension type whose `__getstate__`
+  rebuilds its `vec`/`mat` arrays from typed memoryviews, with a dtype object that is new (the
+  stream shares one dtype object with `_fit_X`; CPython's re-dump writes a second one). The bytes
+  depend on sklearn's code, not on the stream; no reader of the stream can reproduce them (the same
+  reason as `sklearn/model.pkl` in REDUMP.tsv). The test checks that the two differ only in sharing:
+  both load to values that are equal when shared references are expanded.
+
+Not in the fixtures, because joblib's own output is not repeatable: a structured array whose
+fields do not cover every byte of the item (padding between or after fields, e.g. `align=True`
+dtypes). `joblib.load` makes it with `np.empty` and assigns the data field by field, so the padding
+bytes of the loaded array are uninitialised memory, and `pickle.dumps(joblib.load(f))` differs from
+run to run. picklejar keeps the bytes the file holds.
+
+## joblib behaviour these files pin down
+
+- Arrays (numpy.ndarray, numpy.matrix, numpy.memmap) are `NumpyArrayWrapper`s followed by their raw
+  bytes, aligned to 16 in the uncompressed stream; object arrays are nested protocol-2 pickles.
+- After `joblib.load` every array is in native byte order: non-native plain dtypes and structured
+  dtypes whose fields are *all* non-native are byte-swapped with a new native dtype
+  (`array.byteswap().newbyteorder('=')`: a new dtype object per array, never numpy's builtin
+  singleton, which numpy's own unpickling uses when it swaps; for a structured dtype, newbyteorder
+  makes a new dtype per field and drops title entries from the fields dict). Structured dtypes
+  with any `|` field, a nested structure or a subarray field are left as they are.
+- `numpy.memmap` is loaded as a plain ndarray; numpy scalars re-pickle with numpy's dtype singletons.
+"""
+# ================================================================================================
+# joblib: end of the joblib section
+# ================================================================================================
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1674,24 +2643,51 @@ Generated by `tools/gen_fixtures.py`; do not edit by hand. Regenerate with
 
 (Debian 12's Python with python3-numpy and python3-sklearn; the script re-executes itself with
 `PYTHONHASHSEED=0` and is deterministic: two runs write identical bytes). It replaces
-`fixtures/pickle/`, `fixtures/sklearn/model*`, `fixtures/redump/`, `fixtures/MANIFEST.tsv`,
-`fixtures/REDUMP.tsv` and this file.
+`fixtures/pickle/`, `fixtures/numpy/`, `fixtures/sklearn/model*`, `fixtures/redump/`,
+`fixtures/MANIFEST.tsv`, `fixtures/REDUMP.tsv` and this file.
 
 Made with: Python {python}, numpy {numpy}, scikit-learn {sklearn} ({platform}).
 
 ## Files
 
+- `joblib/` and `JOBLIB.tsv`: files `joblib.dump` wrote and what `joblib.load` makes of them
+  (the script's joblib section, `joblib_fixtures()`), documented in `joblib/README.md`.
+  `joblib-corpus/` is not generated: joblib's own cross-version test files, with their README
+  and LICENSE.
 - `pickle/<name>.p<N>.pkl`: a Python value pickled by CPython's `pickle.dumps(value, N)` (C
   pickler) at protocol N (0-5). The values use `tools/fixture_classes.py` (module
   `fixture_classes`) for user classes.
 - `pickle/<name>.pkl`: hand-made streams: Python 2 style (`py2_*`), frames (`frame_*`) and
   malformed ones (`bad_*`).
 - `pickle/my_data.pickle`: the tutorial's dict, `pickle.dump(..., protocol=pickle.HIGHEST_PROTOCOL)`.
+- `numpy/<name>.p<N>.pkl`: numpy objects pickled by CPython with numpy at protocol N (0-5): arrays
+  of every dtype class (`bool`, `int8`-`int64`, `uint8`-`uint64`, `float16`-`float64`,
+  `complex64`/`complex128`, `longdouble` (`<f16`, x86-64 80-bit values in 16 bytes; the 6 padding
+  bytes are set by the script, zeros and `abcdef012345`), `datetime64_ns`/`_D`/`_generic`,
+  `timedelta64_2s`, `bytes_S5`, `str_U3`, `void_V4`, `struct_*` (titles and offsets, aligned,
+  subarray field, object field)), object arrays, layouts (`zero_d`, `empty_0x3`, `empty_3x0`,
+  `c_order_2d`, `fortran_2d`, `fortran_3d`, `noncontiguous`, `bigendian_i4`, `bigendian_f8`),
+  subclasses (`matrix`, `recarray`), sharing (`shared_array`, `shared_dtype`), numpy scalars
+  (`scalars`), standalone dtypes (`dtypes`), and `scalar_shapes` (`scalar(dtype, bytes)` calls numpy
+  loads but does not write itself), `struct_object_nested` and `bigendian_shared`. At protocol 5 plain contiguous arrays are
+  `numpy.core.numeric._frombuffer(PickleBuffer, dtype, shape, order)`, everything else (object
+  dtypes, subclasses, datetimes, non-contiguous views, protocols 0-4)
+  `numpy.core.multiarray._reconstruct` + BUILD state. `numpy/oob.p5.pkl` holds arrays out-of-band
+  (`buffers=5`: writable, read-only twice (one array, so one buffer), Fortran order, big-endian,
+  0-d read-only), `numpy/oob_nobuffers.p5.pkl` the same stream without buffers
+  (`error:kMissingBuffer`), `numpy/inband_readonly.p5.pkl` the same arrays in-band.
+- `numpy/np2_*.p{{2,4,5}}.pkl`: numpy 2.x module paths (`numpy._core.multiarray`,
+  `numpy._core.numeric`). numpy 1.24 cannot write them, so they are pickled by a `Pickler` whose
+  `reducer_override` returns numpy's own reduce tuple with the function replaced by a stand-in of
+  the same name in a stand-in module `numpy._core.*` (one module str per module, as numpy's
+  functions share theirs). The script checks the result is the numpy 1 stream with only those names
+  changed: byte for byte (GLOBAL lines) below protocol 4, opcode for opcode (FRAME sizes aside) at 4-5.
 - `sklearn/model.pkl`: `pickle.dumps` (default protocol 4) of
   `KNeighborsClassifier(n_neighbors=3, weights='distance', algorithm='kd_tree', leaf_size=40, p=1,
   metric='euclidean')` fitted on the iris training split
   (`train_test_split(X, y, test_size=0.3, random_state=42, stratify=y)`).
-  `sklearn/model_iris_split.json` holds `X_test`, `y_test` and `predict` (= `model.predict(X_test)`).
+  `sklearn/model_iris_split.json` holds `X_test`, `y_test`, `predict` (= `model.predict(X_test)`),
+  `X_train` and `y_train` (what the model keeps as `_fit_X` and `_y`).
 - Next to each pickle: `<stem>.dis`, the exact output of `pickletools.dis(data, out, annotate=0)`
   (absent when pickletools itself rejects the stream; big ints are printed in full, as with
   `sys.set_int_max_str_digits(0)`), and `<stem>.json`, the value picklejar must load, in the tagged
@@ -1729,8 +2725,10 @@ unpickler (INST/OBJ objects, `fix_imports=0`).
 Choices the JSON encodes (see `docs/JSON.md`):
 
 - Loading never imports: classes and functions are `$global`; instances are inert `$object`s.
-  NumPy arrays in `sklearn/model.pkl` are therefore inert `numpy.core.multiarray._reconstruct`
-  objects whose state holds the dtype object and the raw bytes.
+  NumPy arrays, dtypes and scalars are therefore inert objects as pickled
+  (`numpy.core.multiarray._reconstruct` + state holding the dtype object and the raw bytes,
+  `numpy.core.numeric._frombuffer(...)`, `numpy.dtype(...)` + state, `numpy.core.multiarray.scalar(dtype,
+  bytes)`); picklejar adds a typed reading on the side that does not change the JSON.
 - Known reduce shapes become plain values: `set(list)`, `frozenset(list)`, `bytearray()`,
   `bytearray(bytes)`, `bytes()`, `_codecs.encode(str, 'latin1')`, `getattr(global, 'name')`
   (nested class, dotted qualname) and `copyreg._reconstructor(cls, object, None)`. The callable
@@ -1761,6 +2759,25 @@ pickler (`pickle.dumps`) at each protocol 0-5, under `PYTHONHASHSEED=0` and CPyt
   `pickle.PickleBuffer(bytearray(data))`. The loaded value then holds PickleBuffers, which protocols
   0-4 refuse; at protocol 5 there is an extra `oob` row, `pickle.dumps(obj, 5,
   buffer_callback=cb)` with `cb` returning False for every buffer (all out-of-band).
+- numpy 2.x paths (`numpy/np2_*`): numpy 1.24 cannot import `numpy._core`, so the stream is loaded
+  as numpy >= 1.26.1 loads it (`numpy._core.*` are numpy 1.24's `numpy.core.*` modules) and
+  re-dumped by the stand-in `Pickler` above: numpy 1.24's re-dump with the numpy 2 names (note
+  `numpy 1.24's re-dump with numpy 2 names`), which is what picklejar writes for arrays and scalars
+  it loaded with numpy 2 names (`DumpOptions::numpy_paths = kAsLoaded`).
+
+What numpy changes on a load, and so in CPython's re-dump (all decided by the stream, and matched
+by picklejar): `_reconstruct` arrays of non-native byte order are byte-swapped to native order with
+a new dtype; a dtype loads as a new object (`dtype(..., copy=True)`), while a scalar re-pickles with
+the dtype it reports: numpy's own singleton for builtin numeric types (shared by all scalars of the
+type, never by a loaded array), a new dtype per `str_`/`bytes_`/`datetime64`/`timedelta64` scalar
+(sized without trailing NULs), its own for `void`; `bool_` scalars are the singletons
+`np.True_`/`np.False_`; a byte-swapped array's new dtype is numpy's singleton for plain numbers,
+a copy for str and datetimes; the elements of a structured array with object fields (pickled as
+tuples, subarray fields as arrays) are derived again from the array, so those arrays keep the
+field's dtype and byte order; at protocol 5 contiguous plain arrays become `_frombuffer`
+(read-only arrays as BYTES or READONLY_BUFFER) unless numpy cannot export them as a buffer
+(datetimes anywhere in the dtype, non-native longdouble, overlapping fields), at 0-4 everything
+`_reconstruct`; CPython's 1-byte bytes (`b'b'` in every `_reconstruct` call) are shared singletons.
 
 Each distinct stream is stored once as `redump/<hash>.pkl`, `<hash>` being the first 16 hex digits
 of the SHA-256 of the `.pkl` bytes, with its out-of-band buffers as `redump/<hash>.buf<i>.bin`.
@@ -1787,8 +2804,12 @@ named in `note`. They are decided by rules on the stream, not by which outputs d
 - objects made by `copyreg._reconstructor` (protocol 0/1 streams) whose class defines
   `__getnewargs__` or `__getnewargs_ex__` (`obj_newargs.p0/p1`), re-dumped at protocols 2-5: the
   NEWOBJ arguments come from `__getnewargs__` and are not in the stream.
-- any stream naming a `numpy` global (`sklearn/model.pkl`), all protocols: numpy canonicalises
-  dtypes on load, so the re-dumped arrays differ from the stream.
+- numpy objects inside the BUILD state of an object whose class is an extension (non-heap) type
+  defining its own `__reduce__`, `__reduce_ex__` or `__getstate__` (`sklearn/model.pkl`: sklearn's
+  Cython `KDTree`, made by `newObj(KDTree)`), all protocols: re-pickling runs that class's code,
+  which rebuilds some of its arrays from Cython memoryviews, with new dtype objects where the stream
+  shared one. numpy objects elsewhere (numpy's own arrays, dtypes and scalars, Python classes'
+  `__dict__` state) are matchable.
 - a global whose object CPython pickles under another module than the stream names (after the
   `fix_imports` mapping): `functools.reduce` is `_functools.reduce`, `pickle.Pickler` is
   `_pickle.Pickler`, `io.StringIO` is `_io.StringIO`. CPython writes the object's own
@@ -1825,6 +2846,9 @@ def cpython_load(rel, data, kw):
     # pickle.loads on bytes: the C unpickler reading a file object mis-reads frame_crossing.pkl.
     if os.path.basename(rel).startswith("persistent_id"):
         return ExtUnpickler(io.BytesIO(data), **kw).load()
+    if os.path.basename(rel).startswith("np2_"):
+        with numpy2_modules("load"):
+            return pickle.loads(data, **kw)
     return pickle.loads(data, **kw)
 
 
@@ -1958,6 +2982,7 @@ def main():
              sum(map(len, FX.redump_files.values())) / 1e6))
     for k, v in sorted(verify_redump().items()):
         print("verified from disk: %s: %d" % (k, v))
+    joblib_fixtures()  # fixtures/joblib/, fixtures/JOBLIB.tsv (the joblib section)
 
 
 if __name__ == "__main__":

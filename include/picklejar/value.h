@@ -142,8 +142,11 @@ class PICKLEJAR_EXPORT Value {
 
   // Python's == (numbers across int/float/bool, containers element-wise, sets as sets, dict
   // order-insensitive, globals by name, objects and buffers by identity). Values may belong to
-  // different documents. Throws kLimitExceeded on nesting deeper than max_depth.
-  bool equals(const Value& other, size_t max_depth = 100000) const;
+  // different documents. Iterative, and each pair of values is compared once, so a 1,000,000-deep
+  // list compares and a shared value costs one comparison; a cycle equals a cycle of the same
+  // shape (where Python raises RecursionError). Throws kLimitExceeded on nesting deeper than
+  // max_depth (the default is Limits::max_depth's).
+  bool equals(const Value& other, size_t max_depth = 10'000'000) const;
 
   const internal::DocumentImpl* document_impl() const noexcept { return doc_; }
 

@@ -485,6 +485,14 @@ void DocumentImpl::check_memory(uint64_t offset) const {
     throw_error(ErrorCode::kLimitExceeded, "document memory passes Limits::max_memory_bytes", offset);
 }
 
+// A key container at recursion depth `depth` nests depth + 1 deep (the key itself is depth 1, as
+// the printers count); Limits::max_depth bounds it, as it bounds every walker.
+void DocumentImpl::check_key_depth(int depth, uint64_t offset) const {
+  if (static_cast<uint64_t>(depth) + 1 > limits_.max_depth)
+    throw_error(ErrorCode::kLimitExceeded,
+                "key nests deeper than Limits::max_depth (" + std::to_string(limits_.max_depth) + ") to hash", offset);
+}
+
 uint64_t DocumentImpl::hash_of(uint32_t id, int depth) const {
   if (depth > kMaxKeyDepth) throw_error(ErrorCode::kLimitExceeded, "key nested too deeply to hash", nodes_[id].offset);
   const Node& n = nodes_[id];
@@ -512,12 +520,14 @@ uint64_t DocumentImpl::hash_of(uint32_t id, int depth) const {
     case Kind::kBytes:
       return hash_bytes(n.u.bytes.ptr, n.u.bytes.len, kSeedBytes);
     case Kind::kTuple: {
+      check_key_depth(depth, n.offset);
       uint64_t h = kSeedTuple;
       const uint32_t* it = items(id);
       for (uint32_t i = 0; i < n.u.items.len; ++i) h = mix64(h ^ hash_of(it[i], depth + 1)) + kMul;
       return h;
     }
     case Kind::kFrozenSet: {
+      check_key_depth(depth, n.offset);
       uint64_t h = kSeedFrozen;
       const uint32_t* it = items(id);
       for (uint32_t i = 0; i < n.u.items.len; ++i) h += mix64(hash_of(it[i], depth + 1));
@@ -602,6 +612,66 @@ bool DocumentImpl::key_equal(uint32_t a, const DocumentImpl& bd, uint32_t b, int
     default:
       return false;  // objects, buffers, persistent ids: identity only (checked above)
   }
+}
+
+bool DocumentImpl::deep_equal(uint32_t a, const DocumentImpl& bd, uint32_t b, uint64_t max_depth) const {
+  struct Pair {
+    uint32_t a, b;
+    uint64_t depth;
+  };
+  // Pairs already taken up (flat open-addressing set of a<<32|b; ~0 is never a pair in use).
+  std::vector<uint64_t> seen(64, ~uint64_t{0});
+  size_t seen_count = 0;
+  auto insert_seen = [&](uint64_t key) {
+    if ((seen_count + 1) * 2 > seen.size()) {
+      std::vector<uint64_t> old(seen.size() * 2, ~uint64_t{0});
+      old.swap(seen);
+      for (uint64_t k : old) {
+        if (k == ~uint64_t{0}) continue;
+        size_t s = mix64(k) & (seen.size() - 1);
+        while (seen[s] != ~uint64_t{0}) s = (s + 1) & (seen.size() - 1);
+        seen[s] = k;
+      }
+    }
+    size_t s = mix64(key) & (seen.size() - 1);
+    for (; seen[s] != ~uint64_t{0}; s = (s + 1) & (seen.size() - 1))
+      if (seen[s] == key) return false;
+    seen[s] = key;
+    ++seen_count;
+    return true;
+  };
+  std::vector<Pair> work{{a, b, 1}};
+  while (!work.empty()) {
+    Pair p = work.back();
+    work.pop_back();
+    if (this == &bd && p.a == p.b) continue;
+    const Node& x = nodes_[p.a];
+    const Node& y = bd.nodes_[p.b];
+    bool container = x.kind == Kind::kList || x.kind == Kind::kTuple || x.kind == Kind::kDict;
+    if (!container) {
+      // Atoms, and sets (whose items are hashable, so nested no deeper than a key may be).
+      if (!key_equal(p.a, bd, p.b)) return false;
+      continue;
+    }
+    if (y.kind != x.kind || x.u.items.len != y.u.items.len) return false;
+    if (!insert_seen(uint64_t{p.a} << 32 | p.b)) continue;  // compared already, or in progress (a cycle)
+    if (x.u.items.len == 0) continue;
+    if (p.depth + 1 > max_depth)
+      throw_error(ErrorCode::kLimitExceeded,
+                  "values nest deeper than max_depth (" + std::to_string(max_depth) + ") to compare", x.offset);
+    const uint32_t* xi = items(p.a);
+    const uint32_t* yi = bd.items(p.b);
+    if (x.kind == Kind::kDict) {
+      for (uint32_t i = x.u.items.len; i-- > 0;) {
+        int64_t pos = bd.find_key(p.b, xi[2 * i], *this);
+        if (pos < 0) return false;
+        work.push_back({xi[2 * i + 1], yi[2 * pos + 1], p.depth + 1});
+      }
+    } else {
+      for (uint32_t i = x.u.items.len; i-- > 0;) work.push_back({xi[i], yi[i], p.depth + 1});
+    }
+  }
+  return true;
 }
 
 }  // namespace picklejar::internal

@@ -29,6 +29,9 @@ constexpr uint32_t kFirstFreeNode = 4;
 enum NodeFlags : uint8_t {
   kFlagBigInt = 1,    // kInt: payload holds minimal little-endian two's complement bytes
   kFlagReadonly = 2,  // kBuffer: read-only
+  // kBytes of length 1 read by BINBYTES/SHORT_BINBYTES/BINBYTES8: CPython's unpickler allocates
+  // these itself, so unlike its other 1-byte bytes they are not the shared one-byte singletons.
+  kFlagFreshByte = 4,
 };
 
 struct Payload {
@@ -88,6 +91,12 @@ struct DTypeData {
   std::string unit;         // datetime64/timedelta64 unit ("ns", "D", "generic")
   int64_t unit_count = 1;
   uint32_t type_object = ~0u;  // dtype(numpy.record, ...): the type given instead of a typestr
+  // numpy's own dtype object for a builtin type (np.dtype('<f8') is np.dtype('<f8'): native-order
+  // numbers, bool, object), as Builder::dtype makes them and as numpy scalars re-pickle theirs:
+  // all such dtypes of one type are one object (one memo entry) in a dump. Loaded dtypes never are
+  // (numpy copies a dtype on load).
+  bool singleton = false;
+  bool has_metadata = false;  // a metadata dict (state item 8) on a non-datetime dtype
 };
 
 // numpy.ndarray, from _reconstruct + BUILD or _frombuffer (FORMATS.md §2.1, §2.2).
@@ -155,7 +164,9 @@ class DocumentImpl {
   const ObjectData& object(uint32_t node_id) const { return objects_[nodes_[node_id].aux]; }
 
   // ---- numpy readings of objects (see ObjectTag)
-  uint16_t tag(uint32_t id) const { return nodes_[id].kind == Kind::kObject ? nodes_[id].tag : kTagNone; }
+  uint16_t tag(uint32_t id) const {
+    return nodes_[id].kind == Kind::kObject ? nodes_[id].tag : static_cast<uint16_t>(kTagNone);
+  }
   const DTypeData& dtype(uint32_t id) const { return dtypes_[objects_[nodes_[id].aux].typed]; }
   const ArrayData& array(uint32_t id) const { return arrays_[objects_[nodes_[id].aux].typed]; }
   const ScalarData& scalar(uint32_t id) const { return scalars_[objects_[nodes_[id].aux].typed]; }
@@ -189,6 +200,11 @@ class DocumentImpl {
   // ---- Python semantics over nodes (may compare across documents)
   uint64_t hash_of(uint32_t id, int depth = 0) const;  // throws kUnhashable
   bool key_equal(uint32_t a, const DocumentImpl& bdoc, uint32_t b, int depth = 0) const;
+  // Value::equals: Python == over whole values, iterative (no recursion over lists, tuples and dict
+  // values, so a 1,000,000-deep list compares), each (a, b) pair compared once (shared values and
+  // DAGs cost their size, not their expansion; a cycle compares equal to a cycle of the same
+  // shape, where Python would raise RecursionError). Throws kLimitExceeded past max_depth.
+  bool deep_equal(uint32_t a, const DocumentImpl& bdoc, uint32_t b, uint64_t max_depth) const;
 
   uint32_t root = kNoNode;
   int protocol = 0;
@@ -199,6 +215,7 @@ class DocumentImpl {
  private:
   void reserve_items(uint32_t id, size_t extra_entries);
   void rebuild_index(uint32_t id);
+  void check_key_depth(int depth, uint64_t offset) const;
   void index_insert(HashIndex& ix, uint32_t pos, uint64_t h) const;
   uint32_t pair_stride(uint32_t id) const { return nodes_[id].kind == Kind::kDict ? 2 : 1; }
 

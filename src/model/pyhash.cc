@@ -123,7 +123,10 @@ int64_t hash_big_int(const uint8_t* p, size_t n) {
     }
   }
   uint64_t h = 0;  // the magnitude modulo 2**61 - 1, from the most significant byte
-  for (size_t i = mag.size(); i-- > 0;) h = static_cast<uint64_t>((static_cast<unsigned __int128>(h) * 256 + mag[i]) % kModulus);
+  for (size_t i = mag.size(); i-- > 0;) {  // h = (h * 256 + byte) mod 2**61 - 1
+    h = mul_pow2(h, 8) + mag[i];
+    if (h >= kModulus) h -= kModulus;
+  }
   return hash_magnitude(h, neg);
 }
 

@@ -301,9 +301,8 @@ ObjectRef Value::as_object() const {
 Value Value::persistent_id() const { return Value(doc_, expect(doc_, id_, Kind::kPersistentId).aux); }
 
 bool Value::equals(const Value& other, size_t max_depth) const {
-  (void)max_depth;
   if (!valid() || !other.valid()) return valid() == other.valid();
-  return doc_->key_equal(id_, *other.doc_, other.id_);
+  return doc_->deep_equal(id_, *other.doc_, other.id_, max_depth);
 }
 
 // ---- Document ------------------------------------------------------------------------------

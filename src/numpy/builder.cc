@@ -120,6 +120,13 @@ Value Builder::dtype(std::string_view str) {
   t.unit = unit;
   t.unit_count = unit_count;
   uint32_t obj = internal::make_dtype(d, t);
+  // numpy's builtin dtypes are singletons: arrays and scalars of one such type share one object.
+  if (kind == 'O' || (std::string_view("biufc").find(kind) != std::string_view::npos &&
+                      (byteorder == '|' || byteorder == internal::dtype_str_native_order()))) {
+    internal::DTypeData s = d.dtype(obj);
+    s.singleton = true;
+    d.set_dtype(obj, std::move(s));
+  }
   return Value(&d, obj);
 }
 
@@ -142,7 +149,7 @@ Value Builder::array(Value dtype, std::span<const int64_t> shape, ByteView data,
   uint32_t raw = d.add_payload(Kind::kBytes, data.data(), data.size(), kBuilt);  // borrowed
   d.object(obj).state = tuple_node(d, {d.add_int(1, kBuilt), shape_tuple(d, shape), dt,
                                        is_fortran ? internal::kTrueNode : internal::kFalseNode, raw});
-  internal::numpy_after_build(d, obj);
+  internal::numpy_after_build(d, obj, /*loading=*/false);
   if (d.tag(obj) != internal::kTagArray) throw_error(ErrorCode::kInvalidArgument, "array() could not make the array");
   return Value(&d, obj);
 }
@@ -225,6 +232,11 @@ uint32_t make_dtype(DocumentImpl& d, const DTypeData& spec) {
   numpy_after_reduce(d, obj);
   d.object(obj).state = tuple_node(d, state);
   numpy_after_build(d, obj);
+  if (spec.singleton) {
+    DTypeData made = d.dtype(obj);
+    made.singleton = true;
+    d.set_dtype(obj, std::move(made));
+  }
   return obj;
 }
 

@@ -14,11 +14,13 @@ namespace picklejar::internal {
 
 // After REDUCE made `obj`: numpy.dtype(...), _frombuffer(...) and numpy scalar(...) are read here.
 void numpy_after_reduce(DocumentImpl& d, uint32_t obj);
-// After BUILD applied state to `obj`: a dtype's state, or an array's _reconstruct state.
-void numpy_after_build(DocumentImpl& d, uint32_t obj);
+// After BUILD applied state to `obj`: a dtype's state, or an array's _reconstruct state. When
+// `loading`, a non-native numeric array is byte-swapped to native order as numpy's __setstate__ does
+// (Builder arrays are kept as made).
+void numpy_after_build(DocumentImpl& d, uint32_t obj, bool loading = true);
 
-// Makes a dtype object as numpy's __reduce__ pickles it (kind, itemsize, byteorder, unit, count of
-// `spec`; no fields or subarray) and returns its node.
+// Makes a dtype object as numpy's __reduce__ pickles it (kind, itemsize, byteorder, unit, count and
+// singleton of `spec`; no fields or subarray) and returns its node.
 uint32_t make_dtype(DocumentImpl& d, const DTypeData& spec);
 
 // Makes an ndarray as numpy pickles it (_reconstruct(cls, (0,), b'b') + BUILD (1, shape, dtype,
@@ -38,6 +40,12 @@ std::vector<uint8_t> array_c_order_bytes(const DocumentImpl& d, const ArrayData&
 std::vector<uint8_t> array_f_order_bytes(const DocumentImpl& d, const ArrayData& a);
 bool array_c_contiguous(const DocumentImpl& d, const ArrayData& a);
 bool array_f_contiguous(const DocumentImpl& d, const ArrayData& a);
+
+// Whether numpy 1.24 can export an array of this dtype through the buffer protocol (numpy's
+// _buffer_format_string), which its protocol 5 pickling needs (else it falls back to _reconstruct):
+// not datetime64/timedelta64 anywhere inside, not longdouble/clongdouble in non-native byte order,
+// structured fields in increasing, non-overlapping offsets with names without ':'.
+bool dtype_buffer_exportable(const DocumentImpl& d, uint32_t dtype, int depth = 0);
 
 // '<' or '>': this machine's byte order.
 char dtype_str_native_order();

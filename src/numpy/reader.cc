@@ -220,6 +220,7 @@ void read_dtype_state(DocumentImpl& d, uint32_t obj, uint32_t state) {
   if (flags != kNoNode) {
     if (auto f = small_int(d, flags)) t.flags = *f;
   }
+  if (metadata != kNoNode && !is_none(d, metadata) && t.kind != 'M' && t.kind != 'm') t.has_metadata = true;
   // Datetime metadata: ({...}, (unit bytes, count, 1, 1)).
   if (metadata != kNoNode && (t.kind == 'M' || t.kind == 'm') && d.node(metadata).kind == Kind::kTuple &&
       metadata != kEmptyTupleNode && d.item_count(metadata) == 2) {
@@ -273,8 +274,28 @@ void set_strides(ArrayData& a, uint64_t itemsize) {
   }
 }
 
+void read_array_state(DocumentImpl& d, uint32_t obj, uint32_t state, bool loading);
+
+// A structured array with object fields is pickled as a list of its elements, each a tuple of field
+// values (nested tuples for nested structures, arrays for subarray fields). numpy's __setstate__
+// copies them into the array and drops them; re-pickling derives them again from the array, so a
+// subarray field's value is a writable view with the field's own dtype, in the array's byte order:
+// what was pickled (not the byte-swapped array loading made of it), writable.
+void unswap_field_arrays(DocumentImpl& d, uint32_t v, int depth) {
+  if (depth > 64) return;
+  const Node& n = d.node(v);
+  if (n.kind == Kind::kTuple && v != kEmptyTupleNode) {
+    for (uint32_t i = 0, c = d.item_count(v); i < c; ++i) unswap_field_arrays(d, d.items(v)[i], depth + 1);
+  } else if (d.tag(v) == kTagArray) {
+    if (d.array(v).swapped) read_array_state(d, v, d.object(v).state, /*loading=*/false);
+    ArrayData a = d.array(v);
+    a.writable = true;
+    d.set_array(v, std::move(a));
+  }
+}
+
 // _reconstruct(cls, (0,), b'b') + BUILD (version, shape, dtype, is_fortran, rawdata).
-void read_array_state(DocumentImpl& d, uint32_t obj, uint32_t state) {
+void read_array_state(DocumentImpl& d, uint32_t obj, uint32_t state, bool loading) {
   const ObjectData& o = d.object(obj);
   bool numpy2 = false;
   if (numpy_fn(d, o.callable, &numpy2) != Fn::kReconstruct) return;
@@ -303,6 +324,8 @@ void read_array_state(DocumentImpl& d, uint32_t obj, uint32_t state) {
   if (t.has_object) {
     if (r.kind != Kind::kList || d.item_count(raw) != *count) return;
     a.items = raw;
+    if (!t.fields.empty())
+      for (uint32_t i = 0; i < *count; ++i) unswap_field_arrays(d, d.items(raw)[i], 0);
   } else if (r.kind == Kind::kBytes || r.kind == Kind::kByteArray) {
     if (!byte_size_is(*count, t.itemsize, r.u.bytes.len)) return;
     place_data(d, a, r.u.bytes.ptr, r.u.bytes.len);
@@ -331,12 +354,15 @@ void read_array_state(DocumentImpl& d, uint32_t obj, uint32_t state) {
   } else {
     return;
   }
-  // numpy's __setstate__ byte-swaps non-native numeric data into a native copy with a new native
-  // dtype ("byte-swap on pickle-read"); the loaded array is that, and re-pickles as that.
-  if (a.items == kNoNode && t.byteorder != '|' && t.byteorder != native_order() && t.fields.empty() &&
+  // numpy's __setstate__ byte-swaps non-native numeric data into a native copy with a native dtype
+  // ("byte-swap on pickle-read"); the loaded array is that, and re-pickles as that. The dtype is
+  // numpy's builtin singleton for plain numbers (PyArray_DescrFromType), a new copy with the byte
+  // order flipped for str, datetime64/timedelta64 and dtypes with metadata.
+  if (loading && a.items == kNoNode && t.byteorder != '|' && t.byteorder != native_order() && t.fields.empty() &&
       t.sub_base == kNoNode) {
     DTypeData native = t;
     native.byteorder = native_order();
+    native.singleton = std::string_view("biufc").find(t.kind) != std::string_view::npos && !t.has_metadata;
     size_t unit = t.kind == 'c' ? t.itemsize / 2 : t.kind == 'U' ? 4 : t.itemsize;
     uint8_t* copy = d.alloc_bytes(a.nbytes);
     if (a.nbytes) std::memcpy(copy, a.data, a.nbytes);
@@ -430,18 +456,40 @@ void numpy_after_reduce(DocumentImpl& d, uint32_t obj) {
   }
 }
 
-void numpy_after_build(DocumentImpl& d, uint32_t obj) {
+void numpy_after_build(DocumentImpl& d, uint32_t obj, bool loading) {
   if (d.node(obj).kind != Kind::kObject) return;
   uint32_t state = d.object(obj).state;
   if (state == kNoNode) return;
   switch (numpy_fn(d, d.object(obj).callable)) {
     case Fn::kDType: read_dtype_state(d, obj, state); break;
-    case Fn::kReconstruct: read_array_state(d, obj, state); break;
+    case Fn::kReconstruct: read_array_state(d, obj, state, loading); break;
     default: break;
   }
 }
 
 char dtype_str_native_order() { return native_order(); }
+
+bool dtype_buffer_exportable(const DocumentImpl& d, uint32_t dtype, int depth) {
+  if (depth > 64) return false;
+  const DTypeData& t = d.dtype(dtype);
+  if (t.sub_base != kNoNode) return dtype_buffer_exportable(d, t.sub_base, depth + 1);
+  if (!t.fields.empty()) {
+    int64_t end = 0;
+    for (const FieldData& f : t.fields) {
+      if (f.offset < end || f.name.find(':') != std::string::npos) return false;
+      // A lone surrogate (kept as CPython's surrogatepass UTF-8) cannot be encoded as UTF-8.
+      for (size_t i = 0; i + 1 < f.name.size(); ++i)
+        if (static_cast<uint8_t>(f.name[i]) == 0xed && static_cast<uint8_t>(f.name[i + 1]) >= 0xa0) return false;
+      if (!dtype_buffer_exportable(d, f.dtype, depth + 1)) return false;
+      end = f.offset + static_cast<int64_t>(d.dtype(f.dtype).itemsize);
+    }
+    return true;
+  }
+  if (t.kind == 'M' || t.kind == 'm') return false;  // "cannot include dtype 'M' in a buffer"
+  bool native_only = (t.kind == 'f' && t.itemsize == 16) || (t.kind == 'c' && t.itemsize == 32);
+  if (native_only && t.byteorder != '|' && t.byteorder != native_order()) return false;
+  return true;
+}
 
 std::string dtype_typestr(const DTypeData& t) {
   uint64_t size = t.kind == 'U' ? t.itemsize / 4 : t.itemsize;
@@ -450,6 +498,7 @@ std::string dtype_typestr(const DTypeData& t) {
 
 std::string dtype_str(const DocumentImpl& d, uint32_t dtype) {
   const DTypeData& t = d.dtype(dtype);
+  if (t.kind == 'O') return "|O";  // numpy's dtype('O').str (its typestr argument is "O8")
   std::string s = std::string(1, t.byteorder) + dtype_typestr(t);
   if (t.kind == 'M' || t.kind == 'm') {
     if (t.unit != "generic") {

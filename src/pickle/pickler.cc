@@ -73,10 +73,12 @@ void decode_utf8(std::string_view s, F&& f) {
 
 // CPython keeps these as shared singletons, so equal ones are one object (and one memo entry) in a
 // graph Python loaded: the empty str and one-character strs below U+0100, the empty bytes and
-// one-byte bytes. Returns their key, or an empty string for an ordinary object.
+// one-byte bytes (except those BINBYTES & co. read: CPython's unpickler allocates them). Returns
+// their key, or an empty string for an ordinary object.
 // Globals are one object per (module, qualname), whichever document names them.
 std::string singleton_key(const Node& n) {
-  if (n.kind == Kind::kBytes && n.u.bytes.len <= 1) return std::string("b") + std::string(text_of(n));
+  if (n.kind == Kind::kBytes && (n.u.bytes.len == 0 || (n.u.bytes.len == 1 && !(n.flags & internal::kFlagFreshByte))))
+    return std::string("b") + std::string(text_of(n));
   if (n.kind == Kind::kStr) {
     std::string_view s = text_of(n);
     auto lead = s.empty() ? 0 : static_cast<uint8_t>(s[0]);
@@ -91,6 +93,15 @@ std::string singleton_key(const Node& n) {
     return key;
   }
   return {};
+}
+
+// C-implemented globals (static types, builtin functions) of CPython 3.11's standard library whose
+// __qualname__ has the text of their module's name: CPython makes a C global's qualname str on each
+// access, so it is never the interned module str (datetime.datetime is pickled with two 'datetime'
+// strs). Found by pickling every global of the standard library whose module and qualname agree.
+bool c_global_named_like_its_module(std::string_view module, std::string_view name) {
+  static constexpr std::string_view kModules[] = {"array", "datetime", "fcntl", "mmap", "select", "syslog", "time"};
+  return module == name && std::find(std::begin(kModules), std::end(kModules), module) != std::end(kModules);
 }
 
 using Sink = internal::ByteSink;
@@ -324,6 +335,8 @@ class Pickler {
   uint32_t* memo_slot(const DocumentImpl* d, uint32_t id) {
     std::string key = singleton_key(d->node(id));
     if (!key.empty()) return &interned_[key];
+    if (d->tag(id) == internal::kTagDType && d->dtype(id).singleton)  // numpy's builtin dtype objects
+      return &interned_[std::string("\x01numpy.dtype:") + internal::dtype_str(*d, id)];
     if (d == root_doc_) {
       if (id >= memo_.size()) memo_.resize(d->node_count(), 0);
       return &memo_[id];
@@ -901,7 +914,9 @@ class Pickler {
         name = std::string(c.second);
       }
       bool builtin = module == "builtins";
-      if (loaded && !qualname_interned(d, it->second.second)) {
+      if (c_global_named_like_its_module(module, name)) {
+        push(T::kInternedStr, nullptr, intern("", name));  // a new str, not the module's
+      } else if (loaded && !qualname_interned(d, it->second.second)) {
         push_save(d, it->second.second);
       } else {
         push(T::kInternedStr, nullptr, intern(builtin ? "" : "s" + name, name));
@@ -1010,7 +1025,8 @@ class Pickler {
   bool frombuffer_eligible(const DocumentImpl* d, const internal::ArrayData& a) const {
     if (proto_ < 5) return false;
     const internal::DTypeData& t = d->dtype(a.dtype);
-    if (t.has_object || t.itemsize == 0 || t.kind == 'M' || t.kind == 'm') return false;
+    // numpy falls back to _reconstruct when the array cannot export a buffer (datetimes, ...).
+    if (t.has_object || t.itemsize == 0 || !internal::dtype_buffer_exportable(*d, a.dtype)) return false;
     if (a.cls != kNoNode) {
       const Node& c = d->node(a.cls);
       if (c.kind != Kind::kGlobal || text_of(c) != "numpyndarray" || c.aux != 5) return false;
@@ -1078,7 +1094,12 @@ class Pickler {
     if (plain && std::string_view("biufc").find(t.kind) != std::string_view::npos) {
       if (t.kind == 'b' && !raw.empty()) raw[0] = raw[0] != 0;
       uint32_t& singleton = canonical_dtypes_[std::string(1, t.kind) + std::to_string(t.itemsize)];
-      if (!singleton) singleton = internal::make_dtype(*sd, spec);
+      if (!singleton) {
+        singleton = internal::make_dtype(*sd, spec);
+        internal::DTypeData marked = sd->dtype(singleton);
+        marked.singleton = true;  // the same object as a Builder-made dtype of the type
+        sd->set_dtype(singleton, std::move(marked));
+      }
       dtype = singleton;
       dtype_doc = sd;
     } else if (plain && (t.kind == 'S' || t.kind == 'U' || t.kind == 'M' || t.kind == 'm')) {
@@ -1113,7 +1134,10 @@ class Pickler {
     const internal::ArrayData& a = d->array(id);
     bool want_fb = frombuffer_eligible(d, a);
     bool want2 = numpy2_paths(a.numpy2_paths);
-    if (want_fb == a.frombuffer && want2 == a.numpy2_paths && !a.swapped) return false;
+    // Always written from the array, as numpy's __reduce_ex__ makes it anew: new argument and state
+    // tuples, CPython's b'b' singleton, tobytes() (a singleton when empty or 1 byte), a PickleBuffer
+    // memoized as itself; none of which need be what the stream had (a BINBYTES b'b' is not the
+    // singleton, a read-only 1-byte buffer was loaded as bytes, ...).
     const auto& names = numpy_names(want2);
     if (want_fb) {
       bool c_order = internal::array_c_contiguous(*d, a);
@@ -1162,8 +1186,13 @@ class Pickler {
     if (a.items != kNoNode) {
       push(T::kFreshListOf, d, a.items);
     } else {
-      owned_.push_back(is_fortran ? internal::array_f_order_bytes(*d, a) : internal::array_c_order_bytes(*d, a));
-      push_save(scratch_doc(), made_payload(Kind::kBytes, owned_.back().data(), owned_.back().size()), false);
+      bool in_order = is_fortran ? internal::array_f_contiguous(*d, a) : internal::array_c_contiguous(*d, a);
+      if (in_order) {  // the bytes as they are, not copied
+        push_save(scratch_doc(), made_payload(Kind::kBytes, a.data, a.nbytes), false);
+      } else {
+        owned_.push_back(is_fortran ? internal::array_f_order_bytes(*d, a) : internal::array_c_order_bytes(*d, a));
+        push_save(scratch_doc(), made_payload(Kind::kBytes, owned_.back().data(), owned_.back().size()), false);
+      }
     }
     push_save(scratch_doc(), is_fortran ? internal::kTrueNode : internal::kFalseNode, false);
     push_save(d, a.dtype);

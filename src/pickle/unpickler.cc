@@ -227,6 +227,12 @@ class Unpickler {
       fail(ErrorCode::kBadUtf8, "invalid UTF-8 at byte " + std::to_string(bad) + " of a " + std::to_string(n) + "-byte str");
     return d_.add_payload(Kind::kStr, stable_payload ? p : d_.copy_bytes(p, static_cast<size_t>(n)), n, op_off_);
   }
+  // BINBYTES/SHORT_BINBYTES/BINBYTES8: a 1-byte one is a new object in CPython, not its singleton.
+  uint32_t counted_bytes(const uint8_t* p, uint64_t n) {
+    uint32_t id = d_.add_payload(Kind::kBytes, p, n, op_off_);
+    if (n == 1) d_.node(id).flags |= kFlagFreshByte;
+    return id;
+  }
   uint32_t make_str_owned(const std::string& s) {
     return d_.add_payload(Kind::kStr, d_.copy_bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size()), s.size(), op_off_);
   }
@@ -601,17 +607,17 @@ void Unpickler::run_opcodes() {
       }
       case Op::BINBYTES: {
         uint64_t n = u64le(need(4, "length"), 4);
-        push(d_.add_payload(Kind::kBytes, payload(n), n, op_off_));
+        push(counted_bytes(payload(n), n));
         break;
       }
       case Op::SHORT_BINBYTES: {
         size_t n = *need(1, "length");
-        push(d_.add_payload(Kind::kBytes, payload(n), n, op_off_));
+        push(counted_bytes(payload(n), n));
         break;
       }
       case Op::BINBYTES8: {
         uint64_t n = u64le(need(8, "length"), 8);
-        push(d_.add_payload(Kind::kBytes, payload(n), n, op_off_));
+        push(counted_bytes(payload(n), n));
         break;
       }
       case Op::BYTEARRAY8: {

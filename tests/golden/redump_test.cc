@@ -3,9 +3,10 @@
 // tools/gen_fixtures.py in fixtures/REDUMP.tsv (with PYTHONHASHSEED=0, the dump's default).
 //
 // Rows marked `unmatchable` are re-dumps that depend on Python code absent from the stream (an
-// __init__ that INST/OBJ called, a __getnewargs__ a protocol 0 stream never used, numpy's dtype
-// canonicalisation until the numpy issue lands); for them the test asserts that the dump keeps
-// everything the stream had: it loads back to the source's exact value.
+// __init__ that INST/OBJ called, a __getnewargs__ a protocol 0 stream never used, an extension
+// type's __getstate__ rebuilding numpy arrays such as sklearn's KDTree in model.pkl); for them the
+// test asserts that the dump keeps everything the stream had: it loads back to the source's exact
+// value. numpy's own arrays, dtypes and scalars (fixtures/numpy/) are matched byte for byte.
 #include <gtest/gtest.h>
 #include <picklejar/picklejar.h>
 
