@@ -71,9 +71,7 @@ void dump_file(const Value& v, const std::filesystem::path& path, const DumpOpti
   try {
     std::vector<uint8_t> buf;
     buf.reserve(1 << 20);
-    auto flush = [&] {
-      const uint8_t* p = buf.data();
-      size_t n = buf.size();
+    auto write_all = [&](const uint8_t* p, size_t n) {
       while (n > 0) {
         ssize_t w = ::write(fd, p, n);
         if (w < 0) {
@@ -83,13 +81,15 @@ void dump_file(const Value& v, const std::filesystem::path& path, const DumpOpti
         p += w;
         n -= static_cast<size_t>(w);
       }
+    };
+    auto flush = [&] {
+      write_all(buf.data(), buf.size());
       buf.clear();
     };
     write_joblib(v, options, [&](const uint8_t* p, size_t n) {
       if (buf.size() + n > (1 << 20)) flush();
       if (n >= (1 << 20)) {
-        buf.assign(p, p + n);
-        flush();
+        write_all(p, n);  // large array data goes straight from the document to the file
       } else {
         buf.insert(buf.end(), p, p + n);
       }

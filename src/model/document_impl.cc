@@ -367,10 +367,12 @@ void DocumentImpl::rebuild_index(uint32_t id) {
     indexes_.emplace_back();
   }
   HashIndex& ix = indexes_[r.index];
+  size_t before = index_bytes(ix);
   size_t size = 16;
   while (size < size_t{r.len} * 2 + 2) size *= 2;
   ix.slots.assign(size, 0);
   ix.hashes.resize(r.len);
+  index_bytes_ += index_bytes(ix) - before;
   uint32_t stride = pair_stride(id);
   for (uint32_t i = 0; i < r.len; ++i) {
     uint64_t h = hash_of(items_[r.begin + i * stride]);
@@ -409,7 +411,9 @@ void DocumentImpl::add_to_set(uint32_t id, uint32_t item) {
     return;
   }
   HashIndex& ix = indexes_[r.index];
+  size_t before = index_bytes(ix);
   ix.hashes.push_back(h);
+  index_bytes_ += index_bytes(ix) - before;
   if (size_t{r.len} * 2 + 2 > ix.slots.size()) {
     rebuild_index(id);
   } else {
@@ -435,7 +439,9 @@ void DocumentImpl::set_dict_item(uint32_t id, uint32_t key, uint32_t value) {
     return;
   }
   HashIndex& ix = indexes_[r.index];
+  size_t before = index_bytes(ix);
   ix.hashes.push_back(h);
+  index_bytes_ += index_bytes(ix) - before;
   if (size_t{r.len} * 2 + 2 > ix.slots.size()) {
     rebuild_index(id);
   } else {
@@ -473,11 +479,16 @@ const uint8_t* DocumentImpl::copy_bytes(const uint8_t* p, size_t n) {
   return d;
 }
 
+// Kept as a running total (index_bytes_): memory_bytes() runs on every allocation, so it must
+// not walk the document.
+size_t DocumentImpl::index_bytes(const HashIndex& ix) {
+  return ix.slots.capacity() * sizeof(uint32_t) + ix.hashes.capacity() * sizeof(uint64_t);
+}
+
 size_t DocumentImpl::memory_bytes() const {
-  size_t ix = 0;
-  for (const auto& i : indexes_) ix += i.slots.capacity() * 4 + i.hashes.capacity() * 8;
   return nodes_.capacity() * sizeof(Node) + items_.capacity() * sizeof(uint32_t) +
-         objects_.capacity() * sizeof(ObjectData) + block_bytes_ + ix;
+         objects_.capacity() * sizeof(ObjectData) + indexes_.capacity() * sizeof(HashIndex) + block_bytes_ +
+         index_bytes_;
 }
 
 void DocumentImpl::check_memory(uint64_t offset) const {
@@ -538,6 +549,9 @@ uint64_t DocumentImpl::hash_of(uint32_t id, int depth) const {
     case Kind::kObject:
     case Kind::kBuffer:
     case Kind::kPersistentId:
+    case Kind::kArray:  // numpy values are objects in the node table; listed for completeness
+    case Kind::kDType:
+    case Kind::kNumpyScalar:
       return mix64(id + 0x1234567ull);  // identity hash (documents are compared by id too)
     case Kind::kByteArray:
     case Kind::kList:

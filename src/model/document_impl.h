@@ -215,6 +215,7 @@ class DocumentImpl {
  private:
   void reserve_items(uint32_t id, size_t extra_entries);
   void rebuild_index(uint32_t id);
+  static size_t index_bytes(const HashIndex& ix);
   void check_key_depth(int depth, uint64_t offset) const;
   void index_insert(HashIndex& ix, uint32_t pos, uint64_t h) const;
   uint32_t pair_stride(uint32_t id) const { return nodes_[id].kind == Kind::kDict ? 2 : 1; }
@@ -227,6 +228,7 @@ class DocumentImpl {
   std::vector<ArrayData> arrays_;
   std::vector<ScalarData> scalars_;
   std::vector<HashIndex> indexes_;
+  size_t index_bytes_ = 0;  // bytes held by indexes_' vectors
   std::vector<std::unique_ptr<uint8_t[]>> blocks_;
   uint8_t* block_cur_ = nullptr;
   size_t block_left_ = 0;
