@@ -108,11 +108,17 @@ bool ByteReader::fill(size_t want) {
   size_t consumed = static_cast<size_t>(cur_ - buf_.data());
   base_ += static_cast<uint64_t>(cur_ - start_);
   if (consumed) std::memmove(buf_.data(), cur_, have);
-  // Grow only as data actually arrives: the buffer never exceeds what the input justifies.
-  if (buf_.size() < want) buf_.resize(std::max(want, buf_.size() * 2));
   start_ = cur_ = buf_.data();
   end_ = buf_.data() + have;
   while (have < want && !eof_) {
+    // Grow only as data actually arrives (double a buffer that is full), never to `want` at once:
+    // a huge declared length (LONG4 of 2^31 - 1 bytes from a pipe) costs memory in proportion to
+    // the bytes really there, not to the claim.
+    if (have == buf_.size()) {
+      buf_.resize(std::max(buf_.size() * 2, kChunk));
+      start_ = cur_ = buf_.data();
+      end_ = buf_.data() + have;
+    }
     size_t got = source_->read(buf_.data() + have, buf_.size() - have);
     if (got == 0) {
       eof_ = true;

@@ -1,0 +1,9 @@
+// libFuzzer target: picklejar_fuzz::fuzz_roundtrip (tests/fuzz/fuzz_entries.h). Run with tools/fuzz.sh roundtrip SECONDS.
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz_entries.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  return picklejar_fuzz::fuzz_roundtrip(data, size);
+}

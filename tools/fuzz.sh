@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (ASan + UBSan) in build-fuzz/ and runs one of them.
+#
+#   tools/fuzz.sh TARGET SECONDS      TARGET: load, roundtrip or disassemble (or fuzz_load, ...)
+#   tools/fuzz.sh build               only configure and build
+#   tools/fuzz.sh seeds               only (re)build the seed corpus
+#
+# The seed corpus build-fuzz/seeds/ is a flat copy of every fixture pickle (fixtures/**/*.pkl and
+# *.pickle), rebuilt on each run; what the fuzzer finds accumulates in build-fuzz/corpus/TARGET/
+# (kept between runs); crashes, leaks, timeouts and OOMs land in build-fuzz/artifacts/TARGET/.
+# The opcode dictionary is tests/fuzz/pickle.dict. A single allocation over 512 MiB is a finding
+# (-malloc_limit_mb: no input of at most 16 KiB justifies one). Exit status: libFuzzer's (0 = nothing
+# found).
+#
+# Environment: FUZZ_BUILD_DIR (default build-fuzz), FUZZ_MAX_LEN (default 16384), FUZZ_JOBS
+# (build parallelism, default 2), FUZZ_ARGS (extra libFuzzer flags), CC/CXX (default clang/clang++).
+# A finding is replayed with: build-fuzz/bin/fuzz_TARGET ARTIFACT
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+build=${FUZZ_BUILD_DIR:-build-fuzz}
+
+usage() {
+  echo "usage: tools/fuzz.sh {load|roundtrip|disassemble} SECONDS | build | seeds" >&2
+  exit 2
+}
+
+configure_and_build() {
+  if [[ ! -f $build/CMakeCache.txt ]]; then
+    CC=${CC:-clang} CXX=${CXX:-clang++} cmake -S . -B "$build" \
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_CXX_FLAGS="-fno-sanitize-recover=all" \
+      -DBUILD_SHARED_LIBS=OFF \
+      -DPICKLEJAR_FUZZ=ON \
+      -DPICKLEJAR_SANITIZE=address,undefined \
+      -DPICKLEJAR_BUILD_TESTS=OFF \
+      -DPICKLEJAR_BUILD_TOOLS=OFF >/dev/null
+  fi
+  cmake --build "$build" -j"${FUZZ_JOBS:-2}" --target fuzz_load fuzz_roundtrip fuzz_disassemble
+}
+
+make_seeds() {
+  rm -rf "$build/seeds"
+  mkdir -p "$build/seeds"
+  local n=0 f rel
+  while IFS= read -r -d '' f; do
+    rel=${f#fixtures/}
+    cp "$f" "$build/seeds/${rel//\//__}"
+    n=$((n + 1))
+  done < <(find fixtures -type f \( -name '*.pkl' -o -name '*.pickle' \) -print0 | sort -z)
+  echo "fuzz.sh: $n seeds in $build/seeds"
+}
+
+[[ $# -ge 1 ]] || usage
+case $1 in
+  build) configure_and_build; exit 0 ;;
+  seeds) make_seeds; exit 0 ;;
+esac
+[[ $# -eq 2 && $2 =~ ^[0-9]+$ ]] || usage
+target=${1#fuzz_}
+case $target in
+  load | roundtrip | disassemble) ;;
+  *) usage ;;
+esac
+seconds=$2
+
+configure_and_build
+make_seeds
+corpus=$build/corpus/$target
+artifacts=$build/artifacts/$target
+mkdir -p "$corpus" "$artifacts"
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+echo "fuzz.sh: running fuzz_$target for ${seconds}s (corpus $corpus, artifacts $artifacts/)"
+# shellcheck disable=SC2086  # FUZZ_ARGS is a list of flags
+exec "$build/bin/fuzz_$target" \
+  -dict="$root/tests/fuzz/pickle.dict" \
+  -max_total_time="$seconds" \
+  -max_len="${FUZZ_MAX_LEN:-16384}" \
+  -timeout=10 \
+  -rss_limit_mb=2048 \
+  -malloc_limit_mb=512 \
+  -print_final_stats=1 \
+  -artifact_prefix="$artifacts/" \
+  ${FUZZ_ARGS:-} \
+  "$corpus" "$build/seeds"
