@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "codec/codec.h"
+#include "io/atomic_file.h"
 #include "model/document_impl.h"
 #include "pickle/pickler.h"
 #include "picklejar/joblib.h"
@@ -64,58 +65,7 @@ std::vector<uint8_t> dump(const Value& v, const DumpOptions& options) {
 }
 
 void dump_file(const Value& v, const std::filesystem::path& path, const DumpOptions& options) {
-  std::string target = path.string();
-  std::string tmp = target + ".tmp.XXXXXX";
-  int fd = ::mkstemp(tmp.data());
-  if (fd < 0) throw_error(ErrorCode::kIo, target + ": cannot create a temporary file: " + std::strerror(errno));
-  try {
-    std::vector<uint8_t> buf;
-    buf.reserve(1 << 20);
-    auto write_all = [&](const uint8_t* p, size_t n) {
-      while (n > 0) {
-        ssize_t w = ::write(fd, p, n);
-        if (w < 0) {
-          if (errno == EINTR) continue;
-          throw_error(ErrorCode::kIo, target + ": " + std::strerror(errno));
-        }
-        p += w;
-        n -= static_cast<size_t>(w);
-      }
-    };
-    auto flush = [&] {
-      write_all(buf.data(), buf.size());
-      buf.clear();
-    };
-    write_joblib(v, options, [&](const uint8_t* p, size_t n) {
-      if (buf.size() + n > (1 << 20)) flush();
-      if (n >= (1 << 20)) {
-        write_all(p, n);  // large array data goes straight from the document to the file
-      } else {
-        buf.insert(buf.end(), p, p + n);
-      }
-    });
-    flush();
-    if (::fsync(fd) != 0) throw_error(ErrorCode::kIo, target + ": fsync failed: " + std::strerror(errno));
-    struct stat st {};
-    mode_t mode;
-    if (::stat(target.c_str(), &st) == 0) {
-      mode = st.st_mode & 07777;
-    } else {
-      mode_t mask = ::umask(0);
-      ::umask(mask);
-      mode = 0666 & ~mask;
-    }
-    if (::fchmod(fd, mode) != 0) throw_error(ErrorCode::kIo, target + ": chmod failed: " + std::strerror(errno));
-    int rc = ::close(fd);
-    fd = -1;
-    if (rc != 0) throw_error(ErrorCode::kIo, target + ": close failed: " + std::strerror(errno));
-    if (::rename(tmp.c_str(), target.c_str()) != 0)
-      throw_error(ErrorCode::kIo, target + ": rename failed: " + std::strerror(errno));
-  } catch (...) {
-    if (fd >= 0) ::close(fd);
-    ::unlink(tmp.c_str());
-    throw;
-  }
+  internal::write_file_atomically(path, [&](const internal::AppendFn& append) { write_joblib(v, options, append); });
 }
 
 }  // namespace picklejar::joblib

@@ -23,6 +23,7 @@
 #include "model/document_impl.h"
 #include "model/pyhash.h"
 #include "numpy/numpy.h"
+#include "io/atomic_file.h"
 #include "pickle/globals.h"
 #include "pickle/opcode_table.h"
 #include "pickle/pickler.h"
@@ -127,25 +128,15 @@ class StreamSink final : public Sink {
   std::ostream& out_;
 };
 
-class FdSink final : public Sink {
+class FnSink final : public Sink {
  public:
-  FdSink(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
-  void write(const uint8_t* p, size_t n) override {
-    while (n > 0) {
-      ssize_t w = ::write(fd_, p, n);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        throw_error(ErrorCode::kIo, name_ + ": " + std::strerror(errno));
-      }
-      p += w;
-      n -= static_cast<size_t>(w);
-    }
-  }
+  explicit FnSink(const internal::AppendFn& f) : f_(f) {}
+  void write(const uint8_t* p, size_t n) override { f_(p, n); }
 
  private:
-  int fd_;
-  std::string name_;
+  const internal::AppendFn& f_;
 };
+
 
 class Pickler {
  public:
@@ -1558,37 +1549,10 @@ void dump(const Value& v, std::ostream& out, const DumpOptions& options) {
 }
 
 void dump_file(const Value& v, const std::filesystem::path& path, const DumpOptions& options) {
-  std::string target = path.string();
-  std::string tmp = target + ".tmp.XXXXXX";
-  int fd = ::mkstemp(tmp.data());
-  if (fd < 0) throw_error(ErrorCode::kIo, target + ": cannot create a temporary file: " + std::strerror(errno));
-  try {
-    FdSink sink(fd, target);
+  internal::write_file_atomically(path, [&](const internal::AppendFn& append) {
+    FnSink sink(append);
     Pickler(options, sink).dump(v);
-    if (::fsync(fd) != 0) throw_error(ErrorCode::kIo, target + ": fsync failed: " + std::strerror(errno));
-    // mkstemp makes the file 0600; give it the mode a plain open() would (or keep the old file's).
-    struct stat st {};
-    mode_t mode;
-    if (::stat(target.c_str(), &st) == 0) {
-      mode = st.st_mode & 07777;
-    } else {
-      mode_t mask = ::umask(0);
-      ::umask(mask);
-      mode = 0666 & ~mask;
-    }
-    if (::fchmod(fd, mode) != 0) throw_error(ErrorCode::kIo, target + ": chmod failed: " + std::strerror(errno));
-    if (::close(fd) != 0) {
-      fd = -1;
-      throw_error(ErrorCode::kIo, target + ": close failed: " + std::strerror(errno));
-    }
-    fd = -1;
-    if (::rename(tmp.c_str(), target.c_str()) != 0)
-      throw_error(ErrorCode::kIo, target + ": rename failed: " + std::strerror(errno));
-  } catch (...) {
-    if (fd >= 0) ::close(fd);
-    ::unlink(tmp.c_str());
-    throw;
-  }
+  });
 }
 
 }  // namespace picklejar

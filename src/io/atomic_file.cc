@@ -1,0 +1,73 @@
+#include "io/atomic_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "model/document_impl.h"
+
+namespace picklejar::internal {
+
+void write_file_atomically(const std::filesystem::path& path, const std::function<void(const AppendFn&)>& produce) {
+  std::string target = path.string();
+  std::string tmp = target + ".tmp.XXXXXX";
+  int fd = ::mkstemp(tmp.data());
+  if (fd < 0) throw_error(ErrorCode::kIo, target + ": cannot create a temporary file: " + std::strerror(errno));
+  try {
+    auto write_all = [&](const uint8_t* p, size_t n) {
+      while (n > 0) {
+        ssize_t w = ::write(fd, p, n);
+        if (w < 0) {
+          if (errno == EINTR) continue;
+          throw_error(ErrorCode::kIo, target + ": " + std::strerror(errno));
+        }
+        p += w;
+        n -= static_cast<size_t>(w);
+      }
+    };
+    constexpr size_t kBuffer = 1 << 20;
+    std::vector<uint8_t> buf;
+    buf.reserve(kBuffer);
+    auto flush = [&] {
+      write_all(buf.data(), buf.size());
+      buf.clear();
+    };
+    produce([&](const uint8_t* p, size_t n) {
+      if (buf.size() + n > kBuffer) flush();
+      if (n >= kBuffer) {
+        write_all(p, n);  // large payloads go straight to the file, never through the buffer
+      } else {
+        buf.insert(buf.end(), p, p + n);
+      }
+    });
+    flush();
+    if (::fsync(fd) != 0) throw_error(ErrorCode::kIo, target + ": fsync failed: " + std::strerror(errno));
+    // mkstemp makes the file 0600; give it the mode a plain open() would (or keep the old file's).
+    struct stat st {};
+    mode_t mode;
+    if (::stat(target.c_str(), &st) == 0) {
+      mode = st.st_mode & 07777;
+    } else {
+      mode_t mask = ::umask(0);
+      ::umask(mask);
+      mode = 0666 & ~mask;
+    }
+    if (::fchmod(fd, mode) != 0) throw_error(ErrorCode::kIo, target + ": chmod failed: " + std::strerror(errno));
+    int rc = ::close(fd);
+    fd = -1;
+    if (rc != 0) throw_error(ErrorCode::kIo, target + ": close failed: " + std::strerror(errno));
+    if (::rename(tmp.c_str(), target.c_str()) != 0)
+      throw_error(ErrorCode::kIo, target + ": rename failed: " + std::strerror(errno));
+  } catch (...) {
+    if (fd >= 0) ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
+  }
+}
+
+}  // namespace picklejar::internal
