@@ -503,7 +503,9 @@ class Hook final : public internal::BuildHook {
       throw_error(ErrorCode::kBadArgument, "malformed ZNDArrayWrapper state", offset);
     auto shape = shape_of(d, d.items(st)[1]);
     uint32_t dtype = d.items(st)[2];
+    // Read now: adding nodes below may move the node table.
     const internal::Node& f = d.node(d.items(st)[3]);
+    bool fortran_flag = (f.kind == Kind::kBool || f.kind == Kind::kInt) && f.u.i != 0;
     if (!shape || d.tag(dtype) != internal::kTagDType)
       throw_error(ErrorCode::kBadArgument, "malformed ZNDArrayWrapper state", offset);
     std::vector<uint8_t> data = read_zfile(read_whole_file(file), file.string());
@@ -515,8 +517,7 @@ class Hook final : public internal::BuildHook {
     if (init != kNoNode && d.node(init).kind == Kind::kTuple && init != internal::kEmptyTupleNode && d.item_count(init) >= 1 &&
         d.node(d.items(init)[0]).kind == Kind::kGlobal)
       cls = d.items(init)[0];
-    bool is_fortran = (f.kind == Kind::kBool || f.kind == Kind::kInt) && f.u.i != 0;
-    return internal::make_array(d, dtype, *shape, is_fortran && shape->size() > 1, raw, cls);
+    return internal::make_array(d, dtype, *shape, fortran_flag && shape->size() > 1, raw, cls);
   }
 
   std::filesystem::path dir_;
