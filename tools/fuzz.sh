@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan) in build-fuzz/ and runs one of them.
 #
-#   tools/fuzz.sh TARGET SECONDS      TARGET: load, roundtrip or disassemble (or fuzz_load, ...)
+#   tools/fuzz.sh TARGET SECONDS      TARGET: load, roundtrip, disassemble or joblib (or fuzz_load, ...)
 #   tools/fuzz.sh build               only configure and build
 #   tools/fuzz.sh seeds               only (re)build the seed corpus
 #
 # The seed corpus build-fuzz/seeds/ is a flat copy of every fixture pickle (fixtures/**/*.pkl and
-# *.pickle), rebuilt on each run; what the fuzzer finds accumulates in build-fuzz/corpus/TARGET/
+# *.pickle), rebuilt on each run; fuzz_joblib's, build-fuzz/seeds-joblib/, holds every file of
+# fixtures/joblib/ and fixtures/joblib-corpus/ behind the mode byte 0 (as it is) and 7 (inspect),
+# and the uncompressed ones also behind 1-6 (compressed by the target with each codec); what the fuzzer finds accumulates in build-fuzz/corpus/TARGET/
 # (kept between runs); crashes, leaks, timeouts and OOMs land in build-fuzz/artifacts/TARGET/.
 # The opcode dictionary is tests/fuzz/pickle.dict. A single allocation over 512 MiB is a finding
 # (-malloc_limit_mb: no input of at most 16 KiB justifies one). Exit status: libFuzzer's (0 = nothing
@@ -22,7 +24,7 @@ root=$PWD
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 
 usage() {
-  echo "usage: tools/fuzz.sh {load|roundtrip|disassemble} SECONDS | build | seeds" >&2
+  echo "usage: tools/fuzz.sh {load|roundtrip|disassemble|joblib} SECONDS | build | seeds" >&2
   exit 2
 }
 
@@ -37,7 +39,7 @@ configure_and_build() {
       -DPICKLEJAR_BUILD_TESTS=OFF \
       -DPICKLEJAR_BUILD_TOOLS=OFF >/dev/null
   fi
-  cmake --build "$build" -j"${FUZZ_JOBS:-2}" --target fuzz_load fuzz_roundtrip fuzz_disassemble
+  cmake --build "$build" -j"${FUZZ_JOBS:-2}" --target fuzz_load fuzz_roundtrip fuzz_disassemble fuzz_joblib
 }
 
 make_seeds() {
@@ -50,6 +52,23 @@ make_seeds() {
     n=$((n + 1))
   done < <(find fixtures -type f \( -name '*.pkl' -o -name '*.pickle' \) -print0 | sort -z)
   echo "fuzz.sh: $n seeds in $build/seeds"
+
+  rm -rf "$build/seeds-joblib"
+  mkdir -p "$build/seeds-joblib"
+  n=0
+  local name mode first
+  while IFS= read -r -d '' f; do
+    name=${f#fixtures/}
+    name=${name//\//__}
+    first=$(head -c1 "$f" | od -An -tx1 | tr -d ' ')
+    for mode in 0 1 2 3 4 5 6 7; do
+      # modes 1-6 compress the rest themselves: only files that are not compressed already
+      if [[ $mode =~ ^[1-6]$ && $first != 80 ]]; then continue; fi
+      { printf "\\$(printf %03o "$mode")"; cat "$f"; } >"$build/seeds-joblib/$mode.$name"
+      n=$((n + 1))
+    done
+  done < <(find fixtures/joblib fixtures/joblib-corpus -type f ! -name '*.md' ! -name LICENSE -print0 | sort -z)
+  echo "fuzz.sh: $n seeds in $build/seeds-joblib"
 }
 
 [[ $# -ge 1 ]] || usage
@@ -60,7 +79,8 @@ esac
 [[ $# -eq 2 && $2 =~ ^[0-9]+$ ]] || usage
 target=${1#fuzz_}
 case $target in
-  load | roundtrip | disassemble) ;;
+  load | roundtrip | disassemble) seeds=$build/seeds ;;
+  joblib) seeds=$build/seeds-joblib ;;
   *) usage ;;
 esac
 seconds=$2
@@ -85,4 +105,4 @@ exec "$build/bin/fuzz_$target" \
   -print_final_stats=1 \
   -artifact_prefix="$artifacts/" \
   ${FUZZ_ARGS:-} \
-  "$corpus" "$build/seeds"
+  "$corpus" "$seeds"

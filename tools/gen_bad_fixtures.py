@@ -110,8 +110,26 @@ case("memo_huge_index_then_missing_get", b"\x80\x02Nr" + le4(0xFFFFFFFE) + b"j" 
 case("fuzz_hash_empty_str_null_payload", b"(dp0\nV\np1\ng0\nss.", "kStackUnderflow", None, 14)
 
 
+README = """# fixtures/bad: hostile pickles and the error each must give
+
+Written by `tools/gen_bad_fixtures.py` (run it with `/usr/bin/python3`; deterministic); do not
+edit by hand. Each case is `<name>.pkl` and `<name>.expect`: the first line of `.expect` is the
+`picklejar::ErrorCode` name `load()` must throw; `limit NAME=VALUE` lines set `picklejar::Limits`
+fields for that load; an `offset N` line pins `Error::offset()`.
+`tests/errors/bad_fixtures_test.cc` checks every case (from memory and from the file), and
+`tests/errors/fuzz_replay_test.cc` runs every file here through the fuzz entry points.
+
+- `limit_<field>*`: one or more cases per `Limits` field, each hitting exactly that limit;
+- `huge_*`, `negative_*`: declared lengths past the input, refused before anything is allocated;
+- `memo_*`: memo bombs;
+- `fuzz_*`: inputs the fuzzers found (minimised), kept as regression tests.
+"""
+
+
 def main():
     os.makedirs(BAD, exist_ok=True)
+    with open(os.path.join(BAD, "README.md"), "w") as f:
+        f.write(README)
     names = set()
     for name, data, code, limits, offset in CASES:
         assert name not in names, name

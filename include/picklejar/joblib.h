@@ -69,9 +69,12 @@ PICKLEJAR_EXPORT void dump_file(const Value& v, const std::filesystem::path& pat
 
 // Disassembles any pickle or joblib file, of any compression, like picklejar::disassemble:
 // the array data joblib splices into its stream is listed as one line per array
-// ("  224: [joblib array data: 24 bytes after 3 bytes of padding]").
-PICKLEJAR_EXPORT void disassemble(const std::filesystem::path& path, std::ostream& out);
-PICKLEJAR_EXPORT void disassemble(ByteView data, std::ostream& out);
+// ("  224: [joblib array data: 24 bytes after 3 bytes of padding]"). The decompressed stream is
+// held in memory: options.pickle.limits bounds it (max_input_bytes, max_memory_bytes) and the
+// load that finds the arrays.
+PICKLEJAR_EXPORT void disassemble(const std::filesystem::path& path, std::ostream& out,
+                                  const LoadOptions& options = {});
+PICKLEJAR_EXPORT void disassemble(ByteView data, std::ostream& out, const LoadOptions& options = {});
 
 // What `picklejar info` reports.
 struct ArrayInfo {

@@ -19,7 +19,7 @@ namespace picklejar {
 class Document;
 class Value;
 namespace internal {
-struct DocumentImpl;
+class DocumentImpl;
 }
 
 using ByteView = std::span<const uint8_t>;

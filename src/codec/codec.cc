@@ -172,9 +172,10 @@ class Bz2Decoder final : public Source {
 
 class LzmaDecoder final : public Source {
  public:
-  LzmaDecoder(Codec c, std::unique_ptr<Source> inner) : codec_(c), in_(std::move(inner)) {
-    lzma_ret rc = c == Codec::kXz ? lzma_stream_decoder(&s_, UINT64_MAX, LZMA_CONCATENATED)
-                                  : lzma_alone_decoder(&s_, UINT64_MAX);
+  LzmaDecoder(Codec c, std::unique_ptr<Source> inner, uint64_t memlimit)
+      : codec_(c), in_(std::move(inner)), memlimit_(memlimit == 0 ? 1 : memlimit) {
+    lzma_ret rc = c == Codec::kXz ? lzma_stream_decoder(&s_, memlimit_, LZMA_CONCATENATED)
+                                  : lzma_alone_decoder(&s_, memlimit_);
     if (rc != LZMA_OK) throw_error(ErrorCode::kCompression, "lzma: cannot initialise the decompressor");
   }
   ~LzmaDecoder() override { lzma_end(&s_); }
@@ -201,6 +202,13 @@ class LzmaDecoder final : public Source {
         if (s_.avail_in != 0 || in_.more())
           corrupt(codec_, "trailing data after the end of the compressed stream", in_.offset());
         done_ = true;
+      } else if (rc == LZMA_MEMLIMIT_ERROR) {
+        // The header asks for a dictionary (decoder memory) past the limit: a hostile header
+        // must not make us allocate gigabytes.
+        throw_error(ErrorCode::kLimitExceeded,
+                    std::string(codec_name(codec_)) + ": the stream needs " + std::to_string(lzma_memusage(&s_)) +
+                        " bytes of decoder memory, over max_memory_bytes (" + std::to_string(memlimit_) + ")",
+                    in_.offset());
       } else if (rc == LZMA_BUF_ERROR && action == LZMA_FINISH) {
         corrupt(codec_, "truncated: the compressed data ends early", in_.offset());
       } else if (rc != LZMA_OK) {
@@ -214,6 +222,7 @@ class LzmaDecoder final : public Source {
   Codec codec_;
   InputWindow in_;
   lzma_stream s_ = LZMA_STREAM_INIT;
+  uint64_t memlimit_;
   bool done_ = false;
 };
 
@@ -451,13 +460,13 @@ Codec sniff_codec(const uint8_t* h, size_t n) {
   return Codec::kNone;
 }
 
-std::unique_ptr<Source> make_decoder(Codec c, std::unique_ptr<Source> inner) {
+std::unique_ptr<Source> make_decoder(Codec c, std::unique_ptr<Source> inner, uint64_t memlimit) {
   switch (c) {
     case Codec::kZlib:
     case Codec::kGzip: return std::make_unique<ZlibDecoder>(c, std::move(inner));
     case Codec::kBz2: return std::make_unique<Bz2Decoder>(std::move(inner));
     case Codec::kLzma:
-    case Codec::kXz: return std::make_unique<LzmaDecoder>(c, std::move(inner));
+    case Codec::kXz: return std::make_unique<LzmaDecoder>(c, std::move(inner), memlimit);
     case Codec::kLz4: return std::make_unique<Lz4Decoder>(std::move(inner));
     default: return inner;
   }

@@ -31,7 +31,9 @@ Codec sniff_codec(const uint8_t* head, size_t n);
 // further gzip members, bz2 streams, xz streams (and xz stream padding) and lz4 frames are read as
 // their concatenation (as gzip -d, bunzip2, xz -d and lz4 -d do); zlib and lzma (alone) streams end
 // at their end. Truncated or corrupt data: kCompression with the compressed offset.
-std::unique_ptr<Source> make_decoder(Codec c, std::unique_ptr<Source> inner);
+// `memlimit` bounds the decoder's own memory where the format lets a header choose it (the
+// lzma/xz dictionary, up to 4 GiB): past it, kLimitExceeded. zlib, bz2 and lz4 need at most a few MiB.
+std::unique_ptr<Source> make_decoder(Codec c, std::unique_ptr<Source> inner, uint64_t memlimit = UINT64_MAX);
 
 // A byte sink writing compressed data to `out` (called with each compressed chunk).
 class Encoder {

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -12,6 +14,27 @@
 #include "model/document_impl.h"
 
 namespace picklejar::internal {
+
+namespace {
+// The process umask, read without changing it: umask(2) can only read it by setting it, and the
+// moment it is 0 another thread's new files get no mask at all. Linux shows it in
+// /proc/self/status ("Umask:\t0022") since 4.7; the racy read is only a fallback.
+mode_t current_umask() {
+  if (FILE* f = std::fopen("/proc/self/status", "re")) {
+    char line[256];
+    while (std::fgets(line, sizeof line, f)) {
+      if (std::strncmp(line, "Umask:", 6) == 0) {
+        std::fclose(f);
+        return static_cast<mode_t>(std::strtoul(line + 6, nullptr, 8));
+      }
+    }
+    std::fclose(f);
+  }
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  return mask;
+}
+}  // namespace
 
 void write_file_atomically(const std::filesystem::path& path, const std::function<void(const AppendFn&)>& produce) {
   std::string target = path.string();
@@ -53,9 +76,7 @@ void write_file_atomically(const std::filesystem::path& path, const std::functio
     if (::stat(target.c_str(), &st) == 0) {
       mode = st.st_mode & 07777;
     } else {
-      mode_t mask = ::umask(0);
-      ::umask(mask);
-      mode = 0666 & ~mask;
+      mode = 0666 & ~current_umask();
     }
     if (::fchmod(fd, mode) != 0) throw_error(ErrorCode::kIo, target + ": chmod failed: " + std::strerror(errno));
     int rc = ::close(fd);

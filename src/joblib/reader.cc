@@ -309,12 +309,19 @@ std::vector<uint8_t> read_whole_file(const std::filesystem::path& p) {
 }
 
 // A ZF file ("ZF" + 19-character hex length + zlib data; joblib < 0.10): its decompressed bytes.
-std::vector<uint8_t> read_zfile(const std::vector<uint8_t>& f, const std::string& name) {
+// The header's length is checked against `most` (the limits) before anything is decoded.
+std::vector<uint8_t> read_zfile(const std::vector<uint8_t>& f, const std::string& name, const Limits& limits) {
   if (f.size() < 21 || f[0] != 'Z' || f[1] != 'F') throw_error(ErrorCode::kBadArgument, name + ": not a ZF file");
   size_t start = 21;
   if (f.size() > 21 && f[21] == ' ') start = 22;  // joblib <= 0.8.4 under Python 2 wrote 20 characters
   std::string len_text(reinterpret_cast<const char*>(f.data() + 2), 19);
   uint64_t declared = std::strtoull(len_text.c_str(), nullptr, 16);
+  const uint64_t most = std::min(limits.max_input_bytes, limits.max_memory_bytes);
+  if (declared > most)
+    throw_error(ErrorCode::kLimitExceeded,
+                name + ": ZF header declares " + std::to_string(declared) +
+                    " bytes, over max_input_bytes/max_memory_bytes (" + std::to_string(most) + ")",
+                2);
   struct Mem final : Source {
     const uint8_t* p;
     size_t n;
@@ -336,6 +343,7 @@ std::vector<uint8_t> read_zfile(const std::vector<uint8_t>& f, const std::string
     size_t k = dec->read(buf, sizeof buf);
     if (k == 0) break;
     out.insert(out.end(), buf, buf + k);
+    if (out.size() > declared) break;  // a bomb stops here: the header bounds the output
   }
   if (out.size() != declared)
     throw_error(ErrorCode::kCompression, name + ": ZF header says " + std::to_string(declared) + " bytes, got " +
@@ -508,7 +516,7 @@ class Hook final : public internal::BuildHook {
     bool fortran_flag = (f.kind == Kind::kBool || f.kind == Kind::kInt) && f.u.i != 0;
     if (!shape || d.tag(dtype) != internal::kTagDType)
       throw_error(ErrorCode::kBadArgument, "malformed ZNDArrayWrapper state", offset);
-    std::vector<uint8_t> data = read_zfile(read_whole_file(file), file.string());
+    std::vector<uint8_t> data = read_zfile(read_whole_file(file), file.string(), opt_.limits);
     uint64_t nbytes = checked_bytes(*shape, d.dtype(dtype).itemsize, offset);
     if (data.size() != nbytes) throw_error(ErrorCode::kBadLength, file.string() + ": data size does not match the array", offset);
     const uint8_t* p = d.copy_bytes(data.data(), data.size());
@@ -615,7 +623,7 @@ Loaded load_impl(const std::filesystem::path* path, ByteView data, const LoadOpt
     } else {
       all.assign(data.begin(), data.end());
     }
-    std::vector<uint8_t> pickle = read_zfile(all, path ? path->string() : std::string("<memory>"));
+    std::vector<uint8_t> pickle = read_zfile(all, path ? path->string() : std::string("<memory>"), po.limits);
     auto block = std::make_shared<std::vector<uint8_t>>(std::move(pickle));
     out.doc.impl().adopt(block);
     ByteReader in(block->data(), block->size(), po.limits.max_input_bytes);
@@ -658,7 +666,7 @@ Loaded load_impl(const std::filesystem::path* path, ByteView data, const LoadOpt
     } else {
       raw = std::make_unique<MemSource>(data.data(), data.size());
     }
-    std::unique_ptr<Source> src = internal::make_decoder(codec, std::move(raw));
+    std::unique_ptr<Source> src = internal::make_decoder(codec, std::move(raw), po.limits.max_memory_bytes);
     ByteReader in(src.get(), po.limits.max_input_bytes);
     internal::run_unpickler(in, out.doc, po, &hook);
   }
@@ -676,30 +684,40 @@ Document load(ByteView data, const LoadOptions& options) { return std::move(load
 
 namespace {
 // The whole decoded stream of a file or buffer (decompressed; ZF unwrapped).
-std::vector<uint8_t> decoded_stream(const std::filesystem::path* path, ByteView data) {
+// It is held in memory: it may be no longer than max_input_bytes and max_memory_bytes (a
+// decompression bomb stops there with kLimitExceeded).
+std::vector<uint8_t> decoded_stream(const std::filesystem::path* path, ByteView data, const Limits& limits) {
   std::vector<uint8_t> raw = path ? read_whole_file(*path) : std::vector<uint8_t>(data.begin(), data.end());
-  if (raw.size() >= 2 && raw[0] == 'Z' && raw[1] == 'F') return read_zfile(raw, path ? path->string() : "<memory>");
+  if (raw.size() >= 2 && raw[0] == 'Z' && raw[1] == 'F') return read_zfile(raw, path ? path->string() : "<memory>", limits);
   internal::Codec codec = internal::sniff_codec(raw.data(), raw.size());
   if (codec == internal::Codec::kNone) return raw;
-  auto src = internal::make_decoder(codec, std::make_unique<MemSource>(raw.data(), raw.size()));
+  auto src =
+      internal::make_decoder(codec, std::make_unique<MemSource>(raw.data(), raw.size()), limits.max_memory_bytes);
+  const uint64_t most = std::min(limits.max_input_bytes, limits.max_memory_bytes);
   std::vector<uint8_t> out;
   std::vector<uint8_t> buf(1 << 16);
   for (;;) {
     size_t k = src->read(buf.data(), buf.size());
     if (k == 0) break;
+    if (out.size() + k > most)
+      throw_error(ErrorCode::kLimitExceeded,
+                  "the decompressed stream is longer than max_input_bytes/max_memory_bytes (" + std::to_string(most) +
+                      " bytes)",
+                  out.size());
     out.insert(out.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(k));
   }
   return out;
 }
 
-void disassemble_impl(const std::filesystem::path* path, ByteView data, std::ostream& out) {
-  std::vector<uint8_t> stream = decoded_stream(path, data);
+void disassemble_impl(const std::filesystem::path* path, ByteView data, std::ostream& out,
+                      const LoadOptions& options) {
+  std::vector<uint8_t> stream = decoded_stream(path, data, options.pickle.limits);
   // Find where joblib spliced array data by loading; a stream that does not load is listed as
   // far as it goes (the disassembler reports the error at its offset).
   std::vector<internal::SkipRange> ranges;
   try {
     Document doc;
-    picklejar::LoadOptions po;
+    picklejar::LoadOptions po = options.pickle;
     po.encoding = "bytes";
     std::filesystem::path dir = path ? path->parent_path() : std::filesystem::path();
     Hook hook(dir.empty() && path ? std::filesystem::path(".") : dir, po);
@@ -713,8 +731,12 @@ void disassemble_impl(const std::filesystem::path* path, ByteView data, std::ost
 }
 }  // namespace
 
-void disassemble(const std::filesystem::path& path, std::ostream& out) { disassemble_impl(&path, {}, out); }
-void disassemble(ByteView data, std::ostream& out) { disassemble_impl(nullptr, data, out); }
+void disassemble(const std::filesystem::path& path, std::ostream& out, const LoadOptions& options) {
+  disassemble_impl(&path, {}, out, options);
+}
+void disassemble(ByteView data, std::ostream& out, const LoadOptions& options) {
+  disassemble_impl(nullptr, data, out, options);
+}
 
 namespace {
 FileInfo inspect_loaded(Loaded& l);

@@ -176,8 +176,10 @@ void read_dtype_state(DocumentImpl& d, uint32_t obj, uint32_t state) {
   }
   Kind ek = d.node(endian).kind;
   if ((ek == Kind::kStr || ek == Kind::kBytes) && text(d, endian).size() == 1) {
+    // numpy stores the character as given and treats anything but the opposite order as native
+    // (its byte-order test is `c != opposite`): dtype state 'R' reads as '='.
     char e = text(d, endian)[0];
-    t.byteorder = e == '=' ? native_order() : e;
+    t.byteorder = (e == '<' || e == '>' || e == '|') ? e : native_order();
   }
   if (!is_none(d, subarray)) {
     if (d.node(subarray).kind != Kind::kTuple || subarray == kEmptyTupleNode || d.item_count(subarray) != 2) return;

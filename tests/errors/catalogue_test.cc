@@ -10,6 +10,7 @@
 //    and destruction.
 #define PICKLEJAR_FUZZ_REPLAY 1
 #include "../fuzz/fuzz_entries.h"
+#include "codec/codec.h"
 
 #include <gtest/gtest.h>
 
@@ -443,6 +444,122 @@ TEST(Catalogue, SharedAndCyclicValuesCompareInLinearTime) {
   std::string other = "\x80\x02]q\x00h\x00" "aK\x01" "a."s;  // l = [l, 1]
   Document c3 = load(view(other));
   EXPECT_FALSE(c1.root().equals(c3.root()));
+}
+
+
+// ---- joblib: decompression bombs, hostile codec headers, absurd wrappers -----------------------
+
+std::string compress_with(const std::string& codec, const std::string& raw) {
+  std::string out;
+  auto c = internal::codec_from_name(codec);
+  auto enc = internal::make_encoder(*c, codec == "lzma" || codec == "xz" || codec == "lz4" ? 0 : 1,
+                                    [&](const uint8_t* p, size_t n) { out.append(reinterpret_cast<const char*>(p), n); });
+  enc->write(reinterpret_cast<const uint8_t*>(raw.data()), raw.size());
+  enc->finish();
+  return out;
+}
+
+// Small files that decompress to 6 MiB: one BINBYTES8 of zeros (a declared length), and 3M
+// NONE+POP pairs (nothing declared: only the count of decoded bytes can stop it). With
+// max_input_bytes at 1 MiB, load, inspect and disassemble stop with kLimitExceeded, whatever the
+// codec, without allocating anything near the decoded size.
+TEST(Catalogue, DecompressionBombsStopAtTheInputLimit) {
+  constexpr size_t kDecoded = size_t{6} << 20;
+  const std::string declared = "\x80\x04\x8e"s + le(kDecoded, 8) + std::string(kDecoded, '\0') + ".";
+  std::string undeclared = "\x80\x04";
+  for (size_t i = 0; i < kDecoded / 2; ++i) undeclared += "N0";
+  undeclared += "N.";
+  joblib::LoadOptions opt;
+  opt.pickle.limits.max_input_bytes = uint64_t{1} << 20;
+  for (const char* codec : {"zlib", "gzip", "bz2", "lzma", "xz", "lz4"}) {
+    for (const std::string* raw : {&declared, static_cast<const std::string*>(&undeclared)}) {
+      const std::string bomb = compress_with(codec, *raw);
+      const std::string what = std::string(codec) + (raw == &declared ? " BINBYTES8" : " NONE+POP") + " bomb of " +
+                               std::to_string(bomb.size()) + " bytes";
+      ASSERT_LT(bomb.size(), kDecoded / 16) << what;
+      TrackAllocations track;
+      for (int op = 0; op < 3; ++op) {
+        try {
+          if (op == 0) (void)joblib::load(view(bomb), opt);
+          if (op == 1) (void)joblib::inspect(view(bomb), opt);
+          if (op == 2) {
+            std::ostringstream out;
+            joblib::disassemble(view(bomb), out, opt);
+          }
+          ADD_FAILURE() << what << ": operation " << op << " did not stop";
+        } catch (const Error& e) {
+          EXPECT_EQ(e.code(), ErrorCode::kLimitExceeded) << what << ": " << e.what();
+          EXPECT_NE(e.offset(), Error::kNoOffset) << e.what();
+        }
+      }
+      if (kTracksAllocations) EXPECT_LT(track.largest(), size_t{3} << 20) << what;
+    }
+  }
+}
+
+// An lzma ("alone") header may ask for a 4 GiB dictionary, which liblzma would allocate up front:
+// the decoder's memory is bounded by max_memory_bytes (found by fuzz_joblib).
+TEST(Catalogue, LzmaHeaderAskingForAHugeDictionary) {
+  // properties 0x5d, dictionary 0xF0000000 (joblib's magic is 5d 00), uncompressed size unknown,
+  // then a little data.
+  const std::string bomb = "\x5d\x00\x00\x00\xf0\xff\xff\xff\xff\xff\xff\xff\xff"s + std::string(64, '\0');
+  joblib::LoadOptions opt;
+  opt.pickle.limits.max_memory_bytes = uint64_t{256} << 20;
+  try {
+    (void)joblib::load(view(bomb), opt);
+    ADD_FAILURE() << "loaded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kLimitExceeded) << e.what();
+    EXPECT_NE(std::string(e.what()).find("decoder memory"), std::string::npos) << e.what();
+  }
+  // A real file's dictionary (8 MiB at preset 6) is far under the default limits.
+  const std::string ok = compress_with("lzma", "\x80\x04K\x07.");
+  Document d = joblib::load(view(ok));
+  EXPECT_EQ(d.root().as_int(), 7);
+}
+
+// NumpyArrayWrapper states claiming shapes no input can back: an Error, before anything of that
+// size is allocated, from memory, from a file and with mmap.
+TEST(Catalogue, JoblibWrappersClaimingAbsurdShapes) {
+  const std::string base = read_all(fs::path(PICKLEJAR_FIXTURES_DIR) / "joblib" / "array.joblib");
+  // array.joblib: FRAME at 2 (length at 3..10), shape (10, 10) as "K\x0aK\x0a\x86" at 100.
+  const std::string shape_ops = "K\x0aK\x0a\x86";
+  ASSERT_EQ(base.substr(100, 5), shape_ops);
+  const std::vector<std::pair<std::string, std::string>> shapes = {
+      {"(2**62,)", "\x8a\x08"s + le(uint64_t{1} << 62, 8) + "\x85"},
+      {"(2**31, 2**31)", "J"s + le(0x7fffffff, 4) + "J" + le(0x7fffffff, 4) + "\x86"},
+      {"(2**40, 2**40, 2**40)", "\x8a\x06"s + le(uint64_t{1} << 40, 6) + "\x8a\x06" + le(uint64_t{1} << 40, 6) +
+                                    "\x8a\x06" + le(uint64_t{1} << 40, 6) + "\x87"},
+      {"(-1,)", "J"s + le(0xffffffff, 4) + "\x85"},
+      {"(10, -10)", "K\x0aJ"s + le(static_cast<uint32_t>(-10), 4) + "\x86"},
+      {"(10, 11)", "K\x0aK\x0b\x86"s},
+      {"(2**70,)", "\x8a\x09"s + le(0, 8) + "\x40" + "\x85"},
+      {"('a',)", "\x8c\x01\x61\x85"s},
+  };
+  const fs::path dir = fs::temp_directory_path() / ("picklejar_shapes_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (const auto& [name, ops] : shapes) {
+    std::string f = base.substr(0, 100) + ops + base.substr(105);
+    const uint64_t frame = base.size() >= 11 ? static_cast<uint64_t>(static_cast<uint8_t>(base[3])) +
+                                                   (static_cast<uint64_t>(static_cast<uint8_t>(base[4])) << 8)
+                                             : 0;
+    f.replace(3, 8, le(frame + ops.size() - shape_ops.size(), 8));
+    const fs::path file = dir / "absurd.joblib";
+    std::ofstream(file, std::ios::binary) << f;
+    for (int mode = 0; mode < 3; ++mode) {
+      joblib::LoadOptions opt;
+      if (mode == 2) opt.mmap = joblib::MmapMode::kReadOnly;
+      TrackAllocations track;
+      try {
+        Document d = mode == 0 ? joblib::load(view(f), opt) : joblib::load(file, opt);
+        ADD_FAILURE() << name << " (mode " << mode << ") loaded";
+      } catch (const Error& e) {
+        EXPECT_NE(e.offset(), Error::kNoOffset) << name << ": " << e.what();
+      }
+      if (kTracksAllocations) EXPECT_LT(track.largest(), size_t{1} << 20) << name << " (mode " << mode << ")";
+    }
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <picklejar/picklejar.h>
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -214,6 +215,19 @@ TEST_F(CrashSafeWrite, FailingDumpLeavesNoFile) {
     EXPECT_EQ(e.code(), ErrorCode::kIo) << e.what();
   }
   EXPECT_FALSE(fs::exists(dir_ / "missing"));
+}
+
+// A new file gets the mode a plain open() would give it (0666 less the umask, read without
+// changing the process umask); a replaced file keeps its mode.
+TEST_F(CrashSafeWrite, FileModes) {
+  const mode_t saved = ::umask(027);
+  dump_file(small_value(), target_);
+  EXPECT_EQ(fs::status(target_).permissions(), fs::perms(0640));
+  fs::permissions(target_, fs::perms(0600));
+  dump_file(small_value(), target_);
+  EXPECT_EQ(fs::status(target_).permissions(), fs::perms(0600));
+  ::umask(saved);
+  EXPECT_EQ(::umask(saved), saved);  // dump_file left the umask as it was
 }
 
 }  // namespace

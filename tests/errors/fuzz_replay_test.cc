@@ -56,6 +56,31 @@ TEST(FuzzReplay, LoadPrintDump) { replay_all("fuzz_load", picklejar_fuzz::fuzz_l
 TEST(FuzzReplay, RoundTrip) { replay_all("fuzz_roundtrip", picklejar_fuzz::fuzz_roundtrip); }
 TEST(FuzzReplay, Disassemble) { replay_all("fuzz_disassemble", picklejar_fuzz::fuzz_disassemble); }
 
+// fuzz_joblib takes a mode byte first: every joblib fixture (and every bad pickle) in every mode
+// (as it is, compressed by each codec, inspected).
+TEST(FuzzReplay, Joblib) {
+  size_t n = 0;
+  for (const auto& f : all_fixture_files()) {
+    const std::string dir = f.parent_path().filename().string();
+    if (dir != "joblib" && dir != "joblib-corpus" && dir != "bad") continue;
+    if (f.extension() == ".md" || f.extension() == ".expect" || f.filename() == "LICENSE") continue;
+    std::vector<uint8_t> data = read_all(f);
+    data.insert(data.begin(), 0);
+    for (uint8_t mode = 0; mode < 8; ++mode) {
+      data[0] = mode;
+      try {
+        picklejar_fuzz::fuzz_joblib(data.data(), data.size());
+      } catch (const picklejar_fuzz::FuzzFailure& e) {
+        ADD_FAILURE() << "fuzz_joblib mode " << int(mode) << " on " << f.string() << ": " << e.what();
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "fuzz_joblib mode " << int(mode) << " on " << f.string() << " threw " << e.what();
+      }
+    }
+    ++n;
+  }
+  EXPECT_GT(n, 100u);
+}
+
 // The entry points themselves must not mistake a clean rejection for a finding.
 TEST(FuzzReplay, TrivialInputs) {
   const std::vector<std::string> inputs = {"", ".", "N.", "\x80\x05N.", "(", "\xff", "\x80\x04\x95", "]q\x00h\x00" "a."s};
@@ -64,6 +89,7 @@ TEST(FuzzReplay, TrivialInputs) {
     EXPECT_NO_THROW(picklejar_fuzz::fuzz_load(p, s.size()));
     EXPECT_NO_THROW(picklejar_fuzz::fuzz_roundtrip(p, s.size()));
     EXPECT_NO_THROW(picklejar_fuzz::fuzz_disassemble(p, s.size()));
+    EXPECT_NO_THROW(picklejar_fuzz::fuzz_joblib(p, s.size()));
   }
 }
 

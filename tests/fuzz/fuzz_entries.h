@@ -18,7 +18,9 @@
 #include <string>
 #include <vector>
 
+#include "picklejar/joblib.h"
 #include "picklejar/picklejar.h"
+#include "codec/codec.h"  // internal: the fuzz targets link the library's objects
 
 namespace picklejar_fuzz {
 
@@ -471,6 +473,75 @@ inline int fuzz_disassemble(const uint8_t* data, size_t size) {
   try {
     disassemble(ByteView(data, size), out);
   } catch (const Error&) {
+  }
+  return 0;
+}
+
+// 4. joblib containers from memory, for each compressor. The first byte picks the mode:
+//    0       the rest is a joblib file as it is (plain or compressed: the fuzzer mutates the
+//            compressed framing itself, from seeds that are real .joblib files);
+//    1-6     the rest is the decompressed content, compressed here with zlib, gzip, bz2, lzma, xz
+//            or lz4 (at their fastest levels) before loading: the fuzzer then mutates the pickle
+//            and the numpy wrappers behind every decoder;
+//    7       the rest through joblib::inspect and joblib::disassemble.
+// Loaded documents are printed, walked and dumped back as joblib (uncompressed) and reloaded.
+inline constexpr std::initializer_list<ErrorCode> kJoblibLoadCodes = {
+    ErrorCode::kTruncated,   ErrorCode::kUnknownOpcode,       ErrorCode::kStackUnderflow, ErrorCode::kMarkMisuse,
+    ErrorCode::kMemoMissing, ErrorCode::kBadUtf8,             ErrorCode::kBadLength,      ErrorCode::kBadMemoIndex,
+    ErrorCode::kMissingBuffer, ErrorCode::kLimitExceeded,     ErrorCode::kBadArgument,    ErrorCode::kBadOperand,
+    ErrorCode::kUnsupportedProtocol, ErrorCode::kBadFrame,    ErrorCode::kDecode,         ErrorCode::kUnhashable,
+    ErrorCode::kExtension,   ErrorCode::kNoStop,              ErrorCode::kCompression,    ErrorCode::kUnsupported,
+    ErrorCode::kIo,          ErrorCode::kPersistentId};
+
+inline joblib::LoadOptions fuzz_joblib_options() {
+  joblib::LoadOptions o;
+  o.pickle.limits = small_limits();
+  o.pickle.encoding = "latin1";  // Python 2 files load instead of stopping at the first str
+  return o;
+}
+
+inline int fuzz_joblib(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const unsigned mode = data[0] % 8;
+  const ByteView rest(data + 1, size - 1);
+  const joblib::LoadOptions opt = fuzz_joblib_options();
+  if (mode == 7) {
+    run_allowing("joblib::inspect", [&] { (void)joblib::inspect(rest, opt); }, kJoblibLoadCodes);
+    std::ostringstream out;
+    run_allowing("joblib::disassemble", [&] { joblib::disassemble(rest, out, opt); }, kJoblibLoadCodes);
+    return 0;
+  }
+  std::vector<uint8_t> packed;
+  ByteView input = rest;
+  if (mode != 0) {
+    static const char* const kCodecs[] = {"zlib", "gzip", "bz2", "lzma", "xz", "lz4"};
+    const std::string codec = kCodecs[mode - 1];
+    auto encoder = picklejar::internal::make_encoder(*picklejar::internal::codec_from_name(codec),
+                                                     codec == "lzma" || codec == "xz" || codec == "lz4" ? 0 : 1,
+                                                     [&](const uint8_t* p, size_t n) { packed.insert(packed.end(), p, p + n); });
+    encoder->write(rest.data(), rest.size());
+    encoder->finish();
+    input = ByteView(packed.data(), packed.size());
+  }
+  Document doc;
+  if (!run_allowing("joblib::load", [&] { doc = joblib::load(input, opt); }, kJoblibLoadCodes)) return 0;
+  Value root = doc.root();
+  std::string json;
+  if (!run_allowing("to_json", [&] { json = to_json(root, small_limits()); }, kPrintCodes)) return 0;
+  volatile unsigned sink = walk_accessors(root, 100000);
+  (void)sink;
+  joblib::DumpOptions d;
+  std::vector<uint8_t> again;
+  if (!run_allowing("joblib::dump", [&] { again = joblib::dump(root, d); }, kDumpCodes)) return 0;
+  joblib::LoadOptions ro = opt;
+  ro.pickle.limits.max_input_bytes = uint64_t{1} << 30;
+  ro.pickle.limits.max_memory_bytes = uint64_t{1} << 30;
+  ro.pickle.limits.max_memo_entries = uint64_t{1} << 24;
+  try {
+    Document back = joblib::load(ByteView(again.data(), again.size()), ro);
+    (void)to_json(back.root(), small_limits());
+  } catch (const Error& e) {
+    fuzz_fail(std::string("joblib::dump output does not reload: ") + e.what() + "\n  value: " + json);
   }
   return 0;
 }

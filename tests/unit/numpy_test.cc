@@ -203,6 +203,24 @@ TEST(NumpyDType, KindByteOrderSizeAndStrOfEveryKind) {
   }
 }
 
+// numpy keeps a dtype state's byte-order character as given and treats any character but the
+// opposite order as native: np.dtype('i4', False, True).__setstate__((3, 'R', ...)) is '<i4'
+// (on a little-endian machine). Found by fuzz_roundtrip: 'R' was kept and re-dumped, and a second
+// load then byte-swapped the data.
+TEST(NumpyDType, UnknownByteOrderCharacterIsNative) {
+  for (const char* order : {"R", "x", "="}) {
+    const std::string state = std::string("(I3\nV") + order + "\nNNNI4\nI4\nI0\nt";
+    const std::string text = "cnumpy\ndtype\n(Vi4\nI00\nI01\ntR" + state + "b.";
+    Document d = load(ByteView(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+    DType dt = d.root().as_dtype();
+    EXPECT_TRUE(dt.native_byte_order()) << order;
+    EXPECT_EQ(dt.str(), "<i4") << order;
+    const std::vector<uint8_t> again = dump(d.root());
+    Document back = load(ByteView(again.data(), again.size()));
+    EXPECT_EQ(back.root().as_dtype().str(), "<i4") << order;
+  }
+}
+
 TEST(NumpyDType, WrongKindsThrow) {
   auto l = load_fixture(fixture("dtypes", 4));
   EXPECT_EQ(code_of([&] { (void)l->root().as_dtype(); }), ErrorCode::kTypeMismatch);
