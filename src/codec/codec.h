@@ -46,4 +46,10 @@ using ChunkWriter = std::function<void(const uint8_t* p, size_t n)>;
 // level 1-9 (lzma/xz: preset 0-9). Parameters are joblib 1.2's (FORMATS.md §3.5).
 std::unique_ptr<Encoder> make_encoder(Codec c, int level, ChunkWriter out);
 
+// The same on `threads` threads (src/codec/parallel.cc): zlib and gzip as one stream/member built
+// pigz-style, bz2 as concatenated streams, xz as one multi-block stream. Other codecs, and
+// threads <= 1, get make_encoder's single-threaded (byte-identical to joblib's) output.
+bool codec_has_parallel_encoder(Codec c);
+std::unique_ptr<Encoder> make_parallel_encoder(Codec c, int level, unsigned threads, ChunkWriter out);
+
 }  // namespace picklejar::internal

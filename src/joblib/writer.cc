@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <thread>
 
 #include "codec/codec.h"
 #include "io/atomic_file.h"
@@ -50,7 +51,9 @@ void write_joblib(const Value& v, const DumpOptions& options, const internal::Ch
   bool lzma_like = *codec == internal::Codec::kLzma || *codec == internal::Codec::kXz;
   if (level > 9 || (level < 1 && !lzma_like && *codec != internal::Codec::kLz4))
     throw_error(ErrorCode::kInvalidArgument, "compression level for " + c.codec + " must be 1-9, not " + std::to_string(level));
-  std::unique_ptr<internal::Encoder> enc = internal::make_encoder(*codec, level, out);
+  unsigned threads = options.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  std::unique_ptr<internal::Encoder> enc = internal::make_parallel_encoder(*codec, level, threads, out);
   FnSink sink([&](const uint8_t* p, size_t n) { enc->write(p, n); });
   internal::dump_to(v, sink, d, mode);
   enc->finish();

@@ -945,6 +945,12 @@ class Pickler {
                                                    "' using pickle protocol " + std::to_string(proto_));
       }
     }
+    // GLOBAL's operands end at a newline: a module or name holding one (an inert global loaded
+    // from STACK_GLOBAL, which takes any strs) would write a stream that reads back as something
+    // else. No importable object has such a name.
+    if (module.find('\n') != std::string::npos || name.find('\n') != std::string::npos)
+      throw_error(ErrorCode::kUnsupported, "can't pickle global identifier with a newline using pickle protocol " +
+                                               std::to_string(proto_) + " (GLOBAL ends its operands at newlines)");
     std::string s = "c" + module + "\n" + name + "\n";
     write(s.data(), s.size());
     memo_put(d, id);

@@ -492,7 +492,9 @@ TEST(Catalogue, DecompressionBombsStopAtTheInputLimit) {
           EXPECT_NE(e.offset(), Error::kNoOffset) << e.what();
         }
       }
-      if (kTracksAllocations) EXPECT_LT(track.largest(), size_t{3} << 20) << what;
+      if (kTracksAllocations) {
+        EXPECT_LT(track.largest(), size_t{3} << 20) << what;
+      }
     }
   }
 }
@@ -556,7 +558,9 @@ TEST(Catalogue, JoblibWrappersClaimingAbsurdShapes) {
       } catch (const Error& e) {
         EXPECT_NE(e.offset(), Error::kNoOffset) << name << ": " << e.what();
       }
-      if (kTracksAllocations) EXPECT_LT(track.largest(), size_t{1} << 20) << name << " (mode " << mode << ")";
+      if (kTracksAllocations) {
+        EXPECT_LT(track.largest(), size_t{1} << 20) << name << " (mode " << mode << ")";
+      }
     }
   }
   fs::remove_all(dir);

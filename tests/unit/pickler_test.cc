@@ -1961,6 +1961,30 @@ TEST(PicklerFacts, RecursiveTupleAtProtocols012) {
   EXPECT_EQ(D(t, 2), "\x80\x02]q\x00h\x00\x85q\x01" "a0h\x01."s);
 }
 
+// STACK_GLOBAL takes any strs; GLOBAL (protocols 0-3) ends its operands at newlines, so a global
+// whose name holds one cannot be written there (found by fuzz_roundtrip: the dump read back as
+// another stream). Protocol 4 writes it as it came.
+TEST(PicklerFacts, GlobalNameWithANewlineNeedsStackGlobal) {
+  for (const std::string s : {"\x80\x04\x8c\x05numpy\x8c\x03" "a\nb\x93."s, "\x80\x04\x8c\x03" "a\nb\x8c\x05" "dtype\x93."s}) {
+    Document doc = load(view(s));
+    for (int p = 0; p < 4; ++p) {
+      DumpOptions o;
+      o.protocol = p;
+      try {
+        (void)dump(doc.root(), o);
+        ADD_FAILURE() << "protocol " << p << " dumped";
+      } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kUnsupported) << e.what();
+      }
+    }
+    DumpOptions o4;
+    o4.protocol = 4;
+    const auto again = dump(doc.root(), o4);
+    Document back = load(ByteView(again.data(), again.size()));
+    EXPECT_EQ(to_json(back.root()), to_json(doc.root()));
+  }
+}
+
 TEST(PicklerFacts, NoneAtProtocol4HasNoFrame) {
   Document doc;
   EXPECT_EQ(D(doc.builder().none(), 4), "\x80\x04N."s);

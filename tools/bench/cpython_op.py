@@ -5,7 +5,7 @@
     cpython_op.py load_oob DIR [--buffers preread|read|mmap]
     cpython_op.py dump SRC --protocol P [--oob]        pickle.dumps(obj, P[, buffer_callback=])
     cpython_op.py joblib_load FILE [--mmap r|c] [--touch]
-    cpython_op.py joblib_dump SRC --compress CODEC[:LEVEL] --out PATH
+    cpython_op.py joblib_dump SRC --compress CODEC[:LEVEL] --out PATH [--threads N]
 
 Same operations, options and JSON fields as tools/bench/pj_bench.cc (see its header): only the
 operation is timed (wall: perf_counter, CPU: process_time); reading inputs, building the object
@@ -123,6 +123,8 @@ def main():
     ap.add_argument("--touch", action="store_true")
     ap.add_argument("--compress", default="none")
     ap.add_argument("--out")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="ignored: joblib.dump compresses on one thread (pj_bench's option)")
     a = ap.parse_args()
 
     res = {"impl": "cpython", "op": a.op, "path": a.path, "seconds": [], "cpu_seconds": [],

@@ -9,7 +9,7 @@
 //                                                    (protocol 5) puts every buffer out of band
 //   pj_bench joblib_load FILE [--mmap r|c] [--touch] joblib::load(FILE); --touch then reads every
 //                                                    array byte (timed separately: touch_seconds)
-//   pj_bench joblib_dump SRC --compress CODEC[:L] --out PATH
+//   pj_bench joblib_dump SRC --compress CODEC[:L] --out PATH [--threads N]
 //                                                    joblib::dump_file (CODEC "none" for raw)
 //
 // SRC is a pickle, a .joblib file or a .p5oob directory; it is loaded before the timer starts.
@@ -291,6 +291,7 @@ struct Args {
   std::string mmap = "";
   bool touch = false;
   std::string compress = "none";
+  unsigned threads = 1;
   fs::path out;
 };
 
@@ -319,6 +320,7 @@ Args parse(int argc, char** argv) {
     else if (k == "--touch") a.touch = true;
     else if (k == "--compress") a.compress = val();
     else if (k == "--out") a.out = val();
+    else if (k == "--threads") a.threads = static_cast<unsigned>(std::atoi(val().c_str()));
     else die("unknown option " + k);
   }
   return a;
@@ -471,6 +473,7 @@ Result run(const Args& a) {
     auto src = load_source(a.path);
     pj::joblib::DumpOptions o;
     if (a.compress != "none") o.compression = pj::joblib::parse_compression(a.compress);
+    o.threads = a.threads;
     pj::Value root = src->doc.root();
     for (int i = 0; i < a.runs; ++i) {
       timed(r, i, [&] { pj::joblib::dump_file(root, a.out, o); });

@@ -36,7 +36,7 @@ commands:
   json FILE    the value as one line of tagged JSON (docs/JSON.md)
   info FILE    format, compression, protocol, and each array's path in the
                graph, dtype, shape and size
-  recode [--protocol N] [--joblib [--compress SPEC]] IN OUT
+  recode [--protocol N] [--joblib [--compress SPEC] [--threads N]] IN OUT
                load IN (any pickle or joblib file) and write it as a pickle of
                protocol N (default 4): the bytes CPython's
                pickle.dumps(pickle.loads(IN), N) writes; with --joblib, what
@@ -62,6 +62,9 @@ options (recode):
                      NAME[:LEVEL] with NAME zlib, gzip, bz2, lzma, xz or lz4
                      (LEVEL 0: none); without it OUT's extension decides as in
                      joblib (.z .gz .bz2 .lzma .xz .lz4), else none
+  --threads N        compress on N threads (0: one per core; default 1, the
+                     bytes joblib writes): zlib, gzip, bz2 and xz output stays
+                     one file joblib.load reads, with other bytes
   --mmap             show/json/info: map an uncompressed joblib file's arrays
 
   -h, --help         this text
@@ -106,6 +109,7 @@ struct Options {
   std::string out;
   bool joblib = false;
   std::optional<std::string> compress;
+  std::optional<unsigned> threads;
   bool mmap = false;
 };
 
@@ -148,6 +152,11 @@ Options parse(int argc, char** argv) {
       o.compress = value(a);
     } else if (a.rfind("--compress=", 0) == 0) {
       o.compress = std::string(a.substr(11));
+    } else if (a == "--threads" || a.rfind("--threads=", 0) == 0) {
+      std::string v = a == "--threads" ? value(a) : std::string(a.substr(10));
+      if (v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string::npos)
+        throw UsageError{"--threads must be a number 0-9999, not '" + v + "'"};
+      o.threads = static_cast<unsigned>(std::stoul(v));
     } else if (a == "--mmap") {
       o.mmap = true;
     } else if (a.size() > 1 && a[0] == '-') {
@@ -167,6 +176,7 @@ Options parse(int argc, char** argv) {
     o.out = positional[2];
     if (o.buffers_out && o.protocol != 5) throw UsageError{"--buffers-out needs --protocol 5"};
     if (o.compress && !o.joblib) throw UsageError{"--compress needs --joblib"};
+    if (o.threads && !o.joblib) throw UsageError{"--threads needs --joblib"};
     if (o.buffers_out && o.joblib) throw UsageError{"--buffers-out does not apply to --joblib"};
     return o;
   }
@@ -283,6 +293,7 @@ void recode(const Options& o) {
   if (o.joblib) {
     picklejar::joblib::DumpOptions jd;
     jd.protocol = o.protocol;
+    if (o.threads) jd.threads = *o.threads;
     if (o.compress) {
       jd.compression = picklejar::joblib::parse_compression(*o.compress);
       // joblib.dump(obj, filename, compress=<int>): the codec comes from the file name's extension
