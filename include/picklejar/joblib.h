@@ -69,6 +69,11 @@ struct DumpOptions {
 // Writes `v` as joblib.dump would: numpy arrays (numpy.ndarray, numpy.matrix) as NumpyArrayWrapper
 // + their raw bytes aligned to 16, everything else as joblib's pure-Python pickler writes it. The
 // uncompressed output is byte-identical to joblib 1.2's; compressed output decompresses to it.
+// A NumpyArrayWrapper object itself (joblib.load returns one where a stream fetches it from the
+// memo after its BUILD) is written so that it loads back: its BUILD is followed by placeholder data
+// for joblib.load to read, POP and the wrapper from the memo (joblib.dump would write a file that
+// does not load). kUnsupported for one that cannot be: a legacy NDArrayWrapper/ZNDArrayWrapper
+// (side files), a state joblib.load cannot read, or more than 16 MiB of placeholder data.
 PICKLEJAR_EXPORT std::vector<uint8_t> dump(const Value& v, const DumpOptions& options = {});
 // Writes to `path` atomically (temporary file + rename); on error `path` is untouched.
 PICKLEJAR_EXPORT void dump_file(const Value& v, const std::filesystem::path& path, const DumpOptions& options = {});

@@ -18,6 +18,7 @@
 
 #include "codec/codec.h"
 #include "io/byte_reader.h"
+#include "joblib/wrapper.h"
 #include "model/document_impl.h"
 #include "numpy/numpy.h"
 #include "pickle/disassembler.h"
@@ -358,19 +359,12 @@ class Hook final : public internal::BuildHook {
   uint32_t after_build(Document& doc, uint32_t obj, ByteReader& in, uint64_t offset) override {
     DocumentImpl& d = doc.impl();
     if (d.node(obj).kind != Kind::kObject) return kNoNode;
-    uint32_t cls = d.object(obj).callable;
     uint32_t state = d.object(obj).state;
-    if (is_global(d, cls, "joblib.numpy_pickle", "NumpyArrayWrapper")) {
-      saw_wrapper = true;
-      return wrapper(doc, state, in, offset);
-    }
-    if (is_global(d, cls, "joblib.numpy_pickle", "NDArrayWrapper")) {
-      saw_legacy_npy = true;
-      return legacy_npy(doc, state, offset);
-    }
-    if (is_global(d, cls, "joblib.numpy_pickle", "ZNDArrayWrapper")) {
-      saw_legacy_z = true;
-      return legacy_z(d, state, offset);
+    switch (internal::joblib_wrapper_of(d, d.object(obj).callable)) {
+      case internal::JoblibWrapper::kNumpyArrayWrapper: saw_wrapper = true; return wrapper(doc, state, in, offset);
+      case internal::JoblibWrapper::kNDArrayWrapper: saw_legacy_npy = true; return legacy_npy(doc, state, offset);
+      case internal::JoblibWrapper::kZNDArrayWrapper: saw_legacy_z = true; return legacy_z(d, state, offset);
+      case internal::JoblibWrapper::kNone: break;
     }
     return kNoNode;
   }
@@ -381,29 +375,28 @@ class Hook final : public internal::BuildHook {
  private:
   uint32_t wrapper(Document& doc, uint32_t state, ByteReader& in, uint64_t offset) {
     DocumentImpl& d = doc.impl();
-    uint32_t dtype = state_get(d, state, "dtype");
-    auto shape = shape_of(d, state_get(d, state, "shape"));
-    uint32_t order = state_get(d, state, "order");
+    auto layout = internal::joblib_wrapper_layout(d, state);
+    if (!layout) throw_error(ErrorCode::kBadArgument, "malformed joblib NumpyArrayWrapper state", offset);
+    uint32_t dtype = layout->dtype;
+    const std::vector<int64_t>& shape = layout->shape;
     uint32_t subclass = state_get(d, state, "subclass");
-    if (dtype == kNoNode || d.tag(dtype) != internal::kTagDType || !shape || order == kNoNode)
-      throw_error(ErrorCode::kBadArgument, "malformed joblib NumpyArrayWrapper state", offset);
-    bool fortran = text(d, order) == "F";
+    bool fortran = layout->fortran;
     uint64_t begin = in.pos();
-    if (d.dtype(dtype).has_object) {
-      // A complete pickle of the array follows (protocol 2 from joblib 1.2, 5 from 1.5).
-      uint32_t arr = internal::run_nested_unpickler(in, doc, opt_, this);
+    if (layout->nested_pickle) {
+      // A complete pickle of the array follows (protocol 2 from joblib 1.2, 5 from 1.5), which
+      // joblib reads with a plain pickle.load: no hook, so a wrapper inside it is an ordinary object.
+      uint32_t arr = internal::run_nested_unpickler(in, doc, opt_);
       ranges.push_back({begin, in.pos(), "joblib object array: a nested pickle of " + std::to_string(in.pos() - begin) +
                                              " bytes"});
       return arr;
     }
-    uint32_t align = state_get(d, state, "numpy_array_alignment_bytes");
-    if (align != kNoNode && d.node(align).kind != Kind::kNone) {
+    if (layout->padded) {
       int pad = in.next_byte();
       if (pad < 0) throw_error(ErrorCode::kTruncated, "joblib padding byte missing", offset);
       for (int i = 0; i < pad; ++i)
         if (in.next_byte() < 0) throw_error(ErrorCode::kTruncated, "joblib padding cut short", offset);
     }
-    uint64_t nbytes = checked_bytes(*shape, d.dtype(dtype).itemsize, offset);
+    uint64_t nbytes = checked_bytes(shape, d.dtype(dtype).itemsize, offset);
     const uint8_t* p = read_payload(d, in, nbytes, in.pos());
     ranges.push_back({begin, in.pos(), "joblib array data: " + std::to_string(nbytes) + " bytes after " +
                                            std::to_string(in.pos() - nbytes - begin) + " bytes of padding"});
@@ -411,8 +404,8 @@ class Hook final : public internal::BuildHook {
     uint32_t raw = d.add_payload(Kind::kBytes, p, nbytes, offset);
     if (subclass != kNoNode && (d.node(subclass).kind != Kind::kGlobal || is_global(d, subclass, "numpy", "memmap")))
       subclass = kNoNode;  // joblib.load returns plain ndarrays for memmaps
-    bool is_fortran = fortran && shape->size() > 1;
-    uint32_t arr = internal::make_array(d, dtype, *shape, is_fortran, raw, subclass);
+    bool is_fortran = fortran && shape.size() > 1;
+    uint32_t arr = internal::make_array(d, dtype, shape, is_fortran, raw, subclass);
     if (d.tag(arr) != internal::kTagArray) throw_error(ErrorCode::kBadArgument, "joblib array does not match its dtype", offset);
     return arr;
   }
@@ -422,11 +415,12 @@ class Hook final : public internal::BuildHook {
     std::vector<uint8_t> bytes = read_whole_file(file);
     Npy npy = parse_npy(bytes, file.string());
     if (npy.descr == "|O" || npy.descr == "O" || npy.descr == "|O8") {
-      // np.save pickles object arrays after the header: load that pickle.
+      // np.save pickles object arrays after the header: load that pickle (np.load's plain
+      // pickle.load, without joblib's hook).
       auto block = std::make_shared<std::vector<uint8_t>>(bytes.begin() + npy.data_offset, bytes.end());
       d.adopt(block);
       ByteReader in(block->data(), block->size(), opt_.limits.max_input_bytes);
-      return internal::run_nested_unpickler(in, doc, opt_, this);
+      return internal::run_nested_unpickler(in, doc, opt_);
     }
     uint32_t dtype = npy_dtype(d, npy.descr, file.string());
     uint64_t nbytes = checked_bytes(npy.shape, d.dtype(dtype).itemsize, offset);
@@ -847,3 +841,35 @@ Compression compression_for_path(const std::filesystem::path& path) {
 }
 
 }  // namespace picklejar::joblib
+
+namespace picklejar::internal {
+
+// joblib's hook tests isinstance(obj, (NDArrayWrapper, NumpyArrayWrapper)); the legacy classes live
+// in joblib.numpy_pickle_compat, which joblib.numpy_pickle imports them from (files name the latter).
+JoblibWrapper joblib_wrapper_of(const DocumentImpl& d, uint32_t callable) {
+  if (joblib::is_global(d, callable, "joblib.numpy_pickle", "NumpyArrayWrapper")) return JoblibWrapper::kNumpyArrayWrapper;
+  for (std::string_view module : {"joblib.numpy_pickle", "joblib.numpy_pickle_compat"}) {
+    if (joblib::is_global(d, callable, module, "NDArrayWrapper")) return JoblibWrapper::kNDArrayWrapper;
+    if (joblib::is_global(d, callable, module, "ZNDArrayWrapper")) return JoblibWrapper::kZNDArrayWrapper;
+  }
+  return JoblibWrapper::kNone;
+}
+
+std::optional<JoblibWrapperLayout> joblib_wrapper_layout(const DocumentImpl& d, uint32_t state) {
+  uint32_t dtype = joblib::state_get(d, state, "dtype");
+  auto shape = joblib::shape_of(d, joblib::state_get(d, state, "shape"));
+  uint32_t order = joblib::state_get(d, state, "order");
+  if (dtype == kNoNode || d.tag(dtype) != kTagDType || !shape || order == kNoNode) return std::nullopt;
+  JoblibWrapperLayout l;
+  l.dtype = dtype;
+  l.shape = std::move(*shape);
+  Kind order_kind = d.node(order).kind;  // self.order == 'F' (text() reads only payload nodes)
+  l.fortran = (order_kind == Kind::kStr || order_kind == Kind::kBytes) && joblib::text(d, order) == "F";
+  l.nested_pickle = d.dtype(dtype).has_object;
+  // safe_get_numpy_array_alignment_bytes(): absent (joblib < 1.2) or None means no padding
+  uint32_t align = joblib::state_get(d, state, "numpy_array_alignment_bytes");
+  l.padded = align != kNoNode && d.node(align).kind != Kind::kNone;
+  return l;
+}
+
+}  // namespace picklejar::internal

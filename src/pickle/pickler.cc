@@ -24,6 +24,7 @@
 #include "model/pyhash.h"
 #include "numpy/numpy.h"
 #include "io/atomic_file.h"
+#include "joblib/wrapper.h"
 #include "pickle/globals.h"
 #include "pickle/opcode_table.h"
 #include "pickle/pickler.h"
@@ -186,6 +187,7 @@ class Pickler {
     kFreshListOf,   // a list made for the dump holding list node a's items
     kJoblibDict,    // joblib: a NumpyArrayWrapper's state dict for array node a
     kJoblibData,    // joblib: after the wrapper's BUILD, array node a's bytes (or nested pickle)
+    kJoblibReload,  // joblib: after the BUILD of wrapper object a, what the reader's hook reads, POP, GET a
   };
   struct Task {
     T type;
@@ -229,6 +231,7 @@ class Pickler {
         case T::kFreshListOf: fresh_list_of(t.doc, t.a); break;
         case T::kJoblibDict: joblib_dict(t.doc, t.a); break;
         case T::kJoblibData: joblib_data(t.doc, t.a); break;
+        case T::kJoblibReload: joblib_reload(t.doc, t.a); break;
       }
     }
   }
@@ -1311,6 +1314,75 @@ class Pickler {
     }
   }
 
+  // An object of a joblib wrapper class with a state: not an array but the wrapper itself, as
+  // joblib.load returns it when the stream fetches a NumpyArrayWrapper from the memo after its
+  // BUILD. joblib.load reads array data after the BUILD of every wrapper and leaves the array in its
+  // place, so the ordinary BUILD (what joblib.dump writes, a file neither joblib nor picklejar can
+  // load) is followed by placeholder data of the layout the state describes, a POP of the array the
+  // reader made of it, and the wrapper again from the memo. Legacy wrappers would read side files
+  // joblib::dump does not write: refused. Returns the placeholder's data bytes (0 for an object
+  // dtype, whose placeholder is a pickle of an empty object array).
+  static constexpr uint64_t kMaxWrapperPlaceholder = uint64_t{16} << 20;
+  uint64_t joblib_reload_bytes(const DocumentImpl* d, uint32_t id) {
+    const ObjectData& o = d->object(id);
+    if (internal::joblib_wrapper_of(*d, o.callable) != internal::JoblibWrapper::kNumpyArrayWrapper)
+      throw_error(ErrorCode::kUnsupported,
+                  "a legacy joblib array wrapper object with a state cannot be written: joblib.load would read a side "
+                  "file for it");
+    auto layout = internal::joblib_wrapper_layout(*d, o.state);
+    if (!layout)
+      throw_error(ErrorCode::kUnsupported,
+                  "a NumpyArrayWrapper object whose state joblib.load cannot read as an array's cannot be written");
+    if (layout->nested_pickle) return 0;
+    // The reader's byte count (shape product times itemsize, no overflow), and an element count
+    // numpy's reading of the array it makes accepts (at most 64 dimensions, at most 2^62 elements).
+    uint64_t count = 1, nbytes = 0;
+    bool ok = layout->shape.size() <= 64;
+    for (int64_t v : layout->shape)
+      ok = ok && internal::checked_mul(count, static_cast<uint64_t>(v), &count) && count <= (uint64_t{1} << 62);
+    ok = ok && internal::checked_mul(count, d->dtype(layout->dtype).itemsize, &nbytes);
+    if (!ok || nbytes > kMaxWrapperPlaceholder)
+      throw_error(ErrorCode::kUnsupported, "a NumpyArrayWrapper object whose state describes an array of more than " +
+                                               std::to_string(kMaxWrapperPlaceholder) + " bytes cannot be written");
+    return nbytes;
+  }
+  void joblib_reload(const DocumentImpl* d, uint32_t id) {
+    commit_frame();  // the placeholder, like array data, goes outside any frame
+    flush();
+    uint64_t nbytes = joblib_reload_bytes(d, id);
+    auto layout = internal::joblib_wrapper_layout(*d, d->object(id).state);
+    if (layout->nested_pickle) {  // numpy.empty(0, dtype=object), as joblib would pickle it
+      auto* sd = const_cast<DocumentImpl*>(scratch_doc());
+      internal::DTypeData spec;
+      spec.kind = 'O';
+      spec.itemsize = 8;
+      uint32_t empty = internal::make_array(*sd, internal::make_dtype(*sd, spec), {0}, false,
+                                            sd->add_container(Kind::kList, Error::kNoOffset), kNoNode);
+      DumpOptions nested_opt = opt_;
+      nested_opt.protocol = 2;
+      nested_opt.persistent_id = nullptr;
+      Pickler nested(nested_opt, sink_);
+      nested.dump(Value(sd, empty));
+      written_ += nested.written();
+    } else {
+      if (layout->padded) {
+        uint64_t pad = 16 - ((written_ + 1) % 16);
+        uint8_t padding[17];
+        padding[0] = static_cast<uint8_t>(pad);
+        std::memset(padding + 1, 0xff, pad);
+        sink_write(padding, pad + 1);
+      }
+      static const uint8_t zeros[4096] = {};
+      for (uint64_t left = nbytes; left > 0;) {
+        size_t n = static_cast<size_t>(std::min<uint64_t>(left, sizeof zeros));
+        sink_write(zeros, n);
+        left -= n;
+      }
+    }
+    op(Op::POP);
+    memo_get(d, id);
+  }
+
   void save_object(const DocumentImpl* d, uint32_t id) {
     if (d->tag(id) != internal::kTagNone && save_numpy(d, id)) return;
     const ObjectData& o = d->object(id);
@@ -1421,6 +1493,10 @@ class Pickler {
     const ObjectData& o = d->object(id);
     bool reconstructed = proto_ < 2 && o.how != MadeBy::kReduce && !called_with_args(d, o);
     if (o.state != kNoNode) {
+      if (mode_.joblib && internal::joblib_wrapper_of(*d, o.callable) != internal::JoblibWrapper::kNone) {
+        joblib_reload_bytes(d, id);  // refuses what cannot be written before anything is pushed
+        push(T::kJoblibReload, d, id);
+      }
       push_op(Op::BUILD);
       push_save(d, o.state);
     }

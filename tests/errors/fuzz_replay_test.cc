@@ -57,11 +57,24 @@ TEST(FuzzReplay, RoundTrip) { replay_all("fuzz_roundtrip", picklejar_fuzz::fuzz_
 TEST(FuzzReplay, Disassemble) { replay_all("fuzz_disassemble", picklejar_fuzz::fuzz_disassemble); }
 
 // fuzz_joblib takes a mode byte first: every joblib fixture (and every bad pickle) in every mode
-// (as it is, compressed by each codec, inspected).
+// (as it is, compressed by each codec, inspected). Its findings, fixtures/regress/joblib_*, already
+// start with their mode byte: each is replayed as it is.
 TEST(FuzzReplay, Joblib) {
-  size_t n = 0;
+  size_t n = 0, regress = 0;
   for (const auto& f : all_fixture_files()) {
     const std::string dir = f.parent_path().filename().string();
+    if (dir == "regress" && f.filename().string().rfind("joblib_", 0) == 0) {
+      std::vector<uint8_t> data = read_all(f);
+      try {
+        picklejar_fuzz::fuzz_joblib(data.data(), data.size());
+      } catch (const picklejar_fuzz::FuzzFailure& e) {
+        ADD_FAILURE() << "fuzz_joblib on " << f.string() << ": " << e.what();
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "fuzz_joblib on " << f.string() << " threw " << e.what();
+      }
+      ++regress;
+      continue;
+    }
     if (dir != "joblib" && dir != "joblib-corpus" && dir != "bad") continue;
     if (f.extension() == ".md" || f.extension() == ".expect" || f.filename() == "LICENSE") continue;
     std::vector<uint8_t> data = read_all(f);
@@ -79,6 +92,7 @@ TEST(FuzzReplay, Joblib) {
     ++n;
   }
   EXPECT_GT(n, 100u);
+  EXPECT_GT(regress, 0u) << "fixtures/regress/joblib_* is missing";
 }
 
 // The entry points themselves must not mistake a clean rejection for a finding.
