@@ -35,7 +35,7 @@ class ByteReader {
   uint64_t pos() const { return base_ + static_cast<uint64_t>(cur_ - start_); }
 
   // n bytes, contiguous; nullptr if the input ends first (then `available` gets how many were left).
-  const uint8_t* take(size_t n, size_t* available = nullptr) {
+  [[gnu::always_inline]] const uint8_t* take(size_t n, size_t* available = nullptr) {
     if (static_cast<size_t>(end_ - cur_) >= n && pos() + n <= max_bytes_) {
       const uint8_t* p = cur_;
       cur_ += n;
@@ -44,7 +44,7 @@ class ByteReader {
     return take_slow(n, available);
   }
   // The next byte, or -1 at the end of input.
-  int next_byte() {
+  [[gnu::always_inline]] int next_byte() {
     if (cur_ < end_ && pos() < max_bytes_) return *cur_++;
     const uint8_t* p = take_slow(1, nullptr);
     return p ? *p : -1;

@@ -204,27 +204,14 @@ DocumentImpl::DocumentImpl() {
   add_container(Kind::kTuple, Error::kNoOffset);
 }
 
-uint32_t DocumentImpl::add_node(Kind kind, uint64_t offset) {
-  if (nodes_.size() == nodes_.capacity()) {
-    if (nodes_.size() >= kNoNode - 1) throw_error(ErrorCode::kLimitExceeded, "more than 2^32 values", offset);
-    uint64_t next = (nodes_.capacity() ? nodes_.capacity() * 2 : 64) * sizeof(Node);
-    if (memory_bytes() + next > limits_.max_memory_bytes)
-      throw_error(ErrorCode::kLimitExceeded,
-                  "document memory would pass Limits::max_memory_bytes (" +
-                      std::to_string(limits_.max_memory_bytes) + ")",
-                  offset);
-  }
-  Node n{};
-  n.kind = kind;
-  n.offset = offset;
-  nodes_.push_back(n);
-  return static_cast<uint32_t>(nodes_.size() - 1);
-}
-
-uint32_t DocumentImpl::add_int(int64_t v, uint64_t offset) {
-  uint32_t id = add_node(Kind::kInt, offset);
-  nodes_[id].u.i = v;
-  return id;
+void DocumentImpl::grow_nodes(uint64_t offset) {
+  if (nodes_.size() >= kNoNode - 1) throw_error(ErrorCode::kLimitExceeded, "more than 2^32 values", offset);
+  uint64_t next = (nodes_.capacity() ? nodes_.capacity() * 2 : 64) * sizeof(Node);
+  if (memory_bytes() + next > limits_.max_memory_bytes)
+    throw_error(ErrorCode::kLimitExceeded,
+                "document memory would pass Limits::max_memory_bytes (" + std::to_string(limits_.max_memory_bytes) + ")",
+                offset);
+  nodes_.reserve(nodes_.capacity() ? nodes_.capacity() * 2 : 64);
 }
 
 uint32_t DocumentImpl::add_int_bytes(const uint8_t* p, size_t n, uint64_t offset) {
@@ -234,12 +221,6 @@ uint32_t DocumentImpl::add_int_bytes(const uint8_t* p, size_t n, uint64_t offset
   uint32_t id = add_node(Kind::kInt, offset);
   nodes_[id].flags = kFlagBigInt;
   nodes_[id].u.bytes = Payload{copy, n};
-  return id;
-}
-
-uint32_t DocumentImpl::add_float(double v, uint64_t offset) {
-  uint32_t id = add_node(Kind::kFloat, offset);
-  nodes_[id].u.f = v;
   return id;
 }
 

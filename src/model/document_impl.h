@@ -12,6 +12,7 @@
 
 #include "picklejar/error.h"
 #include "picklejar/pickle.h"
+#include "model/pod_vector.h"
 #include "picklejar/value.h"
 
 namespace picklejar::internal {
@@ -150,11 +151,26 @@ class DocumentImpl {
   size_t node_count() const { return nodes_.size(); }
   const Node& node(uint32_t id) const { return nodes_[id]; }
   Node& node(uint32_t id) { return nodes_[id]; }
-  uint32_t add_node(Kind kind, uint64_t offset);
-  uint32_t add_int(int64_t v, uint64_t offset);
+  // Inline: loading is mostly these three. The slow path (growth, limits) is grow_nodes().
+  [[gnu::always_inline]] uint32_t add_node(Kind kind, uint64_t offset) {
+    if (nodes_.size() == nodes_.capacity()) grow_nodes(offset);
+    Node& n = nodes_.push_back_zeroed();
+    n.kind = kind;
+    n.offset = offset;
+    return static_cast<uint32_t>(nodes_.size() - 1);
+  }
+  [[gnu::always_inline]] uint32_t add_int(int64_t v, uint64_t offset) {
+    uint32_t id = add_node(Kind::kInt, offset);
+    nodes_[id].u.i = v;
+    return id;
+  }
   // From little-endian two's complement bytes of any length (normalised; int64 when it fits).
   uint32_t add_int_bytes(const uint8_t* p, size_t n, uint64_t offset);
-  uint32_t add_float(double v, uint64_t offset);
+  [[gnu::always_inline]] uint32_t add_float(double v, uint64_t offset) {
+    uint32_t id = add_node(Kind::kFloat, offset);
+    nodes_[id].u.f = v;
+    return id;
+  }
   // Payload kinds: `p` must stay valid for the document's life (see payload_stable / copy_bytes).
   uint32_t add_payload(Kind kind, const uint8_t* p, uint64_t n, uint64_t offset);
   uint32_t add_global(std::string_view module, std::string_view name, uint64_t offset);
@@ -216,13 +232,14 @@ class DocumentImpl {
   void reserve_items(uint32_t id, size_t extra_entries);
   void rebuild_index(uint32_t id);
   static size_t index_bytes(const HashIndex& ix);
+  [[gnu::noinline]] void grow_nodes(uint64_t offset);  // doubles the node table, within the limits
   void check_key_depth(int depth, uint64_t offset) const;
   void index_insert(HashIndex& ix, uint32_t pos, uint64_t h) const;
   uint32_t pair_stride(uint32_t id) const { return nodes_[id].kind == Kind::kDict ? 2 : 1; }
 
   Limits limits_;
-  std::vector<Node> nodes_;
-  std::vector<uint32_t> items_;
+  PodVector<Node> nodes_;
+  PodVector<uint32_t> items_;
   std::vector<ObjectData> objects_;
   std::vector<DTypeData> dtypes_;
   std::vector<ArrayData> arrays_;

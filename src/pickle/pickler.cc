@@ -110,11 +110,17 @@ using Sink = internal::ByteSink;
 
 class VectorSink final : public Sink {
  public:
-  explicit VectorSink(std::vector<uint8_t>& v) : v_(v) {}
-  void write(const uint8_t* p, size_t n) override { v_.insert(v_.end(), p, p + n); }
+  // `hint`: the expected output size, reserved at the first write so that a large output is not
+  // copied at every doubling (the pages beyond the real size are never touched).
+  VectorSink(std::vector<uint8_t>& v, size_t hint) : v_(v), hint_(hint) {}
+  void write(const uint8_t* p, size_t n) override {
+    if (v_.capacity() - v_.size() < n) v_.reserve(std::max({v_.size() + n, v_.capacity() * 2, hint_}));
+    v_.insert(v_.end(), p, p + n);
+  }
 
  private:
   std::vector<uint8_t>& v_;
+  size_t hint_;
 };
 
 class StreamSink final : public Sink {
@@ -238,10 +244,9 @@ class Pickler {
 
   // ---- output and framing (FORMATS.md "Framing")
   void raw(const void* p, size_t n) {
-    const auto* b = static_cast<const uint8_t*>(p);
-    buf_.insert(buf_.end(), b, b + n);
+    buf_.append(static_cast<const uint8_t*>(p), n);
   }
-  void write(const void* p, size_t n) {
+  [[gnu::always_inline]] void write(const void* p, size_t n) {
     if (framing_ && frame_start_ < 0) {
       frame_start_ = static_cast<int64_t>(buf_.size());
       buf_.resize(buf_.size() + kFrameHeader);
@@ -252,11 +257,19 @@ class Pickler {
     uint8_t b = static_cast<uint8_t>(o);
     write(&b, 1);
   }
-  void op_arg(Op o, const void* arg, size_t n) {
+  [[gnu::always_inline]] void op_arg(Op o, const void* arg, size_t n) {
     uint8_t tmp[16];
     tmp[0] = static_cast<uint8_t>(o);
     std::memcpy(tmp + 1, arg, n);
-    write(tmp, n + 1);
+    write16(tmp, n + 1);
+  }
+  // write() of n <= 16 bytes from a 16-byte buffer.
+  [[gnu::always_inline]] void write16(const uint8_t (&p)[16], size_t n) {
+    if (framing_ && frame_start_ < 0) {
+      frame_start_ = static_cast<int64_t>(buf_.size());
+      buf_.resize(buf_.size() + kFrameHeader);
+    }
+    buf_.append_from16(p, n);
   }
   void commit_frame() {
     if (!framing_ || frame_start_ < 0) return;
@@ -482,6 +495,17 @@ class Pickler {
         return;
       }
     }
+    if (proto_ >= 2 && !big) {
+      // LONG1 of a 64-bit value: its minimal little-endian two's complement (what CPython's
+      // encode_long gives: (bit length / 8) + 1 bytes, less a redundant 0xff), without allocating.
+      uint8_t h[16] = {static_cast<uint8_t>(Op::LONG1)};
+      le(h + 2, static_cast<uint64_t>(n.u.i), 8);
+      size_t len = 8;
+      while (len > 1 && ((h[1 + len] == 0 && !(h[len] & 0x80)) || (h[1 + len] == 0xff && (h[len] & 0x80)))) --len;
+      h[1] = static_cast<uint8_t>(len);
+      write16(h, 2 + len);
+      return;
+    }
     if (proto_ >= 2) {
       std::vector<uint8_t> bytes = internal::int_to_bytes(d, id);
       if (bytes.size() < 256) {
@@ -505,9 +529,10 @@ class Pickler {
     if (proto_ >= 1) {
       uint64_t bits;
       std::memcpy(&bits, &f, 8);
-      uint8_t b[9] = {static_cast<uint8_t>(Op::BINFLOAT)};
-      for (int i = 0; i < 8; ++i) b[1 + i] = static_cast<uint8_t>(bits >> (8 * (7 - i)));
-      write(b, 9);
+      uint8_t b[16] = {static_cast<uint8_t>(Op::BINFLOAT)};
+      bits = __builtin_bswap64(bits);  // big-endian
+      std::memcpy(b + 1, &bits, 8);
+      write16(b, 9);
     } else {
       std::string s = "F" + float_repr(f) + "\n";
       write(s.data(), s.size());
@@ -1603,7 +1628,7 @@ class Pickler {
   internal::PyHashKey hash_key_;
   std::unordered_map<std::pair<const DocumentImpl*, uint32_t>, std::vector<uint32_t>, PairHash> set_orders_;
   std::unordered_set<std::pair<const DocumentImpl*, uint32_t>, PairHash> open_objects_;  // objects being saved
-  std::vector<uint8_t> buf_;
+  internal::PodVector<uint8_t> buf_;  // the output not yet given to the sink
   bool framing_ = false;
   int64_t frame_start_ = -1;
 };
@@ -1620,7 +1645,10 @@ uint64_t dump_to(const Value& v, ByteSink& sink, const DumpOptions& options, con
 
 std::vector<uint8_t> dump(const Value& v, const DumpOptions& options) {
   std::vector<uint8_t> out;
-  VectorSink sink(out);
+  // A pickle is typically a third to half of its document's memory (32-byte nodes become 2-10
+  // byte opcodes; payloads are copied as they are).
+  const uint64_t hint = v.valid() ? std::min<uint64_t>(v.document_impl()->memory_bytes() / 2, uint64_t{1} << 30) : 0;
+  VectorSink sink(out, static_cast<size_t>(hint));
   Pickler(options, sink).dump(v);
   return out;
 }

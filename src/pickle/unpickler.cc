@@ -5,7 +5,9 @@
 #include <cstring>
 #include <fstream>
 #include <istream>
+#include <map>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -84,13 +86,13 @@ class Unpickler {
   [[noreturn]] void fail(ErrorCode code, const std::string& msg) { throw Error(code, msg, op_off_, op_); }
 
   // ---- input
-  const uint8_t* need(size_t n, const char* what) {
+  [[gnu::always_inline]] const uint8_t* need(size_t n, const char* what) {
     size_t avail = 0;
     const uint8_t* p = in_.take(n, &avail);
     if (!p) truncated(n, avail, what);
     return p;
   }
-  [[noreturn]] void truncated(uint64_t n, uint64_t avail, const char* what) {
+  [[noreturn, gnu::noinline, gnu::cold]] void truncated(uint64_t n, uint64_t avail, const char* what) {
     if (in_.hit_limit())
       fail(ErrorCode::kLimitExceeded, "input passes Limits::max_input_bytes (" + std::to_string(lim_.max_input_bytes) + ")");
     fail(ErrorCode::kTruncated, std::string(opcode_info(static_cast<uint8_t>(op_)).name) + " needs " +
@@ -149,8 +151,8 @@ class Unpickler {
     if (!marks_.empty()) fail(ErrorCode::kMarkMisuse, "unexpected MARK found");
     fail(ErrorCode::kStackUnderflow, "unpickling stack underflow");
   }
-  void push(uint32_t id) {
-    if (stack_.size() >= lim_.max_container_items)
+  [[gnu::always_inline]] void push(uint32_t id) {
+    if (stack_.size() >= lim_.max_container_items) [[unlikely]]
       fail(ErrorCode::kLimitExceeded, "VM stack passes Limits::max_container_items");
     stack_.push_back(id);
   }
@@ -363,7 +365,7 @@ class Unpickler {
   const LoadOptions& opt_;
   const Limits& lim_;
   Py2Encoding enc_;
-  std::vector<uint32_t> stack_;
+  PodVector<uint32_t> stack_;  // grows without copying (src/model/pod_vector.h)
   std::vector<size_t> marks_;
   std::vector<uint32_t> memo_;
   std::unordered_map<uint64_t, uint32_t> sparse_;
@@ -371,6 +373,7 @@ class Unpickler {
   std::unordered_set<std::string> allowed_modules_;  // modules allowed with qualname "*"
   uint64_t memo_count_ = 0;
   size_t next_buffer_ = 0;
+  std::map<std::tuple<const uint8_t*, size_t, bool>, uint32_t> buffer_nodes_;  // a view given twice is one object
   uint64_t op_off_ = 0;
   int op_ = Error::kNoOpcode;
   bool in_callback_ = false;
@@ -653,9 +656,12 @@ void Unpickler::run_opcodes() {
         if (next_buffer_ >= opt_.buffers->size())
           fail(ErrorCode::kMissingBuffer, "not enough out-of-band buffers (" + std::to_string(opt_.buffers->size()) + " given)");
         const BufferView& bv = (*opt_.buffers)[next_buffer_++];
-        uint32_t n = d_.add_payload(Kind::kBuffer, bv.data.data(), bv.data.size(), op_off_);
-        if (bv.readonly) d_.node(n).flags |= kFlagReadonly;
-        push(n);
+        auto [it, fresh] = buffer_nodes_.try_emplace(std::make_tuple(bv.data.data(), bv.data.size(), bv.readonly), 0);
+        if (fresh) {
+          it->second = d_.add_payload(Kind::kBuffer, bv.data.data(), bv.data.size(), op_off_);
+          if (bv.readonly) d_.node(it->second).flags |= kFlagReadonly;
+        }
+        push(it->second);
         break;
       }
       case Op::READONLY_BUFFER: {

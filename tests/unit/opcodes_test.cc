@@ -432,6 +432,37 @@ TEST(OpcodeNextBuffer, ExtraBuffersAreIgnored) {
   EXPECT_EQ(L("\x80\x05\x97.", o).root().size(), 1u);
 }
 
+// One PickleBuffer held twice pickles (out-of-band) as two NEXT_BUFFERs, and the callback's list
+// holds it twice; Python's loader then returns the same object twice. The same view given twice
+// is one object; views of other memory, size or flag are not (found by fuzz_roundtrip).
+TEST(OpcodeNextBuffer, TheSameViewTwiceIsOneObject) {
+  static const uint8_t a[] = {1, 2, 3};
+  LoadOptions o;
+  o.buffers = std::vector<BufferView>{{ByteView(a, 3), false}, {ByteView(a, 3), false}, {ByteView(a, 2), false},
+                                      {ByteView(a, 3), true}};
+  auto l = L("\x80\x05(\x97\x97\x97\x97t.", o);
+  Value r = l.root();
+  EXPECT_TRUE(r[0].is(r[1]));
+  EXPECT_FALSE(r[0].is(r[2]));
+  EXPECT_FALSE(r[0].is(r[3]));
+  EXPECT_TRUE(r[3].readonly_buffer());
+  // Dumped out-of-band at protocol 5 and loaded with the callback's list: still one object.
+  std::vector<BufferView> out;
+  DumpOptions d;
+  d.protocol = 5;
+  d.buffer_callback = [&](const Value& b) {
+    out.push_back({b.as_bytes(), b.readonly_buffer()});
+    return BufferPlacement::kOutOfBand;
+  };
+  const auto bytes = dump(r, d);
+  EXPECT_EQ(out.size(), 4u);
+  LoadOptions o2;
+  o2.buffers = out;
+  Document back = load(ByteView(bytes.data(), bytes.size()), o2);
+  EXPECT_TRUE(back.root()[0].is(back.root()[1]));
+  EXPECT_EQ(to_json(back.root()), to_json(r));
+}
+
 TEST(OpcodeReadonlyBuffer, MakesBufferReadOnly) {
   static const uint8_t a[] = {'a', 'b'};
   LoadOptions o;

@@ -1,0 +1,162 @@
+// A growable array of trivially copyable values for the document's two big tables (nodes and
+// container items). Internal.
+//
+// Why not std::vector: a vector grows by allocating anew, copying and freeing, so a document of N
+// nodes copies ~2N nodes and touches ~3N nodes' worth of fresh pages (profiled: page faults and
+// memmove were half of loading a list of a million ints). Small tables live in malloc'd memory;
+// from 1 MiB on a table is its own anonymous mapping, grown with mremap (the pages move, nothing is
+// copied; glibc's realloc does that only for blocks over its moving mmap threshold), and advised to
+// use transparent huge pages (512x fewer page faults where the kernel allows them).
+#pragma once
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+namespace picklejar::internal {
+
+template <typename T>
+class PodVector {
+  static_assert(std::is_trivially_copyable_v<T>, "PodVector holds trivially copyable values");
+
+ public:
+  PodVector() = default;
+  ~PodVector() { release(); }
+  PodVector(const PodVector&) = delete;
+  PodVector& operator=(const PodVector&) = delete;
+  PodVector(PodVector&& o) noexcept { take(o); }
+  PodVector& operator=(PodVector&& o) noexcept {
+    if (this != &o) {
+      release();
+      take(o);
+    }
+    return *this;
+  }
+
+  size_t size() const { return size_; }
+  size_t capacity() const { return cap_; }
+  bool empty() const { return size_ == 0; }
+  T* data() { return p_; }
+  const T* data() const { return p_; }
+  T* begin() { return p_; }
+  T* end() { return p_ + size_; }
+  const T* begin() const { return p_; }
+  const T* end() const { return p_ + size_; }
+  T& operator[](size_t i) { return p_[i]; }
+  T& back() { return p_[size_ - 1]; }
+  const T& back() const { return p_[size_ - 1]; }
+  void pop_back() { --size_; }
+  const T& operator[](size_t i) const { return p_[i]; }
+
+  void reserve(size_t n) {
+    if (n > cap_) grow_to(n);
+  }
+  [[gnu::always_inline]] void push_back(const T& v) {
+    if (size_ == cap_) grow_to(cap_ ? cap_ * 2 : 64);
+    p_[size_++] = v;
+  }
+  // Appends one element of zero bytes and returns it (filled in place: no temporary to copy).
+  [[gnu::always_inline]] T& push_back_zeroed() {
+    if (size_ == cap_) grow_to(cap_ ? cap_ * 2 : 64);
+    T* e = p_ + size_++;
+    std::memset(static_cast<void*>(e), 0, sizeof(T));
+    return *e;
+  }
+  [[gnu::always_inline]] void append(const T* p, size_t n) {
+    if (cap_ - size_ < n) grow_to(std::max(cap_ * 2, size_ + n));
+    std::memcpy(static_cast<void*>(p_ + size_), static_cast<const void*>(p), n * sizeof(T));
+    size_ += n;
+  }
+  // Appends n <= 16 elements, copying a fixed 16 from p (which must hold 16): one unaligned
+  // 16-byte move instead of a memcpy call of variable length (opcodes are 1-10 bytes).
+  [[gnu::always_inline]] void append_from16(const T* p, size_t n) {
+    static_assert(sizeof(T) == 1, "bytes only");
+    if (cap_ - size_ < 16) grow_to(std::max(cap_ * 2, size_ + 16));
+    std::memcpy(static_cast<void*>(p_ + size_), static_cast<const void*>(p), 16);
+    size_ += n;
+  }
+  void clear() { size_ = 0; }
+  // New elements are zero bytes (as value-initialised PODs).
+  void resize(size_t n) {
+    reserve(n);
+    if (n > size_) std::memset(static_cast<void*>(p_ + size_), 0, (n - size_) * sizeof(T));
+    size_ = n;
+  }
+
+ private:
+  static constexpr size_t kMapFrom = size_t{1} << 20;
+
+  [[gnu::noinline]] void grow_to(size_t n) {
+    if (n > SIZE_MAX / sizeof(T) / 2) throw std::bad_alloc();
+    size_t bytes = n * sizeof(T);
+    if (!mapped_ && bytes < kMapFrom) {
+      void* q = std::realloc(static_cast<void*>(p_), bytes);
+      if (!q) throw std::bad_alloc();
+      p_ = static_cast<T*>(q);
+      cap_ = n;
+      return;
+    }
+    const size_t page = 4096;
+    bytes = (bytes + page - 1) & ~(page - 1);
+    void* q;
+    if (!mapped_) {
+      q = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (q == MAP_FAILED) throw std::bad_alloc();
+      advise_huge_pages(q, bytes);
+      if (size_) std::memcpy(q, static_cast<const void*>(p_), size_ * sizeof(T));
+      std::free(p_);
+      mapped_ = true;
+    } else {
+      q = ::mremap(static_cast<void*>(p_), map_bytes_, bytes, MREMAP_MAYMOVE);
+      if (q == MAP_FAILED) throw std::bad_alloc();
+      advise_huge_pages(q, bytes);
+    }
+    p_ = static_cast<T*>(q);
+    map_bytes_ = bytes;
+    cap_ = bytes / sizeof(T);
+  }
+
+  void release() {
+    if (mapped_) {
+      ::munmap(static_cast<void*>(p_), map_bytes_);
+    } else {
+      std::free(p_);
+    }
+    p_ = nullptr;
+    size_ = cap_ = map_bytes_ = 0;
+    mapped_ = false;
+  }
+  void take(PodVector& o) {
+    p_ = std::exchange(o.p_, nullptr);
+    size_ = std::exchange(o.size_, 0);
+    cap_ = std::exchange(o.cap_, 0);
+    map_bytes_ = std::exchange(o.map_bytes_, 0);
+    mapped_ = std::exchange(o.mapped_, false);
+  }
+
+  // MADV_HUGEPAGE on a whole mapping of at least 4 MiB (advice only: where transparent huge pages
+  // are off nothing changes). The whole mapping, not just its 2 MiB-aligned middle: advice on part
+  // of a mapping splits it into several, and mremap cannot grow a range spanning more than one.
+  static void advise_huge_pages(void* p, size_t bytes) {
+#ifdef MADV_HUGEPAGE
+    if (bytes >= (size_t{4} << 20)) (void)::madvise(p, bytes, MADV_HUGEPAGE);
+#else
+    (void)p, (void)bytes;
+#endif
+  }
+
+  T* p_ = nullptr;
+  size_t size_ = 0;
+  size_t cap_ = 0;
+  size_t map_bytes_ = 0;  // the mapping's length, when mapped_
+  bool mapped_ = false;
+};
+
+}  // namespace picklejar::internal
