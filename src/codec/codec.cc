@@ -6,6 +6,7 @@
 #include <lzma.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -340,9 +341,22 @@ class Bz2Encoder final : public Encoder {
 
 class LzmaEncoder final : public Encoder {
  public:
-  LzmaEncoder(Codec c, int preset, ChunkWriter out) : out_(std::move(out)), buf_(kChunk) {
+  // threads > 1 (xz only): liblzma's multi-threaded encoder, one stream of independent blocks.
+  LzmaEncoder(Codec c, int preset, ChunkWriter out, unsigned threads = 1) : out_(std::move(out)), buf_(kChunk) {
     lzma_ret rc;
-    if (c == Codec::kXz) {
+    if (c == Codec::kXz && threads > 1) {
+      lzma_options_lzma opt;
+      if (lzma_lzma_preset(&opt, static_cast<uint32_t>(preset)))
+        throw_error(ErrorCode::kCompression, "xz: bad preset " + std::to_string(preset));
+      lzma_mt mt{};
+      mt.threads = threads;
+      // xz -T uses 3 x the dictionary; half the dictionary keeps two threads busy on inputs of a
+      // few tens of MiB at a cost in ratio of well under 1%.
+      mt.block_size = std::max<uint64_t>(uint64_t{1} << 20, opt.dict_size / 2);
+      mt.preset = static_cast<uint32_t>(preset);
+      mt.check = LZMA_CHECK_CRC64;
+      rc = lzma_stream_encoder_mt(&s_, &mt);
+    } else if (c == Codec::kXz) {
       rc = lzma_easy_encoder(&s_, static_cast<uint32_t>(preset), LZMA_CHECK_CRC64);
     } else {
       lzma_options_lzma opt;
@@ -470,6 +484,10 @@ std::unique_ptr<Source> make_decoder(Codec c, std::unique_ptr<Source> inner, uin
     case Codec::kLz4: return std::make_unique<Lz4Decoder>(std::move(inner));
     default: return inner;
   }
+}
+
+std::unique_ptr<Encoder> make_xz_encoder_mt(int preset, unsigned threads, ChunkWriter out) {
+  return std::make_unique<LzmaEncoder>(Codec::kXz, preset, std::move(out), threads);
 }
 
 std::unique_ptr<Encoder> make_encoder(Codec c, int level, ChunkWriter out) {

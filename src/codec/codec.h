@@ -50,6 +50,8 @@ std::unique_ptr<Encoder> make_encoder(Codec c, int level, ChunkWriter out);
 // pigz-style, bz2 as concatenated streams, xz as one multi-block stream. Other codecs, and
 // threads <= 1, get make_encoder's single-threaded (byte-identical to joblib's) output.
 bool codec_has_parallel_encoder(Codec c);
+// xz on liblzma's multi-threaded encoder (in codec.cc, beside the single-threaded one).
+std::unique_ptr<Encoder> make_xz_encoder_mt(int preset, unsigned threads, ChunkWriter out);
 std::unique_ptr<Encoder> make_parallel_encoder(Codec c, int level, unsigned threads, ChunkWriter out);
 
 }  // namespace picklejar::internal

@@ -8,9 +8,8 @@
 //    one gzip member (joblib 1.2 reads no second gzip member).
 //  - bz2: each chunk (a whole number of bz2 blocks) is a complete bz2 stream; the streams are
 //    concatenated, which bz2.BZ2File (joblib's reader), bunzip2 and picklejar read as one.
-//  - xz: liblzma's multi-threaded encoder (one xz stream of independent blocks).
+//  - xz: liblzma's multi-threaded encoder (one xz stream of independent blocks; in codec.cc).
 #include <bzlib.h>
-#include <lzma.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -265,47 +264,6 @@ class ParallelBz2 final : public ChunkedParallelEncoder {
   const int level_;
 };
 
-class ParallelXz final : public Encoder {
- public:
-  ParallelXz(int preset, unsigned threads, ChunkWriter out) : out_(std::move(out)), buf_(size_t{1} << 16) {
-    lzma_options_lzma opt;
-    if (lzma_lzma_preset(&opt, static_cast<uint32_t>(preset)))
-      throw_error(ErrorCode::kCompression, "xz: bad preset " + std::to_string(preset));
-    lzma_mt mt{};
-    mt.threads = threads;
-    // xz -T uses 3 x the dictionary; half the dictionary keeps two threads busy on inputs of a few
-    // tens of MiB at a cost in ratio of well under 1%.
-    mt.block_size = std::max<uint64_t>(uint64_t{1} << 20, opt.dict_size / 2);
-    mt.preset = static_cast<uint32_t>(preset);
-    mt.check = LZMA_CHECK_CRC64;
-    if (lzma_stream_encoder_mt(&s_, &mt) != LZMA_OK)
-      throw_error(ErrorCode::kCompression, "xz: cannot initialise the multi-threaded compressor");
-  }
-  ~ParallelXz() override { lzma_end(&s_); }
-  void write(const uint8_t* p, size_t n) override {
-    s_.next_in = p;
-    s_.avail_in = n;
-    while (s_.avail_in > 0) step(LZMA_RUN);
-  }
-  void finish() override {
-    while (!step(LZMA_FINISH)) {
-    }
-  }
-
- private:
-  bool step(lzma_action a) {
-    s_.next_out = buf_.data();
-    s_.avail_out = buf_.size();
-    lzma_ret rc = lzma_code(&s_, a);
-    if (rc != LZMA_OK && rc != LZMA_STREAM_END) throw_error(ErrorCode::kCompression, "xz: compression failed");
-    if (size_t have = buf_.size() - s_.avail_out) out_(buf_.data(), have);
-    return rc == LZMA_STREAM_END;
-  }
-  ChunkWriter out_;
-  std::vector<uint8_t> buf_;
-  lzma_stream s_ = LZMA_STREAM_INIT;
-};
-
 }  // namespace
 
 bool codec_has_parallel_encoder(Codec c) {
@@ -318,7 +276,7 @@ std::unique_ptr<Encoder> make_parallel_encoder(Codec c, int level, unsigned thre
     case Codec::kZlib:
     case Codec::kGzip: return std::make_unique<ParallelDeflate>(c == Codec::kGzip, level, threads, std::move(out));
     case Codec::kBz2: return std::make_unique<ParallelBz2>(level, threads, std::move(out));
-    default: return std::make_unique<ParallelXz>(level, threads, std::move(out));
+    default: return make_xz_encoder_mt(level, threads, std::move(out));
   }
 }
 

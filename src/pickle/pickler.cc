@@ -1316,12 +1316,7 @@ class Pickler {
     flush();
     const internal::ArrayData& a = d->array(id);
     if (d->dtype(a.dtype).has_object) {  // pickle.dump(array, file, protocol=2): the C pickler
-      DumpOptions nested_opt = opt_;
-      nested_opt.protocol = 2;
-      nested_opt.persistent_id = nullptr;
-      Pickler nested(nested_opt, sink_);
-      nested.dump(Value(d, id));
-      written_ += nested.written();
+      dump_nested_protocol2(Value(d, id));
       return;
     }
     // One byte holding the padding length (1-16), that many 0xff: the data starts at a multiple of 16.
@@ -1371,6 +1366,15 @@ class Pickler {
                                                std::to_string(kMaxWrapperPlaceholder) + " bytes cannot be written");
     return nbytes;
   }
+  // pickle.dump(value, file, protocol=2) into the same output: how joblib writes an object array.
+  void dump_nested_protocol2(const Value& v) {
+    DumpOptions nested_opt = opt_;
+    nested_opt.protocol = 2;
+    nested_opt.persistent_id = nullptr;
+    Pickler nested(nested_opt, sink_);
+    nested.dump(v);
+    written_ += nested.written();
+  }
   void joblib_reload(const DocumentImpl* d, uint32_t id) {
     commit_frame();  // the placeholder, like array data, goes outside any frame
     flush();
@@ -1383,12 +1387,7 @@ class Pickler {
       spec.itemsize = 8;
       uint32_t empty = internal::make_array(*sd, internal::make_dtype(*sd, spec), {0}, false,
                                             sd->add_container(Kind::kList, Error::kNoOffset), kNoNode);
-      DumpOptions nested_opt = opt_;
-      nested_opt.protocol = 2;
-      nested_opt.persistent_id = nullptr;
-      Pickler nested(nested_opt, sink_);
-      nested.dump(Value(sd, empty));
-      written_ += nested.written();
+      dump_nested_protocol2(Value(sd, empty));
     } else {
       if (layout->padded) {
         uint64_t pad = 16 - ((written_ + 1) % 16);
