@@ -70,6 +70,7 @@ class PodVector {
     return *e;
   }
   [[gnu::always_inline]] void append(const T* p, size_t n) {
+    if (n == 0) return;  // p may be null then (memcpy may not be given null)
     if (cap_ - size_ < n) grow_to(std::max(cap_ * 2, size_ + n));
     std::memcpy(static_cast<void*>(p_ + size_), static_cast<const void*>(p), n * sizeof(T));
     size_ += n;
