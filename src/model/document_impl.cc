@@ -352,17 +352,29 @@ void DocumentImpl::rebuild_index(uint32_t id) {
   size_t size = 16;
   while (size < size_t{r.len} * 2 + 2) size *= 2;
   ix.slots.assign(size, 0);
+  // Hashes already known (the index grows: keys never change) are kept; only new ones are computed.
+  const size_t known = std::min<size_t>(ix.hashes.size(), r.len);
   ix.hashes.resize(r.len);
   index_bytes_ += index_bytes(ix) - before;
   uint32_t stride = pair_stride(id);
   for (uint32_t i = 0; i < r.len; ++i) {
-    uint64_t h = hash_of(items_[r.begin + i * stride]);
-    ix.hashes[i] = h;
-    index_insert(ix, i, h);
+    if (i >= known) ix.hashes[i] = hash_for_insert(items_[r.begin + i * stride]);
+    index_insert(ix, i, ix.hashes[i]);
   }
 }
 
 int64_t DocumentImpl::find_key(uint32_t c, uint32_t key, const DocumentImpl& kd) const {
+  const ItemRange& r = nodes_[c].u.items;
+  if (r.index == kNoNode) {
+    uint32_t stride = pair_stride(c);
+    for (uint32_t i = 0; i < r.len; ++i)
+      if (key_equal(items_[r.begin + i * stride], kd, key)) return i;
+    return -1;
+  }
+  return find_key_hashed(c, key, kd, kd.hash_of(key));
+}
+
+int64_t DocumentImpl::find_key_hashed(uint32_t c, uint32_t key, const DocumentImpl& kd, uint64_t h) const {
   const ItemRange& r = nodes_[c].u.items;
   uint32_t stride = pair_stride(c);
   if (r.index == kNoNode) {
@@ -371,7 +383,6 @@ int64_t DocumentImpl::find_key(uint32_t c, uint32_t key, const DocumentImpl& kd)
     return -1;
   }
   const HashIndex& ix = indexes_[r.index];
-  uint64_t h = kd.hash_of(key);
   size_t mask = ix.slots.size() - 1;
   for (size_t s = h & mask; ix.slots[s] != 0; s = (s + 1) & mask) {
     uint32_t pos = ix.slots[s] - 1;
@@ -382,9 +393,17 @@ int64_t DocumentImpl::find_key(uint32_t c, uint32_t key, const DocumentImpl& kd)
 
 constexpr uint32_t kIndexThreshold = 8;
 
+uint64_t DocumentImpl::hash_for_insert(uint32_t id) {
+  if (nodes_[id].kind != Kind::kStr) return hash_of(id);
+  if (!hash_cache_) hash_cache_ = std::make_unique<CachedHash[]>(kHashCacheSize);  // zeroed
+  CachedHash& e = hash_cache_[id & (kHashCacheSize - 1)];
+  if (e.id_plus_1 != id + 1) e = {id + 1, hash_of(id)};
+  return e.hash;
+}
+
 void DocumentImpl::add_to_set(uint32_t id, uint32_t item) {
-  uint64_t h = hash_of(item);  // throws kUnhashable first, as Python would
-  if (find_key(id, item, *this) >= 0) return;
+  uint64_t h = hash_for_insert(item);  // throws kUnhashable first, as Python would
+  if (find_key_hashed(id, item, *this, h) >= 0) return;
   append_items(id, &item, 1);
   ItemRange& r = nodes_[id].u.items;
   if (r.index == kNoNode) {
@@ -403,8 +422,8 @@ void DocumentImpl::add_to_set(uint32_t id, uint32_t item) {
 }
 
 void DocumentImpl::set_dict_item(uint32_t id, uint32_t key, uint32_t value) {
-  uint64_t h = hash_of(key);
-  int64_t pos = find_key(id, key, *this);
+  uint64_t h = hash_for_insert(key);
+  int64_t pos = find_key_hashed(id, key, *this, h);
   if (pos >= 0) {
     items_[nodes_[id].u.items.begin + static_cast<size_t>(pos) * 2 + 1] = value;
     return;

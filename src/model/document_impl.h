@@ -201,6 +201,8 @@ class DocumentImpl {
   void set_dict_item(uint32_t id, uint32_t key, uint32_t value);
   // Lookup with Python equality; returns the item position or -1.
   int64_t find_key(uint32_t container, uint32_t key_doc_id, const DocumentImpl& key_doc) const;
+  // The same with the key's hash already known (inserts hash once).
+  int64_t find_key_hashed(uint32_t container, uint32_t key_doc_id, const DocumentImpl& key_doc, uint64_t h) const;
 
   // ---- payloads
   uint8_t* alloc_bytes(size_t n);  // 16-byte aligned, owned by the document
@@ -215,6 +217,10 @@ class DocumentImpl {
 
   // ---- Python semantics over nodes (may compare across documents)
   uint64_t hash_of(uint32_t id, int depth = 0) const;  // throws kUnhashable
+  // hash_of for inserting into this document's dicts and sets: str keys hash through a small cache
+  // by node id (records share their key strs: one hash each, not one per record). Mutating, like
+  // every insert; readers use hash_of, which keeps const reads free of writes.
+  uint64_t hash_for_insert(uint32_t id);
   bool key_equal(uint32_t a, const DocumentImpl& bdoc, uint32_t b, int depth = 0) const;
   // Value::equals: Python == over whole values, iterative (no recursion over lists, tuples and dict
   // values, so a 1,000,000-deep list compares), each (a, b) pair compared once (shared values and
@@ -245,6 +251,12 @@ class DocumentImpl {
   std::vector<ArrayData> arrays_;
   std::vector<ScalarData> scalars_;
   std::vector<HashIndex> indexes_;
+  struct CachedHash {
+    uint32_t id_plus_1;  // 0: empty
+    uint64_t hash;
+  };
+  static constexpr size_t kHashCacheSize = 256;
+  std::unique_ptr<CachedHash[]> hash_cache_;  // made on the first str key
   size_t index_bytes_ = 0;  // bytes held by indexes_' vectors
   std::vector<std::unique_ptr<uint8_t[]>> blocks_;
   uint8_t* block_cur_ = nullptr;
