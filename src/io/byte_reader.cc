@@ -92,9 +92,8 @@ ByteReader::ByteReader(Source* source, uint64_t max_bytes) : source_(source), ma
   start_ = cur_ = end_ = buf_.data();
 }
 
-std::optional<uint64_t> ByteReader::remaining() const {
+std::optional<uint64_t> ByteReader::remaining_of_source() const {
   uint64_t buffered_left = static_cast<uint64_t>(end_ - cur_);
-  if (!source_) return buffered_left;
   auto r = source_->remaining();
   if (!r) return std::nullopt;
   return buffered_left + *r;

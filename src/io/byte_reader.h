@@ -55,7 +55,10 @@ class ByteReader {
   // input ends first.
   bool read_into(uint8_t* dst, size_t n);
   // Bytes known to be left (memory and regular files), else nullopt.
-  std::optional<uint64_t> remaining() const;
+  std::optional<uint64_t> remaining() const {
+    if (!source_) return static_cast<uint64_t>(end_ - cur_);  // memory: inline, it is asked per payload
+    return remaining_of_source();
+  }
   // True when reading stopped because of max_bytes (to tell a limit from a truncation).
   bool hit_limit() const { return hit_limit_; }
   // Unconsumed bytes already pulled from the source (to give back to a seekable stream).
@@ -63,6 +66,7 @@ class ByteReader {
 
  private:
   const uint8_t* take_slow(size_t n, size_t* available);
+  std::optional<uint64_t> remaining_of_source() const;
   bool fill(size_t want);  // make at least `want` bytes available from cur_
 
   Source* source_ = nullptr;

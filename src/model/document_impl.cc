@@ -224,12 +224,6 @@ uint32_t DocumentImpl::add_int_bytes(const uint8_t* p, size_t n, uint64_t offset
   return id;
 }
 
-uint32_t DocumentImpl::add_payload(Kind kind, const uint8_t* p, uint64_t n, uint64_t offset) {
-  uint32_t id = add_node(kind, offset);
-  nodes_[id].u.bytes = Payload{p, n};
-  return id;
-}
-
 uint32_t DocumentImpl::add_global(std::string_view module, std::string_view name, uint64_t offset) {
   std::string key;
   key.reserve(module.size() + name.size() + 1);

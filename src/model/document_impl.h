@@ -172,7 +172,11 @@ class DocumentImpl {
     return id;
   }
   // Payload kinds: `p` must stay valid for the document's life (see payload_stable / copy_bytes).
-  uint32_t add_payload(Kind kind, const uint8_t* p, uint64_t n, uint64_t offset);
+  [[gnu::always_inline]] uint32_t add_payload(Kind kind, const uint8_t* p, uint64_t n, uint64_t offset) {
+    uint32_t id = add_node(kind, offset);
+    nodes_[id].u.bytes = Payload{p, n};
+    return id;
+  }
   uint32_t add_global(std::string_view module, std::string_view name, uint64_t offset);
   uint32_t add_container(Kind kind, uint64_t offset);
   uint32_t add_object(MadeBy how, uint32_t callable, uint32_t args, uint64_t offset);
