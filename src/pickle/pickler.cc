@@ -789,9 +789,33 @@ class Pickler {
       push_save(d, seq_items(d, id)[from]);
       return;
     }
+    const uint32_t* items = seq_items(d, id);
+    if (!opt_.persistent_id && !mode_.joblib) {
+      // The leading run of None/bool/int/float items is written here, in the order the tasks
+      // would write it (MARK, then each item after its opcode boundary): no task per number.
+      op(Op::MARK);
+      uint32_t i = from;
+      for (; i < end && save_number_now(d, items[i]); ++i) {
+      }
+      push_op(Op::APPENDS);
+      for (uint32_t k = end; k-- > i;) push_save(d, items[k]);
+      return;
+    }
     push_op(Op::APPENDS);
-    for (uint32_t i = end; i-- > from;) push_save(d, seq_items(d, id)[i]);
+    for (uint32_t i = end; i-- > from;) push_save(d, items[i]);
     push_op(Op::MARK);
+  }
+  // save() of a value that is never memoized and needs no task (None, bool, int, float), without
+  // a persistent_id callback: writes it and returns true; anything else: false, nothing written.
+  bool save_number_now(const DocumentImpl* d, uint32_t id) {
+    const Node& n = d->node(id);
+    switch (n.kind) {
+      case Kind::kNone: opcode_boundary(); op(Op::NONE); return true;
+      case Kind::kBool: opcode_boundary(); save_bool(n.u.i != 0); return true;
+      case Kind::kInt: opcode_boundary(); save_int(*d, id); return true;
+      case Kind::kFloat: opcode_boundary(); save_float(n.u.f); return true;
+      default: return false;
+    }
   }
 
   void save_dict(const DocumentImpl* d, uint32_t id) {
