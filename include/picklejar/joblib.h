@@ -58,8 +58,8 @@ struct DumpOptions {
   int protocol = 4;          // joblib's default: pickle.DEFAULT_PROTOCOL
   Compression compression;   // none by default
   uint32_t hash_seed = 0;    // see picklejar::DumpOptions
-  // Compression threads (0: one per core). With 1, the output is byte for byte what joblib's
-  // compressor writes. With more, zlib and gzip are still one stream (one gzip member) built
+  // Compression threads (0: one per core). With 1, the single-threaded encoders (for zlib, gzip,
+  // bz2 and xz byte for byte what joblib's compressor writes). With more, zlib and gzip are still one stream (one gzip member) built
   // pigz-style, bz2 is a series of streams (bz2.BZ2File reads them as one), xz is one stream of
   // independent blocks: different bytes, the same data for joblib.load, gunzip, bunzip2 and xz.
   // lzma (.lzma) and lz4 compress on one thread whatever this says.
