@@ -206,12 +206,12 @@ DocumentImpl::DocumentImpl() {
 
 void DocumentImpl::grow_nodes(uint64_t offset) {
   if (nodes_.size() >= kNoNode - 1) throw_error(ErrorCode::kLimitExceeded, "more than 2^32 values", offset);
-  uint64_t next = (nodes_.capacity() ? nodes_.capacity() * 2 : 64) * sizeof(Node);
-  if (memory_bytes() + next > limits_.max_memory_bytes)
+  const size_t next_cap = nodes_.capacity() ? nodes_.capacity() * 2 : 64;
+  if (memory_bytes() + next_cap * sizeof(Node) > limits_.max_memory_bytes)
     throw_error(ErrorCode::kLimitExceeded,
                 "document memory would pass Limits::max_memory_bytes (" + std::to_string(limits_.max_memory_bytes) + ")",
                 offset);
-  nodes_.reserve(nodes_.capacity() ? nodes_.capacity() * 2 : 64);
+  nodes_.reserve(next_cap);
 }
 
 uint32_t DocumentImpl::add_int_bytes(const uint8_t* p, size_t n, uint64_t offset) {
@@ -358,20 +358,15 @@ void DocumentImpl::rebuild_index(uint32_t id) {
 }
 
 int64_t DocumentImpl::find_key(uint32_t c, uint32_t key, const DocumentImpl& kd) const {
-  const ItemRange& r = nodes_[c].u.items;
-  if (r.index == kNoNode) {
-    uint32_t stride = pair_stride(c);
-    for (uint32_t i = 0; i < r.len; ++i)
-      if (key_equal(items_[r.begin + i * stride], kd, key)) return i;
-    return -1;
-  }
+  // Small containers have no index: a linear scan, no hash needed.
+  if (nodes_[c].u.items.index == kNoNode) return find_key_hashed(c, key, kd, 0);
   return find_key_hashed(c, key, kd, kd.hash_of(key));
 }
 
 int64_t DocumentImpl::find_key_hashed(uint32_t c, uint32_t key, const DocumentImpl& kd, uint64_t h) const {
   const ItemRange& r = nodes_[c].u.items;
   uint32_t stride = pair_stride(c);
-  if (r.index == kNoNode) {
+  if (r.index == kNoNode) {  // `h` is not used
     for (uint32_t i = 0; i < r.len; ++i)
       if (key_equal(items_[r.begin + i * stride], kd, key)) return i;
     return -1;

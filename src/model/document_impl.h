@@ -205,7 +205,8 @@ class DocumentImpl {
   void set_dict_item(uint32_t id, uint32_t key, uint32_t value);
   // Lookup with Python equality; returns the item position or -1.
   int64_t find_key(uint32_t container, uint32_t key_doc_id, const DocumentImpl& key_doc) const;
-  // The same with the key's hash already known (inserts hash once).
+  // The same with the key's hash already known (inserts hash once); without an index (small
+  // containers) the hash is not used.
   int64_t find_key_hashed(uint32_t container, uint32_t key_doc_id, const DocumentImpl& key_doc, uint64_t h) const;
 
   // ---- payloads

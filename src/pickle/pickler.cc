@@ -409,12 +409,9 @@ class Pickler {
       }
     }
     const Node& n = d->node(id);
-    switch (n.kind) {  // never memoized
-      case Kind::kNone: op(Op::NONE); return;
-      case Kind::kBool: save_bool(n.u.i != 0); return;
-      case Kind::kInt: save_int(*d, id); return;
-      case Kind::kFloat: save_float(n.u.f); return;
-      default: break;
+    if (is_number(n.kind)) {  // never memoized
+      write_number(d, id);
+      return;
     }
     if (id == internal::kEmptyTupleNode || (n.kind == Kind::kTuple && d->item_count(id) == 0)) {
       if (proto_ >= 1) {
@@ -795,7 +792,9 @@ class Pickler {
       // would write it (MARK, then each item after its opcode boundary): no task per number.
       op(Op::MARK);
       uint32_t i = from;
-      for (; i < end && save_number_now(d, items[i]); ++i) {
+      for (; i < end && is_number(d->node(items[i]).kind); ++i) {
+        opcode_boundary();
+        write_number(d, items[i]);
       }
       push_op(Op::APPENDS);
       for (uint32_t k = end; k-- > i;) push_save(d, items[k]);
@@ -805,16 +804,15 @@ class Pickler {
     for (uint32_t i = end; i-- > from;) push_save(d, items[i]);
     push_op(Op::MARK);
   }
-  // save() of a value that is never memoized and needs no task (None, bool, int, float), without
-  // a persistent_id callback: writes it and returns true; anything else: false, nothing written.
-  bool save_number_now(const DocumentImpl* d, uint32_t id) {
+  // None, bool, int and float: written as they are, never memoized, no task needed.
+  static bool is_number(Kind k) { return k == Kind::kNone || k == Kind::kBool || k == Kind::kInt || k == Kind::kFloat; }
+  void write_number(const DocumentImpl* d, uint32_t id) {
     const Node& n = d->node(id);
     switch (n.kind) {
-      case Kind::kNone: opcode_boundary(); op(Op::NONE); return true;
-      case Kind::kBool: opcode_boundary(); save_bool(n.u.i != 0); return true;
-      case Kind::kInt: opcode_boundary(); save_int(*d, id); return true;
-      case Kind::kFloat: opcode_boundary(); save_float(n.u.f); return true;
-      default: return false;
+      case Kind::kNone: op(Op::NONE); return;
+      case Kind::kBool: save_bool(n.u.i != 0); return;
+      case Kind::kInt: save_int(*d, id); return;
+      default: save_float(n.u.f); return;
     }
   }
 

@@ -450,13 +450,8 @@ TEST(Catalogue, SharedAndCyclicValuesCompareInLinearTime) {
 // ---- joblib: decompression bombs, hostile codec headers, absurd wrappers -----------------------
 
 std::string compress_with(const std::string& codec, const std::string& raw) {
-  std::string out;
-  auto c = internal::codec_from_name(codec);
-  auto enc = internal::make_encoder(*c, codec == "lzma" || codec == "xz" || codec == "lz4" ? 0 : 1,
-                                    [&](const uint8_t* p, size_t n) { out.append(reinterpret_cast<const char*>(p), n); });
-  enc->write(reinterpret_cast<const uint8_t*>(raw.data()), raw.size());
-  enc->finish();
-  return out;
+  const std::vector<uint8_t> packed = picklejar_fuzz::compress_fastest(codec, view(raw));
+  return std::string(packed.begin(), packed.end());
 }
 
 // Small files that decompress to 6 MiB: one BINBYTES8 of zeros (a declared length), and 3M

@@ -493,6 +493,17 @@ inline constexpr std::initializer_list<ErrorCode> kJoblibLoadCodes = {
     ErrorCode::kExtension,   ErrorCode::kNoStop,              ErrorCode::kCompression,    ErrorCode::kUnsupported,
     ErrorCode::kIo,          ErrorCode::kPersistentId};
 
+// `data` compressed with `codec` ("zlib", ..., "lz4") at its fastest level (lzma/xz/lz4 0, else 1).
+inline std::vector<uint8_t> compress_fastest(const std::string& codec, ByteView data) {
+  std::vector<uint8_t> out;
+  auto encoder = picklejar::internal::make_encoder(*picklejar::internal::codec_from_name(codec),
+                                                   codec == "lzma" || codec == "xz" || codec == "lz4" ? 0 : 1,
+                                                   [&](const uint8_t* p, size_t n) { out.insert(out.end(), p, p + n); });
+  encoder->write(data.data(), data.size());
+  encoder->finish();
+  return out;
+}
+
 inline joblib::LoadOptions fuzz_joblib_options() {
   joblib::LoadOptions o;
   o.pickle.limits = small_limits();
@@ -515,12 +526,7 @@ inline int fuzz_joblib(const uint8_t* data, size_t size) {
   ByteView input = rest;
   if (mode != 0) {
     static const char* const kCodecs[] = {"zlib", "gzip", "bz2", "lzma", "xz", "lz4"};
-    const std::string codec = kCodecs[mode - 1];
-    auto encoder = picklejar::internal::make_encoder(*picklejar::internal::codec_from_name(codec),
-                                                     codec == "lzma" || codec == "xz" || codec == "lz4" ? 0 : 1,
-                                                     [&](const uint8_t* p, size_t n) { packed.insert(packed.end(), p, p + n); });
-    encoder->write(rest.data(), rest.size());
-    encoder->finish();
+    packed = compress_fastest(kCodecs[mode - 1], rest);
     input = ByteView(packed.data(), packed.size());
   }
   Document doc;
