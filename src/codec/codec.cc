@@ -10,7 +10,7 @@
 #include <cstring>
 #include <vector>
 
-#include "model/document_impl.h"
+#include "base/error.h"
 
 namespace picklejar::internal {
 namespace {

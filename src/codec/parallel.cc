@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "codec/codec.h"
-#include "model/document_impl.h"
+#include "base/error.h"
 
 namespace picklejar::internal {
 namespace {

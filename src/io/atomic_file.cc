@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "model/document_impl.h"
+#include "base/error.h"
 
 namespace picklejar::internal {
 

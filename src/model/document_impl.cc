@@ -7,10 +7,6 @@
 
 namespace picklejar::internal {
 
-void throw_error(ErrorCode code, std::string message, uint64_t offset, int opcode) {
-  throw Error(code, std::move(message), offset, opcode);
-}
-
 namespace {
 
 constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/error.h"
 #include "picklejar/error.h"
 #include "picklejar/pickle.h"
 #include "model/pod_vector.h"
@@ -271,8 +272,6 @@ class DocumentImpl {
   std::unordered_map<std::string, uint32_t> globals_;  // "module\0name" -> node (interning)
 };
 
-[[noreturn]] void throw_error(ErrorCode code, std::string message, uint64_t offset = Error::kNoOffset,
-                              int opcode = Error::kNoOpcode);
 
 // Minimal little-endian two's-complement bytes of an int node (empty for 0).
 std::vector<uint8_t> int_to_bytes(const DocumentImpl& d, uint32_t id);

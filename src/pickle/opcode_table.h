@@ -1,9 +1,11 @@
-// The opcode enum and per-opcode facts, generated from opcodes.def.
+// The opcode enum and per-opcode facts, generated from base/opcodes.def (the pickle format's one opcode table; it sits in base because error messages name opcodes).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "base/error.h"  // opcode_display_name
 
 namespace picklejar::internal {
 
@@ -37,7 +39,7 @@ enum class ArgKind : uint8_t {
 
 enum class Op : uint8_t {
 #define PICKLEJAR_OPCODE(name, byte, arg, proto, doc) name = byte,
-#include "pickle/opcodes.def"
+#include "base/opcodes.def"
 #undef PICKLEJAR_OPCODE
 };
 
@@ -51,8 +53,5 @@ struct OpcodeInfo {
 // Facts for each of the 256 byte values; name == nullptr where the byte is no opcode.
 const OpcodeInfo& opcode_info(uint8_t byte) noexcept;
 inline bool is_opcode(uint8_t byte) noexcept { return opcode_info(byte).name != nullptr; }
-
-// "BINUNICODE" for an opcode, or "byte 0xNN" for a byte that is not one.
-std::string opcode_display_name(int byte);
 
 }  // namespace picklejar::internal

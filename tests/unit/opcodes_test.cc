@@ -74,7 +74,7 @@ ErrorCode code_of(const std::string& data, const LoadOptions& options = {}) {
 
 // ---- the opcode coverage list ----------------------------------------------------------------------
 
-// Every opcode in src/pickle/opcodes.def must appear here (and have a test below).
+// Every opcode in src/base/opcodes.def must appear here (and have a test below).
 const std::set<std::string> kTestedOpcodes = {
     "MARK", "STOP", "POP", "POP_MARK", "DUP", "FLOAT", "INT", "BININT", "BININT1", "LONG", "BININT2", "NONE",
     "PERSID", "BINPERSID", "REDUCE", "STRING", "BINSTRING", "SHORT_BINSTRING", "UNICODE", "BINUNICODE",
@@ -89,7 +89,7 @@ const std::set<std::string> kTestedOpcodes = {
 TEST(OpcodeCoverage, EveryOpcodeInTheTableIsTested) {
   std::set<std::string> table;
 #define PICKLEJAR_OPCODE(name, byte, arg, proto, doc) table.insert(#name);
-#include "pickle/opcodes.def"
+#include "base/opcodes.def"
 #undef PICKLEJAR_OPCODE
   EXPECT_EQ(table.size(), 68u);  // pickletools.opcodes has 68 entries for protocols 0-5
   EXPECT_EQ(table, kTestedOpcodes);

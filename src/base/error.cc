@@ -1,8 +1,8 @@
-#include "picklejar/error.h"
+#include "base/error.h"
 
+#include <array>
+#include <cstdio>
 #include <string>
-
-#include "pickle/opcode_table.h"
 
 namespace picklejar {
 
@@ -54,5 +54,31 @@ Error::Error(ErrorCode code, std::string message, uint64_t offset, int opcode)
       message_(std::move(message)) {}
 
 Error::~Error() = default;
+
+namespace internal {
+
+void throw_error(ErrorCode code, std::string message, uint64_t offset, int opcode) {
+  throw Error(code, std::move(message), offset, opcode);
+}
+
+namespace {
+constexpr std::array<const char*, 256> make_names() {
+  std::array<const char*, 256> t{};
+#define PICKLEJAR_OPCODE(name, byte, arg, proto, doc) t[byte] = #name;
+#include "base/opcodes.def"
+#undef PICKLEJAR_OPCODE
+  return t;
+}
+constexpr std::array<const char*, 256> kNames = make_names();
+}  // namespace
+
+std::string opcode_display_name(int byte) {
+  if (byte >= 0 && byte < 256 && kNames[byte]) return kNames[byte];
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "byte 0x%02x", byte & 0xff);
+  return buf;
+}
+
+}  // namespace internal
 
 }  // namespace picklejar
