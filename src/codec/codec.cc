@@ -486,6 +486,14 @@ std::unique_ptr<Source> make_decoder(Codec c, std::unique_ptr<Source> inner, uin
   }
 }
 
+std::unique_ptr<Source> decode_sniffed(std::unique_ptr<Source> raw, uint64_t memlimit, Codec* found) {
+  std::vector<uint8_t> head = read_head(*raw, 6);
+  Codec c = sniff_codec(head.data(), head.size());
+  if (found) *found = c;
+  auto replayed = make_prefixed_source(std::move(head), std::move(raw));
+  return c == Codec::kNone ? std::move(replayed) : make_decoder(c, std::move(replayed), memlimit);
+}
+
 std::unique_ptr<Encoder> make_xz_encoder_mt(int preset, unsigned threads, ChunkWriter out) {
   return std::make_unique<LzmaEncoder>(Codec::kXz, preset, std::move(out), threads);
 }

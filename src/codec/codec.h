@@ -35,6 +35,11 @@ Codec sniff_codec(const uint8_t* head, size_t n);
 // lzma/xz dictionary, up to 4 GiB): past it, kLimitExceeded. zlib, bz2 and lz4 need at most a few MiB.
 std::unique_ptr<Source> make_decoder(Codec c, std::unique_ptr<Source> inner, uint64_t memlimit = UINT64_MAX);
 
+// Sniffs the first bytes of `raw` (sniff_codec) and returns a Source of the decompressed stream
+// when they are a codec's magic, else `raw` itself with the sniffed bytes replayed. `*found` (if
+// given) gets the codec found. What load_file/load_stream and the joblib reader read through.
+std::unique_ptr<Source> decode_sniffed(std::unique_ptr<Source> raw, uint64_t memlimit, Codec* found = nullptr);
+
 // A byte sink writing compressed data to `out` (called with each compressed chunk).
 class Encoder {
  public:

@@ -204,4 +204,68 @@ bool ByteReader::read_into(uint8_t* dst, size_t n) {
   return true;
 }
 
+namespace {
+
+class MemorySource final : public Source {
+ public:
+  MemorySource(const uint8_t* p, size_t n) : p_(p), n_(n) {}
+  size_t read(uint8_t* dst, size_t want) override {
+    size_t k = std::min(want, n_);
+    if (k) std::memcpy(dst, p_, k);
+    p_ += k;
+    n_ -= k;
+    return k;
+  }
+  std::optional<uint64_t> remaining() const override { return n_; }
+
+ private:
+  const uint8_t* p_;
+  size_t n_;
+};
+
+class PrefixedSource final : public Source {
+ public:
+  PrefixedSource(std::vector<uint8_t> head, std::unique_ptr<Source> inner)
+      : head_(std::move(head)), inner_(std::move(inner)) {}
+  size_t read(uint8_t* dst, size_t n) override {
+    if (pos_ < head_.size()) {
+      size_t k = std::min(n, head_.size() - pos_);
+      std::memcpy(dst, head_.data() + pos_, k);
+      pos_ += k;
+      return k;
+    }
+    return inner_->read(dst, n);
+  }
+  std::optional<uint64_t> remaining() const override {
+    auto r = inner_->remaining();
+    if (!r) return std::nullopt;
+    return *r + (head_.size() - pos_);
+  }
+
+ private:
+  std::vector<uint8_t> head_;
+  std::unique_ptr<Source> inner_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Source> make_memory_source(const uint8_t* p, size_t n) { return std::make_unique<MemorySource>(p, n); }
+
+std::unique_ptr<Source> make_prefixed_source(std::vector<uint8_t> head, std::unique_ptr<Source> inner) {
+  return std::make_unique<PrefixedSource>(std::move(head), std::move(inner));
+}
+
+std::vector<uint8_t> read_head(Source& src, size_t n) {
+  std::vector<uint8_t> head(n);
+  size_t got = 0;
+  while (got < n) {
+    size_t k = src.read(head.data() + got, n - got);
+    if (k == 0) break;
+    got += k;
+  }
+  head.resize(got);
+  return head;
+}
+
 }  // namespace picklejar::internal

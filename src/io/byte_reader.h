@@ -84,5 +84,12 @@ class ByteReader {
 std::unique_ptr<Source> open_file_source(const char* path);
 // A source over an istream (not owned).
 std::unique_ptr<Source> make_istream_source(std::istream& in);
+// A source over memory (not owned: it must outlive the source).
+std::unique_ptr<Source> make_memory_source(const uint8_t* p, size_t n);
+// A source that first replays `head` (bytes already read from `inner`, e.g. to sniff a format),
+// then reads on from `inner`.
+std::unique_ptr<Source> make_prefixed_source(std::vector<uint8_t> head, std::unique_ptr<Source> inner);
+// Reads up to n bytes from the start of `src` (fewer only at its end).
+std::vector<uint8_t> read_head(Source& src, size_t n);
 
 }  // namespace picklejar::internal

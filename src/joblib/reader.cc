@@ -323,20 +323,7 @@ std::vector<uint8_t> read_zfile(const std::vector<uint8_t>& f, const std::string
                 name + ": ZF header declares " + std::to_string(declared) +
                     " bytes, over max_input_bytes/max_memory_bytes (" + std::to_string(most) + ")",
                 2);
-  struct Mem final : Source {
-    const uint8_t* p;
-    size_t n;
-    size_t read(uint8_t* d, size_t want) override {
-      size_t k = std::min(want, n);
-      std::memcpy(d, p, k);
-      p += k;
-      n -= k;
-      return k;
-    }
-  };
-  auto mem = std::make_unique<Mem>();
-  mem->p = f.data() + start;
-  mem->n = f.size() - start;
+  auto mem = internal::make_memory_source(f.data() + start, f.size() - start);
   auto dec = internal::make_decoder(internal::Codec::kZlib, std::move(mem));
   std::vector<uint8_t> out;
   uint8_t buf[1 << 16];
@@ -352,7 +339,7 @@ std::vector<uint8_t> read_zfile(const std::vector<uint8_t>& f, const std::string
   return out;
 }
 
-class Hook final : public internal::BuildHook {
+class Hook final : public internal::VmHooks {
  public:
   Hook(std::filesystem::path dir, const picklejar::LoadOptions& opt) : dir_(std::move(dir)), opt_(opt) {}
 
@@ -369,10 +356,24 @@ class Hook final : public internal::BuildHook {
     return kNoNode;
   }
 
+  // The hooks joblib.load's NumpyUnpickler runs: numpy's, then this one.
+  internal::VmHookList with_numpy() {
+    both_[0] = &internal::numpy_vm_hooks();
+    both_[1] = this;
+    return both_;
+  }
+  // What a plain pickle.load inside a joblib file runs (nested pickles, np.load's): numpy's only.
+  static internal::VmHookList numpy_only() {
+    static internal::VmHooks* const kNumpy[] = {&internal::numpy_vm_hooks()};
+    return kNumpy;
+  }
+
   bool saw_wrapper = false, saw_legacy_npy = false, saw_legacy_z = false;
   std::vector<internal::SkipRange> ranges;  // where array data sits in the stream
 
  private:
+  internal::VmHooks* both_[2] = {};
+
   uint32_t wrapper(Document& doc, uint32_t state, ByteReader& in, uint64_t offset) {
     DocumentImpl& d = doc.impl();
     auto layout = internal::joblib_wrapper_layout(d, state);
@@ -385,7 +386,7 @@ class Hook final : public internal::BuildHook {
     if (layout->nested_pickle) {
       // A complete pickle of the array follows (protocol 2 from joblib 1.2, 5 from 1.5), which
       // joblib reads with a plain pickle.load: no hook, so a wrapper inside it is an ordinary object.
-      uint32_t arr = internal::run_nested_unpickler(in, doc, opt_);
+      uint32_t arr = internal::run_nested_unpickler(in, doc, opt_, numpy_only());
       ranges.push_back({begin, in.pos(), "joblib object array: a nested pickle of " + std::to_string(in.pos() - begin) +
                                              " bytes"});
       return arr;
@@ -420,7 +421,7 @@ class Hook final : public internal::BuildHook {
       auto block = std::make_shared<std::vector<uint8_t>>(bytes.begin() + npy.data_offset, bytes.end());
       d.adopt(block);
       ByteReader in(block->data(), block->size(), opt_.limits.max_input_bytes);
-      return internal::run_nested_unpickler(in, doc, opt_);
+      return internal::run_nested_unpickler(in, doc, opt_, numpy_only());
     }
     uint32_t dtype = npy_dtype(d, npy.descr, file.string());
     uint64_t nbytes = checked_bytes(npy.shape, d.dtype(dtype).itemsize, offset);
@@ -527,49 +528,6 @@ class Hook final : public internal::BuildHook {
   std::map<std::string, uint32_t> singletons_;  // npy_dtype: numpy's builtin dtype objects
 };
 
-// A Source that first replays bytes already read (the sniffed head), then reads `inner`.
-class PrefixSource final : public Source {
- public:
-  PrefixSource(std::vector<uint8_t> head, std::unique_ptr<Source> inner)
-      : head_(std::move(head)), inner_(std::move(inner)) {}
-  size_t read(uint8_t* dst, size_t n) override {
-    if (pos_ < head_.size()) {
-      size_t k = std::min(n, head_.size() - pos_);
-      std::memcpy(dst, head_.data() + pos_, k);
-      pos_ += k;
-      return k;
-    }
-    return inner_->read(dst, n);
-  }
-  std::optional<uint64_t> remaining() const override {
-    auto r = inner_->remaining();
-    if (!r) return std::nullopt;
-    return *r + (head_.size() - pos_);
-  }
-
- private:
-  std::vector<uint8_t> head_;
-  std::unique_ptr<Source> inner_;
-  size_t pos_ = 0;
-};
-
-class MemSource final : public Source {
- public:
-  MemSource(const uint8_t* p, size_t n) : p_(p), n_(n) {}
-  size_t read(uint8_t* d, size_t want) override {
-    size_t k = std::min(want, n_);
-    std::memcpy(d, p_, k);
-    p_ += k;
-    n_ -= k;
-    return k;
-  }
-  std::optional<uint64_t> remaining() const override { return n_; }
-
- private:
-  const uint8_t* p_;
-  size_t n_;
-};
-
 // A read-only (or private) mapping of a whole file, owned by the document it backs.
 struct Mapping {
   void* addr = MAP_FAILED;
@@ -596,14 +554,7 @@ Loaded load_impl(const std::filesystem::path* path, ByteView data, const LoadOpt
   std::unique_ptr<Source> file;
   if (path) {
     file = internal::open_file_source(path->c_str());
-    head.resize(22);
-    size_t got = 0;
-    while (got < head.size()) {
-      size_t k = file->read(head.data() + got, head.size() - got);
-      if (k == 0) break;
-      got += k;
-    }
-    head.resize(got);
+    head = internal::read_head(*file, 22);
   } else {
     head.assign(data.begin(), data.begin() + std::min<size_t>(data.size(), 22));
   }
@@ -621,7 +572,7 @@ Loaded load_impl(const std::filesystem::path* path, ByteView data, const LoadOpt
     auto block = std::make_shared<std::vector<uint8_t>>(std::move(pickle));
     out.doc.impl().adopt(block);
     ByteReader in(block->data(), block->size(), po.limits.max_input_bytes);
-    internal::run_unpickler(in, out.doc, po, &hook);
+    internal::run_unpickler(in, out.doc, po, hook.with_numpy());
     out.format = "joblib (legacy ZF)";
     out.compression = "zlib";
     return out;
@@ -631,7 +582,7 @@ Loaded load_impl(const std::filesystem::path* path, ByteView data, const LoadOpt
   out.compression = std::string(internal::codec_name(codec));
   if (codec == internal::Codec::kNone && !path) {
     ByteReader in(data.data(), data.size(), po.limits.max_input_bytes);
-    internal::run_unpickler(in, out.doc, po, &hook);
+    internal::run_unpickler(in, out.doc, po, hook.with_numpy());
   } else if (codec == internal::Codec::kNone && options.mmap != MmapMode::kNone) {
     int fd = ::open(path->c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw_error(ErrorCode::kIo, "cannot open " + path->string() + ": " + std::strerror(errno));
@@ -652,17 +603,17 @@ Loaded load_impl(const std::filesystem::path* path, ByteView data, const LoadOpt
     out.doc.impl().adopt(map);
     const auto* p = map->size ? static_cast<const uint8_t*>(map->addr) : nullptr;
     ByteReader in(p, map->size, po.limits.max_input_bytes);
-    internal::run_unpickler(in, out.doc, po, &hook);
+    internal::run_unpickler(in, out.doc, po, hook.with_numpy());
   } else {
     std::unique_ptr<Source> raw;
     if (path) {
-      raw = std::make_unique<PrefixSource>(std::move(head), std::move(file));
+      raw = internal::make_prefixed_source(std::move(head), std::move(file));
     } else {
-      raw = std::make_unique<MemSource>(data.data(), data.size());
+      raw = internal::make_memory_source(data.data(), data.size());
     }
     std::unique_ptr<Source> src = internal::make_decoder(codec, std::move(raw), po.limits.max_memory_bytes);
     ByteReader in(src.get(), po.limits.max_input_bytes);
-    internal::run_unpickler(in, out.doc, po, &hook);
+    internal::run_unpickler(in, out.doc, po, hook.with_numpy());
   }
   out.format = hook.saw_wrapper ? "joblib" : hook.saw_legacy_npy || hook.saw_legacy_z ? "joblib (legacy .npy side files)" : "pickle";
   return out;
@@ -686,7 +637,7 @@ std::vector<uint8_t> decoded_stream(const std::filesystem::path* path, ByteView 
   internal::Codec codec = internal::sniff_codec(raw.data(), raw.size());
   if (codec == internal::Codec::kNone) return raw;
   auto src =
-      internal::make_decoder(codec, std::make_unique<MemSource>(raw.data(), raw.size()), limits.max_memory_bytes);
+      internal::make_decoder(codec, internal::make_memory_source(raw.data(), raw.size()), limits.max_memory_bytes);
   const uint64_t most = std::min(limits.max_input_bytes, limits.max_memory_bytes);
   std::vector<uint8_t> out;
   std::vector<uint8_t> buf(1 << 16);
@@ -716,7 +667,7 @@ void disassemble_impl(const std::filesystem::path* path, ByteView data, std::ost
     std::filesystem::path dir = path ? path->parent_path() : std::filesystem::path();
     Hook hook(dir.empty() && path ? std::filesystem::path(".") : dir, po);
     ByteReader in(stream.data(), stream.size(), po.limits.max_input_bytes);
-    internal::run_unpickler(in, doc, po, &hook);
+    internal::run_unpickler(in, doc, po, hook.with_numpy());
     ranges = hook.ranges;
   } catch (const Error&) {
   }

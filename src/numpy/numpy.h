@@ -9,8 +9,13 @@
 #include <vector>
 
 #include "model/document_impl.h"
+#include "pickle/hooks.h"
 
 namespace picklejar::internal {
+
+// numpy's unpickler hooks: numpy_after_reduce and numpy_after_build below, as a VmHooks for
+// run_unpickler (stateless: one instance serves every load, on any thread).
+VmHooks& numpy_vm_hooks();
 
 // After REDUCE made `obj`: numpy.dtype(...), _frombuffer(...) and numpy scalar(...) are read here.
 void numpy_after_reduce(DocumentImpl& d, uint32_t obj);

@@ -567,4 +567,20 @@ std::vector<uint8_t> array_f_order_bytes(const DocumentImpl& d, const ArrayData&
   return gather(d, a, true);
 }
 
+namespace {
+class NumpyVmHooks final : public VmHooks {
+ public:
+  void after_reduce(DocumentImpl& d, uint32_t obj) override { numpy_after_reduce(d, obj); }
+  uint32_t after_build(Document& doc, uint32_t obj, ByteReader&, uint64_t) override {
+    numpy_after_build(doc.impl(), obj);
+    return kNoNode;
+  }
+};
+}  // namespace
+
+VmHooks& numpy_vm_hooks() {
+  static NumpyVmHooks hooks;
+  return hooks;
+}
+
 }  // namespace picklejar::internal

@@ -12,7 +12,6 @@
 #include <unordered_set>
 #include <vector>
 
-#include "numpy/numpy.h"
 #include "pickle/globals.h"
 #include "pickle/opcode_table.h"
 
@@ -338,6 +337,10 @@ class Unpickler {
     stack_.resize(from);
   }
   uint32_t persistent(uint32_t pid) {
+    for (VmHooks* h : hooks_) {
+      uint32_t made = h->persistent_load(doc_, pid, op_off_);
+      if (made != kNoNode) return made;
+    }
     if (!opt_.persistent_load) {
       uint32_t n = d_.add_node(Kind::kPersistentId, op_off_);
       d_.node(n).aux = pid;
@@ -355,7 +358,7 @@ class Unpickler {
     uint32_t known = reduce_known_shape(d_, callable, args, op_off_, op_);
     if (known != kNoNode) return known;
     uint32_t obj = d_.add_object(MadeBy::kReduce, callable, args, op_off_);
-    numpy_after_reduce(d_, obj);
+    for (VmHooks* h : hooks_) h->after_reduce(d_, obj);
     return obj;
   }
 
@@ -379,7 +382,7 @@ class Unpickler {
   bool in_callback_ = false;
 
  public:
-  BuildHook* hook_ = nullptr;
+  VmHookList hooks_;
 };
 
 uint32_t Unpickler::int_from_decimal(std::string_view s) {
@@ -841,10 +844,12 @@ void Unpickler::run_opcodes() {
         if (kind(inst) != Kind::kObject) bad_operand(inst, "an object");
         // A second BUILD (never written by CPython) replaces the recorded state.
         d_.object(inst).state = state;
-        numpy_after_build(d_, inst);
-        if (hook_) {
-          uint32_t replaced = hook_->after_build(doc_, inst, in_, op_off_);
-          if (replaced != kNoNode) stack_.back() = replaced;
+        for (VmHooks* h : hooks_) {
+          uint32_t replaced = h->after_build(doc_, inst, in_, op_off_);
+          if (replaced != kNoNode) {
+            stack_.back() = replaced;
+            break;
+          }
         }
         break;
       }
@@ -925,18 +930,18 @@ void Unpickler::run_opcodes() {
 
 }  // namespace
 
-void run_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, BuildHook* hook) {
+void run_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, VmHookList hooks) {
   Unpickler u(in, doc, options);
-  u.hook_ = hook;
+  u.hooks_ = hooks;
   u.run();
 }
 
-uint32_t run_nested_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, BuildHook* hook) {
+uint32_t run_nested_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, VmHookList hooks) {
   DocumentImpl& d = doc.impl();
   uint32_t root = d.root;
   int protocol = d.protocol;
   Unpickler u(in, doc, options);
-  u.hook_ = hook;
+  u.hooks_ = hooks;
   u.run();
   uint32_t nested = d.root;
   d.root = root;
@@ -945,38 +950,3 @@ uint32_t run_nested_unpickler(ByteReader& in, Document& doc, const LoadOptions& 
 }
 
 }  // namespace picklejar::internal
-
-namespace picklejar {
-
-Document load(ByteView data, const LoadOptions& options) {
-  Document doc;
-  internal::ByteReader in(data.data(), data.size(), options.limits.max_input_bytes);
-  internal::run_unpickler(in, doc, options);
-  return doc;
-}
-
-Document load_file(const std::filesystem::path& path, const LoadOptions& options) {
-  auto src = internal::open_file_source(path.c_str());
-  Document doc;
-  internal::ByteReader in(src.get(), options.limits.max_input_bytes);
-  internal::run_unpickler(in, doc, options);
-  return doc;
-}
-
-Document load_stream(std::istream& stream, const LoadOptions& options) {
-  auto src = internal::make_istream_source(stream);
-  Document doc;
-  internal::ByteReader in(src.get(), options.limits.max_input_bytes);
-  internal::run_unpickler(in, doc, options);
-  // Give back what was read past STOP, where the stream can seek.
-  if (size_t extra = in.buffered()) {
-    stream.clear();
-    stream.seekg(-static_cast<std::streamoff>(extra), std::ios::cur);
-    if (!stream) stream.clear();
-  }
-  return doc;
-}
-
-int loaded_protocol(const Document& doc) noexcept { return doc.impl().protocol; }
-
-}  // namespace picklejar

@@ -3,25 +3,18 @@
 
 #include "io/byte_reader.h"
 #include "model/document_impl.h"
+#include "pickle/hooks.h"
 #include "picklejar/document.h"
 #include "picklejar/pickle.h"
 
 namespace picklejar::internal {
 
-// Called after every BUILD with the object it built; may read more bytes from `in` (joblib splices
-// array data after its wrappers' BUILD) and return a node to put on the stack instead, or kNoNode.
-class BuildHook {
- public:
-  virtual ~BuildHook() = default;
-  virtual uint32_t after_build(Document& doc, uint32_t obj, ByteReader& in, uint64_t offset) = 0;
-};
-
 // Runs one pickle from `in` (up to and including STOP) and sets doc's root. Throws Error.
-void run_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, BuildHook* hook = nullptr);
+void run_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, VmHookList hooks = {});
 
 // Runs one more, independent pickle (its own memo and stack) from `in` into the same document
 // and returns its root node; the document's root and protocol are left as they were.
-uint32_t run_nested_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, BuildHook* hook = nullptr);
+uint32_t run_nested_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, VmHookList hooks = {});
 
 // Decodes text for Python 2 str opcodes. Returns the node id of the str (or bytes) made in d.
 enum class Py2Encoding { kAscii, kLatin1, kUtf8, kBytes };

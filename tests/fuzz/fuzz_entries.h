@@ -193,7 +193,8 @@ inline int fuzz_load(const uint8_t* data, size_t size) {
                               ErrorCode::kBadLength, ErrorCode::kBadMemoIndex, ErrorCode::kMissingBuffer,
                               ErrorCode::kLimitExceeded, ErrorCode::kBadArgument, ErrorCode::kBadOperand,
                               ErrorCode::kUnsupportedProtocol, ErrorCode::kBadFrame, ErrorCode::kDecode,
-                              ErrorCode::kUnhashable, ErrorCode::kExtension, ErrorCode::kNoStop});
+                              ErrorCode::kUnhashable, ErrorCode::kExtension, ErrorCode::kNoStop,
+                              ErrorCode::kCompression});  // input with a codec's magic is decompressed first
 
   // The same bytes through load_stream (the streamed reader copies payloads instead of pointing
   // into the input): a value it loads must print the same. It may fail where memory succeeds only
