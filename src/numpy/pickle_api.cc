@@ -2,12 +2,17 @@
 // numpy's hooks and savers. They live in the numpy layer because plain pickles load with numpy
 // readings (and re-dump numpy values as numpy writes them) by default, and the pickle layer below
 // knows no numpy (DESIGN.md §1b). Compressed input is decoded on the way in (src/codec/).
+#include <algorithm>
 #include <istream>
 #include <memory>
+#include <ostream>
 
 #include "codec/codec.h"
+#include "io/atomic_file.h"
 #include "io/byte_reader.h"
 #include "numpy/numpy.h"
+#include "numpy/saver.h"
+#include "pickle/pickler.h"
 #include "pickle/unpickler.h"
 #include "picklejar/pickle.h"
 
@@ -27,6 +32,40 @@ Document load_source(std::unique_ptr<internal::Source> raw, const LoadOptions& o
   internal::ByteReader in(src.get(), options.limits.max_input_bytes);
   internal::run_unpickler(in, doc, options, numpy_hooks());
   return doc;
+}
+
+class VectorSink final : public internal::ByteSink {
+ public:
+  // `hint`: the expected output size, reserved at the first write so that a large output is not
+  // copied at every doubling (the pages beyond the real size are never touched).
+  VectorSink(std::vector<uint8_t>& v, size_t hint) : v_(v), hint_(hint) {}
+  void write(const uint8_t* p, size_t n) override {
+    if (v_.capacity() - v_.size() < n) v_.reserve(std::max({v_.size() + n, v_.capacity() * 2, hint_}));
+    v_.insert(v_.end(), p, p + n);
+  }
+
+ private:
+  std::vector<uint8_t>& v_;
+  size_t hint_;
+};
+
+class StreamSink final : public internal::ByteSink {
+ public:
+  explicit StreamSink(std::ostream& out) : out_(out) {}
+  void write(const uint8_t* p, size_t n) override {
+    out_.write(reinterpret_cast<const char*>(p), static_cast<std::streamsize>(n));
+    if (!out_) internal::throw_error(ErrorCode::kIo, "write to the output stream failed");
+  }
+
+ private:
+  std::ostream& out_;
+};
+
+// The pickler with numpy's saver, as pickle.dumps writes numpy values.
+void dump_with_numpy(const Value& v, internal::ByteSink& sink, const DumpOptions& options) {
+  internal::NumpySaver numpy;
+  internal::Saver* const savers[] = {&numpy};
+  internal::dump_to(v, sink, options, {}, savers);
 }
 
 }  // namespace
@@ -63,5 +102,27 @@ Document load_stream(std::istream& stream, const LoadOptions& options) {
 }
 
 int loaded_protocol(const Document& doc) noexcept { return doc.impl().protocol; }
+
+std::vector<uint8_t> dump(const Value& v, const DumpOptions& options) {
+  std::vector<uint8_t> out;
+  // A pickle is typically a third to half of its document's memory (32-byte nodes become 2-10
+  // byte opcodes; payloads are copied as they are).
+  const uint64_t hint = v.valid() ? std::min<uint64_t>(v.document_impl()->memory_bytes() / 2, uint64_t{1} << 30) : 0;
+  VectorSink sink(out, static_cast<size_t>(hint));
+  dump_with_numpy(v, sink, options);
+  return out;
+}
+
+void dump(const Value& v, std::ostream& out, const DumpOptions& options) {
+  StreamSink sink(out);
+  dump_with_numpy(v, sink, options);
+}
+
+void dump_file(const Value& v, const std::filesystem::path& path, const DumpOptions& options) {
+  internal::write_file_atomically(path, [&](const internal::AppendFn& append) {
+    internal::FunctionSink sink(append);
+    dump_with_numpy(v, sink, options);
+  });
+}
 
 }  // namespace picklejar
