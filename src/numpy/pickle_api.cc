@@ -6,12 +6,14 @@
 #include <istream>
 #include <memory>
 #include <ostream>
+#include <sstream>
 
 #include "codec/codec.h"
 #include "io/atomic_file.h"
 #include "io/byte_reader.h"
 #include "numpy/numpy.h"
 #include "numpy/saver.h"
+#include "numpy/show.h"
 #include "pickle/pickler.h"
 #include "pickle/unpickler.h"
 #include "picklejar/pickle.h"
@@ -123,6 +125,17 @@ void dump_file(const Value& v, const std::filesystem::path& path, const DumpOpti
     internal::FunctionSink sink(append);
     dump_with_numpy(v, sink, options);
   });
+}
+
+void write_show(const Value& v, std::ostream& out, const Limits& limits) {
+  if (!v.valid()) internal::throw_error(ErrorCode::kInvalidArgument, "write_show: invalid Value");
+  internal::write_show(*v.document_impl(), v.id(), out, limits, &internal::numpy_show());
+}
+
+std::string to_show(const Value& v, const Limits& limits) {
+  std::ostringstream s;
+  write_show(v, s, limits);
+  return std::move(s).str();
 }
 
 }  // namespace picklejar
