@@ -114,17 +114,10 @@ const uint8_t* read_payload(DocumentImpl& d, ByteReader& in, uint64_t n, uint64_
 // object each time (never numpy's builtin singleton, unlike the byte swap numpy's own unpickling
 // does), so the swap is done here, before make_array sees the array.
 
-char host_order() {
-  uint16_t x = 1;
-  uint8_t b;
-  std::memcpy(&b, &x, 1);
-  return b ? '<' : '>';
-}
-
 bool foreign_struct(const DocumentImpl& d, uint32_t dtype) {
   const internal::DTypeData& t = d.dtype(dtype);
   if (t.byteorder != '|' || t.fields.empty() || t.sub_base != kNoNode || t.has_object) return false;
-  char other = host_order() == '<' ? '>' : '<';
+  char other = internal::native_order() == '<' ? '>' : '<';
   for (const internal::FieldData& f : t.fields)
     if (d.dtype(f.dtype).byteorder != other) return false;
   return true;
@@ -153,7 +146,7 @@ uint32_t native_struct_dtype(DocumentImpl& d, uint32_t dtype, uint64_t offset) {
       continue;  // a title's entry
     if (d.tag(parts[0]) != internal::kTagDType) continue;
     internal::DTypeData native = d.dtype(parts[0]);
-    native.byteorder = host_order();
+    native.byteorder = internal::native_order();
     parts[0] = internal::make_dtype(d, native);
     uint32_t tuple = d.add_container(Kind::kTuple, offset);
     d.append_items(tuple, parts.data(), parts.size());
@@ -185,7 +178,7 @@ uint32_t native_struct_dtype(DocumentImpl& d, uint32_t dtype, uint64_t offset) {
 
 bool foreign_plain(const DocumentImpl& d, uint32_t dtype) {
   const internal::DTypeData& t = d.dtype(dtype);
-  return t.fields.empty() && t.sub_base == kNoNode && !t.has_object && t.byteorder != '|' && t.byteorder != host_order();
+  return t.fields.empty() && t.sub_base == kNoNode && !t.has_object && t.byteorder != '|' && t.byteorder != internal::native_order();
 }
 
 // newbyteorder('=') of a plain dtype: a new dtype, the same but native.
@@ -194,21 +187,10 @@ uint32_t native_plain_dtype(DocumentImpl& d, uint32_t dtype) {
   const internal::DTypeData& t = d.dtype(dtype);
   native.kind = t.kind;
   native.itemsize = t.itemsize;
-  native.byteorder = host_order();
+  native.byteorder = internal::native_order();
   native.unit = t.unit;
   native.unit_count = t.unit_count;
   return internal::make_dtype(d, native);
-}
-
-// array.byteswap() for a plain dtype: each scalar reversed (complex: each half; str: each UCS-4 unit).
-const uint8_t* swap_plain(DocumentImpl& d, uint32_t dtype, const uint8_t* p, uint64_t nbytes) {
-  const internal::DTypeData& t = d.dtype(dtype);
-  uint64_t unit = t.kind == 'c' ? t.itemsize / 2 : t.kind == 'U' ? 4 : t.itemsize;
-  uint8_t* copy = d.alloc_bytes(static_cast<size_t>(nbytes));
-  if (nbytes) std::memcpy(copy, p, static_cast<size_t>(nbytes));
-  if (unit > 1)
-    for (uint64_t i = 0; i + unit <= nbytes; i += unit) std::reverse(copy + i, copy + i + unit);
-  return copy;
 }
 
 // array.byteswap() for a structured dtype: each field's scalars reversed (complex: each half).
@@ -220,10 +202,8 @@ const uint8_t* swap_fields(DocumentImpl& d, uint32_t dtype, const uint8_t* p, ui
   for (uint64_t e = 0; e + t.itemsize <= nbytes; e += t.itemsize) {
     for (const internal::FieldData& f : t.fields) {
       const internal::DTypeData& ft = d.dtype(f.dtype);
-      uint64_t unit = ft.kind == 'c' ? ft.itemsize / 2 : ft.kind == 'U' ? 4 : ft.itemsize;
-      if (unit < 2 || static_cast<uint64_t>(f.offset) + ft.itemsize > t.itemsize) continue;
-      uint8_t* at = copy + e + static_cast<uint64_t>(f.offset);
-      for (uint64_t i = 0; i + unit <= ft.itemsize; i += unit) std::reverse(at + i, at + i + unit);
+      if (static_cast<uint64_t>(f.offset) + ft.itemsize > t.itemsize) continue;
+      internal::swap_elements(copy + e + static_cast<uint64_t>(f.offset), ft.itemsize, internal::swap_unit(ft.kind, ft.itemsize));
     }
   }
   return copy;
@@ -233,7 +213,7 @@ const uint8_t* swap_fields(DocumentImpl& d, uint32_t dtype, const uint8_t* p, ui
 // block) and replaces *dtype when the array is not native.
 const uint8_t* ensure_native(DocumentImpl& d, uint32_t* dtype, const uint8_t* p, uint64_t nbytes, uint64_t offset) {
   if (foreign_plain(d, *dtype)) {
-    p = swap_plain(d, *dtype, p, nbytes);
+    p = internal::swapped_copy(d, d.dtype(*dtype), p, nbytes);  // array.byteswap()
     *dtype = native_plain_dtype(d, *dtype);
   } else if (foreign_struct(d, *dtype)) {
     p = swap_fields(d, *dtype, p, nbytes);
@@ -446,7 +426,7 @@ class Hook final : public internal::VmHooks {
     } else {
       order = '=';
     }
-    if (order == '=') order = host_order();
+    if (order == '=') order = internal::native_order();
     internal::DTypeData t;
     t.kind = descr.empty() ? '?' : descr[0];
     std::string unit;
@@ -471,7 +451,7 @@ class Hook final : public internal::VmHooks {
       t.unit = unit.empty() ? "generic" : unit.substr(k);
     }
     bool singleton = std::string_view("biufc").find(t.kind) != std::string_view::npos &&
-                     (t.byteorder == '|' || t.byteorder == host_order());
+                     (t.byteorder == '|' || t.byteorder == internal::native_order());
     if (!singleton) return internal::make_dtype(d, t);
     std::string key = std::string(1, t.kind) + std::to_string(t.itemsize);
     auto it = singletons_.find(key);

@@ -122,7 +122,7 @@ Value Builder::dtype(std::string_view str) {
   uint32_t obj = internal::make_dtype(d, t);
   // numpy's builtin dtypes are singletons: arrays and scalars of one such type share one object.
   if (kind == 'O' || (std::string_view("biufc").find(kind) != std::string_view::npos &&
-                      (byteorder == '|' || byteorder == internal::dtype_str_native_order()))) {
+                      (byteorder == '|' || byteorder == internal::native_order()))) {
     internal::DTypeData s = d.dtype(obj);
     s.singleton = true;
     d.set_dtype(obj, std::move(s));

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/byte_order.h"
 #include "model/document_impl.h"
 #include "pickle/hooks.h"
 
@@ -52,8 +53,13 @@ bool array_f_contiguous(const DocumentImpl& d, const ArrayData& a);
 // structured fields in increasing, non-overlapping offsets with names without ':'.
 bool dtype_buffer_exportable(const DocumentImpl& d, uint32_t dtype, int depth = 0);
 
-// '<' or '>': this machine's byte order.
-char dtype_str_native_order();
+// The size of the scalars a byte swap reverses in an element of this kind and size: a complex
+// number's two halves separately, a str's UCS-4 code points, else the whole element.
+inline size_t swap_unit(char kind, uint64_t itemsize) {
+  return static_cast<size_t>(kind == 'c' ? itemsize / 2 : kind == 'U' ? 4 : itemsize);
+}
+// A copy of n bytes of elements of `t` in the other byte order, owned by `d` (array.byteswap()).
+const uint8_t* swapped_copy(DocumentImpl& d, const DTypeData& t, const uint8_t* p, uint64_t n);
 
 // a * b, or false on overflow.
 inline bool checked_mul(uint64_t a, uint64_t b, uint64_t* out) { return !__builtin_mul_overflow(a, b, out); }

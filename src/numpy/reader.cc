@@ -79,13 +79,6 @@ bool byte_size_is(uint64_t count, uint64_t itemsize, uint64_t n) {
 
 bool is_dtype(const DocumentImpl& d, uint32_t id) { return d.tag(id) == kTagDType; }
 
-char native_order() {
-  uint16_t x = 1;
-  uint8_t b;
-  std::memcpy(&b, &x, 1);
-  return b ? '<' : '>';
-}
-
 // typestr ("f8", "<i4", "U5", "M8[ns]") -> kind, itemsize, byteorder, unit.
 bool parse_typestr(std::string_view s, DTypeData& t) {
   if (s.empty()) return false;
@@ -365,12 +358,7 @@ void read_array_state(DocumentImpl& d, uint32_t obj, uint32_t state, bool loadin
     DTypeData native = t;
     native.byteorder = native_order();
     native.singleton = std::string_view("biufc").find(t.kind) != std::string_view::npos && !t.has_metadata;
-    size_t unit = t.kind == 'c' ? t.itemsize / 2 : t.kind == 'U' ? 4 : t.itemsize;
-    uint8_t* copy = d.alloc_bytes(a.nbytes);
-    if (a.nbytes) std::memcpy(copy, a.data, a.nbytes);
-    if (unit > 1)
-      for (uint64_t i = 0; i + unit <= a.nbytes; i += unit) std::reverse(copy + i, copy + i + unit);
-    a.data = copy;
+    a.data = swapped_copy(d, t, a.data, a.nbytes);
     a.dtype = make_dtype(d, native);
     a.swapped = true;
   }
@@ -469,7 +457,6 @@ void numpy_after_build(DocumentImpl& d, uint32_t obj, bool loading) {
   }
 }
 
-char dtype_str_native_order() { return native_order(); }
 
 bool dtype_buffer_exportable(const DocumentImpl& d, uint32_t dtype, int depth) {
   if (depth > 64) return false;
@@ -577,6 +564,13 @@ class NumpyVmHooks final : public VmHooks {
   }
 };
 }  // namespace
+
+const uint8_t* swapped_copy(DocumentImpl& d, const DTypeData& t, const uint8_t* p, uint64_t n) {
+  uint8_t* copy = d.alloc_bytes(static_cast<size_t>(n));
+  if (n) std::memcpy(copy, p, static_cast<size_t>(n));
+  swap_elements(copy, static_cast<size_t>(n), swap_unit(t.kind, t.itemsize));
+  return copy;
+}
 
 VmHooks& numpy_vm_hooks() {
   static NumpyVmHooks hooks;

@@ -63,12 +63,8 @@ bool NumpySaver::save_numpy_scalar(const DocumentImpl* d, uint32_t id) {
   }
   std::vector<uint8_t> raw(s.data, s.data + s.nbytes);
   bool plain = t.fields.empty() && t.sub_base == kNoNode && t.type_object == kNoNode;
-  char native = dtype_str_native_order();
-  if (plain && t.byteorder != '|' && t.byteorder != native) {
-    size_t unit = t.kind == 'c' ? t.itemsize / 2 : t.kind == 'U' ? 4 : t.itemsize;
-    if (unit > 1)
-      for (size_t i = 0; i + unit <= raw.size(); i += unit) std::reverse(raw.begin() + i, raw.begin() + i + unit);
-  }
+  char native = native_order();
+  if (plain && t.byteorder != '|' && t.byteorder != native) swap_elements(raw.data(), raw.size(), swap_unit(t.kind, t.itemsize));
   uint32_t dtype = s.dtype;
   const DocumentImpl* dtype_doc = d;
   DocumentImpl* sd = &p_->scratch();

@@ -19,7 +19,7 @@ std::string element_text(const DTypeData& t, const uint8_t* p) {
     std::memcpy(&v, p, sizeof v);
     return v;
   };
-  bool native = t.byteorder != (dtype_str_native_order() == '<' ? '>' : '<');
+  bool native = t.byteorder != (native_order() == '<' ? '>' : '<');
   if (!native) return "?";
   switch (t.kind) {
     case 'b': return p[0] ? "True" : "False";

@@ -24,13 +24,6 @@ void require(const Value& v, uint16_t tag, std::string_view what) {
                 d.node(v.id()).offset);
 }
 
-char native_order() {
-  uint16_t x = 1;
-  uint8_t b;
-  std::memcpy(&b, &x, 1);
-  return b ? '<' : '>';
-}
-
 void check_element_type(const DType& dt, char kind, size_t size, uint64_t offset) {
   if (kind == 0 || dt.kind() != kind || dt.itemsize() != size)
     throw_error(ErrorCode::kTypeMismatch,
@@ -56,7 +49,7 @@ char DType::byteorder() const { return doc_of(v_).dtype(v_.id()).byteorder; }
 size_t DType::itemsize() const { return doc_of(v_).dtype(v_.id()).itemsize; }
 bool DType::native_byte_order() const {
   char b = byteorder();
-  return b == '|' || b == native_order();
+  return b == '|' || b == internal::native_order();
 }
 std::string DType::str() const { return internal::dtype_str(doc_of(v_), v_.id()); }
 std::vector<DTypeField> DType::fields() const {
@@ -115,9 +108,7 @@ std::vector<uint8_t> ArrayRef::byteswapped() const {
   DType dt = dtype();
   if (dt.native_byte_order() || dt.kind() == 'V' || dt.kind() == 'S') return out;
   // Swap each scalar: complex numbers swap their two halves separately.
-  size_t unit = dt.kind() == 'c' ? dt.itemsize() / 2 : dt.kind() == 'U' ? 4 : dt.itemsize();
-  if (unit <= 1) return out;
-  for (size_t i = 0; i + unit <= out.size(); i += unit) std::reverse(out.begin() + i, out.begin() + i + unit);
+  internal::swap_elements(out.data(), out.size(), internal::swap_unit(dt.kind(), dt.itemsize()));
   return out;
 }
 
