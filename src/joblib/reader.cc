@@ -2,38 +2,22 @@
 // the unpickler with a BUILD hook that, after each NumpyArrayWrapper, reads the spliced array bytes
 // straight into the array's final block (or points into the mapped file), and after the legacy
 // NDArrayWrapper / ZNDArrayWrapper reads the side file.
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <functional>
 #include <map>
-#include <algorithm>
-#include <ostream>
-#include <unordered_set>
 
 #include "codec/codec.h"
-#include "io/byte_reader.h"
+#include "io/mapped_file.h"
+#include "joblib/reader.h"
 #include "joblib/wrapper.h"
-#include "model/document_impl.h"
 #include "numpy/numpy.h"
-#include "pickle/disassembler.h"
 #include "pickle/unpickler.h"
-#include "picklejar/joblib.h"
 
-namespace picklejar::joblib {
+namespace picklejar::joblib::detail {
 
-using internal::ByteReader;
-using internal::DocumentImpl;
-using internal::kNoNode;
 using internal::Source;
 using internal::throw_error;
-
-namespace {
 
 std::string_view text(const DocumentImpl& d, uint32_t id) {
   const internal::Node& n = d.node(id);
@@ -108,216 +92,8 @@ const uint8_t* read_payload(DocumentImpl& d, ByteReader& in, uint64_t n, uint64_
   return block;
 }
 
-// ---- joblib's _ensure_native_byte_order: array.byteswap().newbyteorder('=') for an array whose
-// dtype is in the other byte order, or is structured with *all* fields in the other byte order (any
-// '|' field, nested structure or subarray field leaves it as it is). newbyteorder makes a new dtype
-// object each time (never numpy's builtin singleton, unlike the byte swap numpy's own unpickling
-// does), so the swap is done here, before make_array sees the array.
 
-bool foreign_struct(const DocumentImpl& d, uint32_t dtype) {
-  const internal::DTypeData& t = d.dtype(dtype);
-  if (t.byteorder != '|' || t.fields.empty() || t.sub_base != kNoNode || t.has_object) return false;
-  char other = internal::native_order() == '<' ? '>' : '<';
-  for (const internal::FieldData& f : t.fields)
-    if (d.dtype(f.dtype).byteorder != other) return false;
-  return true;
-}
-
-// The dtype newbyteorder('=') makes (numpy's PyArray_DescrNewByteorder): a new dtype object with a
-// new fields dict holding a new native dtype per field; the names tuple, field names, offsets and
-// titles are the old objects, and title keys are dropped from the dict (numpy skips them).
-uint32_t native_struct_dtype(DocumentImpl& d, uint32_t dtype, uint64_t offset) {
-  const internal::ObjectData old = d.object(dtype);  // a copy: adding nodes may move the table
-  uint32_t state = old.state;
-  if (state == kNoNode || d.node(state).kind != Kind::kTuple || state == internal::kEmptyTupleNode) return dtype;
-  std::vector<uint32_t> items(d.items(state), d.items(state) + d.item_count(state));
-  size_t fields_at = items.size() >= 7 ? 4 : items.size() == 6 ? 3 : 2;
-  if (items.size() < 5 || d.node(items[fields_at]).kind != Kind::kDict) return dtype;
-  uint32_t old_fields = items[fields_at];
-  std::vector<uint32_t> pairs(d.items(old_fields), d.items(old_fields) + 2 * d.item_count(old_fields));
-  uint32_t fields = d.add_container(Kind::kDict, offset);
-  for (size_t i = 0; i < pairs.size(); i += 2) {
-    uint32_t key = pairs[i], spec = pairs[i + 1];
-    if (d.node(spec).kind != Kind::kTuple || spec == internal::kEmptyTupleNode || d.item_count(spec) < 2) continue;
-    std::vector<uint32_t> parts(d.items(spec), d.items(spec) + d.item_count(spec));
-    if (parts.size() == 3 && (parts[2] == key || (d.node(parts[2]).kind == d.node(key).kind &&
-                                                  (d.node(key).kind == Kind::kStr || d.node(key).kind == Kind::kBytes) &&
-                                                  text(d, parts[2]) == text(d, key))))
-      continue;  // a title's entry
-    if (d.tag(parts[0]) != internal::kTagDType) continue;
-    internal::DTypeData native = d.dtype(parts[0]);
-    native.byteorder = internal::native_order();
-    parts[0] = internal::make_dtype(d, native);
-    uint32_t tuple = d.add_container(Kind::kTuple, offset);
-    d.append_items(tuple, parts.data(), parts.size());
-    d.set_dict_item(fields, key, tuple);
-  }
-  items[fields_at] = fields;
-  std::vector<uint32_t> args;
-  if (old.args != kNoNode && old.args != internal::kEmptyTupleNode)
-    args.assign(d.items(old.args), d.items(old.args) + d.item_count(old.args));
-  if (!args.empty() && d.node(args[0]).kind == Kind::kStr) {  // numpy's reduce makes a new typestr
-    std::string_view s = text(d, args[0]);
-    args[0] = d.add_payload(Kind::kStr, d.copy_bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size()), s.size(),
-                            offset);
-  }
-  uint32_t args_node = internal::kEmptyTupleNode;
-  if (!args.empty()) {
-    args_node = d.add_container(Kind::kTuple, offset);
-    d.append_items(args_node, args.data(), args.size());
-  }
-  uint32_t obj = d.add_object(MadeBy::kReduce, old.callable, args_node, offset);
-  internal::numpy_after_reduce(d, obj);
-  uint32_t state_node = d.add_container(Kind::kTuple, offset);
-  d.append_items(state_node, items.data(), items.size());
-  d.object(obj).state = state_node;
-  internal::numpy_after_build(d, obj);
-  if (d.tag(obj) != internal::kTagDType) return dtype;
-  return obj;
-}
-
-bool foreign_plain(const DocumentImpl& d, uint32_t dtype) {
-  const internal::DTypeData& t = d.dtype(dtype);
-  return t.fields.empty() && t.sub_base == kNoNode && !t.has_object && t.byteorder != '|' && t.byteorder != internal::native_order();
-}
-
-// newbyteorder('=') of a plain dtype: a new dtype, the same but native.
-uint32_t native_plain_dtype(DocumentImpl& d, uint32_t dtype) {
-  internal::DTypeData native;
-  const internal::DTypeData& t = d.dtype(dtype);
-  native.kind = t.kind;
-  native.itemsize = t.itemsize;
-  native.byteorder = internal::native_order();
-  native.unit = t.unit;
-  native.unit_count = t.unit_count;
-  return internal::make_dtype(d, native);
-}
-
-// array.byteswap() for a structured dtype: each field's scalars reversed (complex: each half).
-const uint8_t* swap_fields(DocumentImpl& d, uint32_t dtype, const uint8_t* p, uint64_t nbytes) {
-  const internal::DTypeData& t = d.dtype(dtype);
-  uint8_t* copy = d.alloc_bytes(static_cast<size_t>(nbytes));
-  if (nbytes) std::memcpy(copy, p, static_cast<size_t>(nbytes));
-  if (t.itemsize == 0) return copy;
-  for (uint64_t e = 0; e + t.itemsize <= nbytes; e += t.itemsize) {
-    for (const internal::FieldData& f : t.fields) {
-      const internal::DTypeData& ft = d.dtype(f.dtype);
-      if (static_cast<uint64_t>(f.offset) + ft.itemsize > t.itemsize) continue;
-      internal::swap_elements(copy + e + static_cast<uint64_t>(f.offset), ft.itemsize, internal::swap_unit(ft.kind, ft.itemsize));
-    }
-  }
-  return copy;
-}
-
-// joblib's _ensure_native_byte_order on the array data `p` of `dtype`: swaps (into a document
-// block) and replaces *dtype when the array is not native.
-const uint8_t* ensure_native(DocumentImpl& d, uint32_t* dtype, const uint8_t* p, uint64_t nbytes, uint64_t offset) {
-  if (foreign_plain(d, *dtype)) {
-    p = internal::swapped_copy(d, d.dtype(*dtype), p, nbytes);  // array.byteswap()
-    *dtype = native_plain_dtype(d, *dtype);
-  } else if (foreign_struct(d, *dtype)) {
-    p = swap_fields(d, *dtype, p, nbytes);
-    *dtype = native_struct_dtype(d, *dtype, offset);
-  }
-  return p;
-}
-
-// ---- .npy (legacy side files): magic, version, header dict, data
-struct Npy {
-  std::string descr;
-  bool fortran = false;
-  std::vector<int64_t> shape;
-  size_t data_offset = 0;
-};
-
-Npy parse_npy(const std::vector<uint8_t>& f, const std::string& name) {
-  auto bad = [&](const std::string& why) -> Npy {
-    throw_error(ErrorCode::kBadArgument, name + ": not a .npy file we can read: " + why);
-  };
-  if (f.size() < 10 || std::memcmp(f.data(), "\x93NUMPY", 6) != 0) return bad("no NUMPY magic");
-  int major = f[6];
-  size_t hlen, start;
-  if (major == 1) {
-    hlen = f[8] | (size_t{f[9]} << 8);
-    start = 10;
-  } else if (major == 2 || major == 3) {
-    if (f.size() < 12) return bad("truncated header");
-    hlen = f[8] | (size_t{f[9]} << 8) | (size_t{f[10]} << 16) | (size_t{f[11]} << 24);
-    start = 12;
-  } else {
-    return bad("version " + std::to_string(major));
-  }
-  if (start + hlen > f.size()) return bad("truncated header");
-  std::string h(reinterpret_cast<const char*>(f.data() + start), hlen);
-  Npy npy;
-  npy.data_offset = start + hlen;
-  auto value_after = [&](const std::string& key) -> std::string {
-    size_t k = h.find("'" + key + "'");
-    if (k == std::string::npos) bad("no '" + key + "'");
-    size_t colon = h.find(':', k);
-    if (colon == std::string::npos) bad("malformed header");
-    size_t v = h.find_first_not_of(' ', colon + 1);
-    return h.substr(v);
-  };
-  std::string descr = value_after("descr");
-  if (descr.empty() || (descr[0] != '\'' && descr[0] != '"')) bad("structured descr is not supported");
-  npy.descr = descr.substr(1, descr.find(descr[0], 1) - 1);
-  npy.fortran = value_after("fortran_order").rfind("True", 0) == 0;
-  std::string shape = value_after("shape");
-  if (shape.empty() || shape[0] != '(') bad("malformed shape");
-  size_t close = shape.find(')');
-  std::string inner = shape.substr(1, close - 1);
-  size_t pos = 0;
-  while (pos < inner.size()) {
-    size_t comma = inner.find(',', pos);
-    std::string part = inner.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-    size_t a = part.find_first_not_of(" L");
-    if (a != std::string::npos) {
-      std::string digits = part.substr(a, part.find_last_not_of(" L") - a + 1);
-      if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) bad("malformed shape");
-      npy.shape.push_back(std::stoll(digits));
-    }
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
-  }
-  return npy;
-}
-
-std::vector<uint8_t> read_whole_file(const std::filesystem::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  if (!f) throw_error(ErrorCode::kIo, "cannot open " + p.string() + ": " + std::strerror(errno));
-  return std::vector<uint8_t>((std::istreambuf_iterator<char>(f)), {});
-}
-
-// A ZF file ("ZF" + 19-character hex length + zlib data; joblib < 0.10): its decompressed bytes.
-// The header's length is checked against `most` (the limits) before anything is decoded.
-std::vector<uint8_t> read_zfile(const std::vector<uint8_t>& f, const std::string& name, const Limits& limits) {
-  if (f.size() < 21 || f[0] != 'Z' || f[1] != 'F') throw_error(ErrorCode::kBadArgument, name + ": not a ZF file");
-  size_t start = 21;
-  if (f.size() > 21 && f[21] == ' ') start = 22;  // joblib <= 0.8.4 under Python 2 wrote 20 characters
-  std::string len_text(reinterpret_cast<const char*>(f.data() + 2), 19);
-  uint64_t declared = std::strtoull(len_text.c_str(), nullptr, 16);
-  const uint64_t most = std::min(limits.max_input_bytes, limits.max_memory_bytes);
-  if (declared > most)
-    throw_error(ErrorCode::kLimitExceeded,
-                name + ": ZF header declares " + std::to_string(declared) +
-                    " bytes, over max_input_bytes/max_memory_bytes (" + std::to_string(most) + ")",
-                2);
-  auto mem = internal::make_memory_source(f.data() + start, f.size() - start);
-  auto dec = internal::make_decoder(internal::Codec::kZlib, std::move(mem));
-  std::vector<uint8_t> out;
-  uint8_t buf[1 << 16];
-  for (;;) {
-    size_t k = dec->read(buf, sizeof buf);
-    if (k == 0) break;
-    out.insert(out.end(), buf, buf + k);
-    if (out.size() > declared) break;  // a bomb stops here: the header bounds the output
-  }
-  if (out.size() != declared)
-    throw_error(ErrorCode::kCompression, name + ": ZF header says " + std::to_string(declared) + " bytes, got " +
-                                             std::to_string(out.size()));
-  return out;
-}
+namespace {
 
 class Hook final : public internal::VmHooks {
  public:
@@ -508,20 +284,7 @@ class Hook final : public internal::VmHooks {
   std::map<std::string, uint32_t> singletons_;  // npy_dtype: numpy's builtin dtype objects
 };
 
-// A read-only (or private) mapping of a whole file, owned by the document it backs.
-struct Mapping {
-  void* addr = MAP_FAILED;
-  size_t size = 0;
-  ~Mapping() {
-    if (addr != MAP_FAILED) ::munmap(addr, size);
-  }
-};
-
-struct Loaded {
-  Document doc;
-  std::string format;
-  std::string compression;
-};
+}  // namespace
 
 Loaded load_impl(const std::filesystem::path* path, ByteView data, const LoadOptions& options) {
   Loaded out;
@@ -564,25 +327,9 @@ Loaded load_impl(const std::filesystem::path* path, ByteView data, const LoadOpt
     ByteReader in(data.data(), data.size(), po.limits.max_input_bytes);
     internal::run_unpickler(in, out.doc, po, hook.with_numpy());
   } else if (codec == internal::Codec::kNone && options.mmap != MmapMode::kNone) {
-    int fd = ::open(path->c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw_error(ErrorCode::kIo, "cannot open " + path->string() + ": " + std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-      ::close(fd);
-      throw_error(ErrorCode::kIo, "cannot stat " + path->string());
-    }
-    auto map = std::make_shared<Mapping>();
-    map->size = static_cast<size_t>(st.st_size);
-    if (map->size) {
-      int prot = options.mmap == MmapMode::kCopyOnWrite ? PROT_READ | PROT_WRITE : PROT_READ;
-      map->addr = ::mmap(nullptr, map->size, prot, MAP_PRIVATE, fd, 0);
-    }
-    ::close(fd);
-    if (map->size && map->addr == MAP_FAILED)
-      throw_error(ErrorCode::kIo, "cannot map " + path->string() + ": " + std::strerror(errno));
-    out.doc.impl().adopt(map);
-    const auto* p = map->size ? static_cast<const uint8_t*>(map->addr) : nullptr;
-    ByteReader in(p, map->size, po.limits.max_input_bytes);
+    auto map = internal::map_file(*path, options.mmap == MmapMode::kCopyOnWrite);
+    out.doc.impl().adopt(map);  // the arrays point into it: it lives as long as the document
+    ByteReader in(map->data(), map->size(), po.limits.max_input_bytes);
     internal::run_unpickler(in, out.doc, po, hook.with_numpy());
   } else {
     std::unique_ptr<Source> raw;
@@ -599,177 +346,35 @@ Loaded load_impl(const std::filesystem::path* path, ByteView data, const LoadOpt
   return out;
 }
 
-}  // namespace
-
-Document load(const std::filesystem::path& path, const LoadOptions& options) {
-  return std::move(load_impl(&path, {}, options).doc);
-}
-
-Document load(ByteView data, const LoadOptions& options) { return std::move(load_impl(nullptr, data, options).doc); }
-
-namespace {
-// The whole decoded stream of a file or buffer (decompressed; ZF unwrapped).
-// It is held in memory: it may be no longer than max_input_bytes and max_memory_bytes (a
-// decompression bomb stops there with kLimitExceeded).
-std::vector<uint8_t> decoded_stream(const std::filesystem::path* path, ByteView data, const Limits& limits) {
-  std::vector<uint8_t> raw = path ? read_whole_file(*path) : std::vector<uint8_t>(data.begin(), data.end());
-  if (raw.size() >= 2 && raw[0] == 'Z' && raw[1] == 'F') return read_zfile(raw, path ? path->string() : "<memory>", limits);
-  internal::Codec codec = internal::sniff_codec(raw.data(), raw.size());
-  if (codec == internal::Codec::kNone) return raw;
-  auto src =
-      internal::make_decoder(codec, internal::make_memory_source(raw.data(), raw.size()), limits.max_memory_bytes);
-  const uint64_t most = std::min(limits.max_input_bytes, limits.max_memory_bytes);
-  std::vector<uint8_t> out;
-  std::vector<uint8_t> buf(1 << 16);
-  for (;;) {
-    size_t k = src->read(buf.data(), buf.size());
-    if (k == 0) break;
-    if (out.size() + k > most)
-      throw_error(ErrorCode::kLimitExceeded,
-                  "the decompressed stream is longer than max_input_bytes/max_memory_bytes (" + std::to_string(most) +
-                      " bytes)",
-                  out.size());
-    out.insert(out.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(k));
-  }
-  return out;
-}
-
-void disassemble_impl(const std::filesystem::path* path, ByteView data, std::ostream& out,
-                      const LoadOptions& options) {
-  std::vector<uint8_t> stream = decoded_stream(path, data, options.pickle.limits);
-  // Find where joblib spliced array data by loading; a stream that does not load is listed as
-  // far as it goes (the disassembler reports the error at its offset).
+std::vector<internal::SkipRange> spliced_ranges(ByteView stream, const std::filesystem::path& dir,
+                                                const LoadOptions& options) {
   std::vector<internal::SkipRange> ranges;
   try {
     Document doc;
     picklejar::LoadOptions po = options.pickle;
     po.encoding = "bytes";
-    std::filesystem::path dir = path ? path->parent_path() : std::filesystem::path();
-    Hook hook(dir.empty() && path ? std::filesystem::path(".") : dir, po);
+    Hook hook(dir, po);
     ByteReader in(stream.data(), stream.size(), po.limits.max_input_bytes);
     internal::run_unpickler(in, doc, po, hook.with_numpy());
     ranges = hook.ranges;
   } catch (const Error&) {
+    // A stream that does not load is listed as far as it goes: the disassembler reports the
+    // error at its offset.
   }
   std::sort(ranges.begin(), ranges.end(), [](const auto& a, const auto& b) { return a.begin < b.begin; });
-  internal::disassemble_with_skips(ByteView(stream.data(), stream.size()), out, ranges);
-}
-}  // namespace
-
-void disassemble(const std::filesystem::path& path, std::ostream& out, const LoadOptions& options) {
-  disassemble_impl(&path, {}, out, options);
-}
-void disassemble(ByteView data, std::ostream& out, const LoadOptions& options) {
-  disassemble_impl(nullptr, data, out, options);
+  return ranges;
 }
 
-namespace {
-FileInfo inspect_loaded(Loaded& l);
-}  // namespace
+}  // namespace picklejar::joblib::detail
 
-FileInfo inspect(const std::filesystem::path& path, const LoadOptions& options) {
-  Loaded l = load_impl(&path, {}, options);
-  return inspect_loaded(l);
+namespace picklejar::joblib {
+
+Document load(const std::filesystem::path& path, const LoadOptions& options) {
+  return std::move(detail::load_impl(&path, {}, options).doc);
 }
 
-FileInfo inspect(ByteView data, const LoadOptions& options) {
-  Loaded l = load_impl(nullptr, data, options);
-  return inspect_loaded(l);
-}
+Document load(ByteView data, const LoadOptions& options) { return std::move(detail::load_impl(nullptr, data, options).doc); }
 
-namespace {
-FileInfo inspect_loaded(Loaded& l) {
-  FileInfo info;
-  info.format = l.format;
-  info.compression = l.compression;
-  info.protocol = loaded_protocol(l.doc);
-  const DocumentImpl& d = l.doc.impl();
-  // Depth-first walk with paths; each value visited once.
-  std::vector<std::pair<uint32_t, std::string>> work{{d.root, "root"}};
-  std::unordered_set<uint32_t> seen;
-  while (!work.empty() && info.arrays.size() < 100000) {
-    auto [id, where] = work.back();
-    work.pop_back();
-    if (id == kNoNode || !seen.insert(id).second) continue;
-    const internal::Node& n = d.node(id);
-    if (d.tag(id) == internal::kTagArray) {
-      const auto& a = d.array(id);
-      info.arrays.push_back({where, internal::dtype_str(d, a.dtype), a.shape, a.nbytes});
-      if (a.items != kNoNode) work.emplace_back(a.items, where + ".items");
-      continue;
-    }
-    if (d.tag(id) != internal::kTagNone) continue;
-    std::vector<std::pair<uint32_t, std::string>> next;
-    switch (n.kind) {
-      case Kind::kList:
-      case Kind::kTuple:
-      case Kind::kSet:
-      case Kind::kFrozenSet: {
-        uint32_t c = id == internal::kEmptyTupleNode ? 0 : d.item_count(id);
-        for (uint32_t i = 0; i < c; ++i) next.emplace_back(d.items(id)[i], where + "[" + std::to_string(i) + "]");
-        break;
-      }
-      case Kind::kDict: {
-        for (uint32_t i = 0, c = d.item_count(id); i < c; ++i) {
-          uint32_t k = d.items(id)[2 * i];
-          std::string key = d.node(k).kind == Kind::kStr ? "'" + std::string(text(d, k)) + "'" : "#" + std::to_string(i);
-          next.emplace_back(d.items(id)[2 * i + 1], where + "[" + key + "]");
-        }
-        break;
-      }
-      case Kind::kObject: {
-        const internal::ObjectData& o = d.object(id);
-        if (o.state != kNoNode) next.emplace_back(o.state, where + ".state");
-        if (o.args != kNoNode) next.emplace_back(o.args, where + ".args");
-        if (o.list_items != kNoNode) next.emplace_back(o.list_items, where + ".listitems");
-        if (o.dict_items != kNoNode) next.emplace_back(o.dict_items, where + ".dictitems");
-        break;
-      }
-      default: break;
-    }
-    for (auto it = next.rbegin(); it != next.rend(); ++it) work.push_back(*it);
-  }
-  return info;
-}
-}  // namespace
-
-Compression parse_compression(std::string_view spec) {
-  Compression c;
-  if (spec.size() == 1 && spec[0] >= '0' && spec[0] <= '9') {
-    if (spec[0] != '0') {
-      c.codec = "zlib";
-      c.level = spec[0] - '0';
-    }
-    return c;
-  }
-  std::string_view name = spec, level;
-  if (auto colon = spec.find(':'); colon != std::string_view::npos) {
-    name = spec.substr(0, colon);
-    level = spec.substr(colon + 1);
-  }
-  if (!internal::codec_from_name(name))
-    throw_error(ErrorCode::kInvalidArgument, "unknown compressor '" + std::string(name) + "' (zlib, gzip, bz2, lzma, xz, lz4)");
-  c.codec = std::string(name);
-  if (!level.empty()) {
-    if (level.size() != 1 || level[0] < '0' || level[0] > '9')
-      throw_error(ErrorCode::kInvalidArgument, "compression level must be 0-9, not '" + std::string(level) + "'");
-    c.level = level[0] - '0';
-    if (c.level == 0) c = Compression{};  // joblib: level 0 means no compression
-  }
-  return c;
-}
-
-Compression compression_for_path(const std::filesystem::path& path) {
-  std::string p = path.string();
-  Compression c;
-  // joblib: the last registered match wins (.z zlib, .gz gzip, .bz2 bz2, .lzma lzma, .xz xz, .lz4 lz4).
-  for (auto [ext, codec] : {std::pair{".z", "zlib"}, {".gz", "gzip"}, {".bz2", "bz2"}, {".lzma", "lzma"}, {".xz", "xz"},
-                            {".lz4", "lz4"}}) {
-    if (p.size() >= std::strlen(ext) && p.compare(p.size() - std::strlen(ext), std::string::npos, ext) == 0)
-      c.codec = codec;
-  }
-  return c;
-}
 
 }  // namespace picklejar::joblib
 
@@ -778,27 +383,27 @@ namespace picklejar::internal {
 // joblib's hook tests isinstance(obj, (NDArrayWrapper, NumpyArrayWrapper)); the legacy classes live
 // in joblib.numpy_pickle_compat, which joblib.numpy_pickle imports them from (files name the latter).
 JoblibWrapper joblib_wrapper_of(const DocumentImpl& d, uint32_t callable) {
-  if (joblib::is_global(d, callable, "joblib.numpy_pickle", "NumpyArrayWrapper")) return JoblibWrapper::kNumpyArrayWrapper;
+  if (joblib::detail::is_global(d, callable, "joblib.numpy_pickle", "NumpyArrayWrapper")) return JoblibWrapper::kNumpyArrayWrapper;
   for (std::string_view module : {"joblib.numpy_pickle", "joblib.numpy_pickle_compat"}) {
-    if (joblib::is_global(d, callable, module, "NDArrayWrapper")) return JoblibWrapper::kNDArrayWrapper;
-    if (joblib::is_global(d, callable, module, "ZNDArrayWrapper")) return JoblibWrapper::kZNDArrayWrapper;
+    if (joblib::detail::is_global(d, callable, module, "NDArrayWrapper")) return JoblibWrapper::kNDArrayWrapper;
+    if (joblib::detail::is_global(d, callable, module, "ZNDArrayWrapper")) return JoblibWrapper::kZNDArrayWrapper;
   }
   return JoblibWrapper::kNone;
 }
 
 std::optional<JoblibWrapperLayout> joblib_wrapper_layout(const DocumentImpl& d, uint32_t state) {
-  uint32_t dtype = joblib::state_get(d, state, "dtype");
-  auto shape = joblib::shape_of(d, joblib::state_get(d, state, "shape"));
-  uint32_t order = joblib::state_get(d, state, "order");
+  uint32_t dtype = joblib::detail::state_get(d, state, "dtype");
+  auto shape = joblib::detail::shape_of(d, joblib::detail::state_get(d, state, "shape"));
+  uint32_t order = joblib::detail::state_get(d, state, "order");
   if (dtype == kNoNode || d.tag(dtype) != kTagDType || !shape || order == kNoNode) return std::nullopt;
   JoblibWrapperLayout l;
   l.dtype = dtype;
   l.shape = std::move(*shape);
   Kind order_kind = d.node(order).kind;  // self.order == 'F' (text() reads only payload nodes)
-  l.fortran = (order_kind == Kind::kStr || order_kind == Kind::kBytes) && joblib::text(d, order) == "F";
+  l.fortran = (order_kind == Kind::kStr || order_kind == Kind::kBytes) && joblib::detail::text(d, order) == "F";
   l.nested_pickle = d.dtype(dtype).has_object;
   // safe_get_numpy_array_alignment_bytes(): absent (joblib < 1.2) or None means no padding
-  uint32_t align = joblib::state_get(d, state, "numpy_array_alignment_bytes");
+  uint32_t align = joblib::detail::state_get(d, state, "numpy_array_alignment_bytes");
   l.padded = align != kNoNode && d.node(align).kind != Kind::kNone;
   return l;
 }
