@@ -498,7 +498,7 @@ class Disassembler {
                                              std::to_string(stack_.size()) + " items");
       }
       stack_.erase(stack_.end() - static_cast<std::ptrdiff_t>(numtopop), stack_.end());
-      if (op == Op::MARK) markstack_.push_back(op_pos_);
+      if (e.pushes == 1 && e.push[0] == StackKind::kMark) markstack_.push_back(op_pos_);  // markobject in after
       if (memo_push) {
         stack_.push_back(pushed_from_memo);
       } else {
