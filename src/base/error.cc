@@ -64,7 +64,7 @@ void throw_error(ErrorCode code, std::string message, uint64_t offset, int opcod
 namespace {
 constexpr std::array<const char*, 256> make_names() {
   std::array<const char*, 256> t{};
-#define PICKLEJAR_OPCODE(name, byte, arg, proto, doc) t[byte] = #name;
+#define PICKLEJAR_OPCODE(name, byte, arg, proto, before, after, doc) t[byte] = #name;
 #include "base/opcodes.def"
 #undef PICKLEJAR_OPCODE
   return t;

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/int_text.h"  // twos_complement_to_decimal, for the model's users
+#include "base/utf8.h"      // find_bad_utf8, for the model's users
 #include "picklejar/error.h"
 #include "picklejar/pickle.h"
 #include "model/pod_vector.h"
@@ -275,10 +277,5 @@ class DocumentImpl {
 
 // Minimal little-endian two's-complement bytes of an int node (empty for 0).
 std::vector<uint8_t> int_to_bytes(const DocumentImpl& d, uint32_t id);
-// Decimal text of two's-complement little-endian bytes.
-std::string twos_complement_to_decimal(const uint8_t* p, size_t n);
-// Validates UTF-8 allowing encoded surrogates (CPython "surrogatepass"); returns the offset of the
-// first bad byte or -1.
-int64_t find_bad_utf8(const uint8_t* p, size_t n);
 
 }  // namespace picklejar::internal

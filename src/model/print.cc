@@ -1,6 +1,9 @@
 // What the printers share: see print.h.
 #include "model/print.h"
 
+#include "base/int_text.h"
+#include "base/py_repr.h"
+
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -8,7 +11,6 @@
 namespace picklejar::internal {
 
 namespace {
-constexpr char kHex[] = "0123456789abcdef";
 
 }  // namespace
 
@@ -46,10 +48,9 @@ std::vector<uint8_t> count_reach(const DocumentImpl& d, uint32_t root) {
   return seen;
 }
 
-
 void put_u4(std::string& out, uint32_t u) {
   out += "\\u";
-  for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(u >> shift) & 15];
+  append_hex(out, u, 4);
 }
 
 // A JSON string as Python's json.dumps(ensure_ascii=True) writes it.
@@ -83,10 +84,7 @@ void json_string(std::string& out, std::string_view s) {
 
 void hex_bytes(std::string& out, const uint8_t* p, uint64_t n) {
   out.reserve(out.size() + n * 2);
-  for (uint64_t i = 0; i < n; ++i) {
-    out += kHex[p[i] >> 4];
-    out += kHex[p[i] & 15];
-  }
+  for (uint64_t i = 0; i < n; ++i) append_hex(out, p[i], 2);
 }
 
 // Ints longer than this many two's-complement bytes print as hex: decimal conversion is quadratic.
@@ -104,26 +102,7 @@ void int_text(std::string& out, const DocumentImpl& d, uint32_t id, bool json) {
     out += twos_complement_to_decimal(p, len);
     return;
   }
-  // Magnitude in hex, most significant first.
-  bool neg = p[len - 1] & 0x80;
-  std::vector<uint8_t> mag(p, p + len);
-  if (neg) {  // negate: invert and add one
-    unsigned carry = 1;
-    for (auto& b : mag) {
-      unsigned v = static_cast<uint8_t>(~b) + carry;
-      b = static_cast<uint8_t>(v);
-      carry = v >> 8;
-    }
-  }
-  while (mag.size() > 1 && mag.back() == 0) mag.pop_back();
-  std::string hex;
-  for (size_t i = mag.size(); i-- > 0;) {
-    hex += kHex[mag[i] >> 4];
-    hex += kHex[mag[i] & 15];
-  }
-  size_t first = hex.find_first_not_of('0');
-  hex = first == std::string::npos ? "0" : hex.substr(first);
-  std::string text = std::string(neg ? "-0x" : "0x") + hex;
+  std::string text = twos_complement_to_text(p, len, 0);  // hex: "-0x1f"
   if (json) {
     out += "{\"$int\":\"" + text + "\"}";
   } else {
@@ -139,66 +118,23 @@ void check_depth(size_t depth, const Limits& limits) {
 
 
 void py_bytes_repr(std::string& out, const uint8_t* p, uint64_t n, uint64_t total) {
-  bool has_sq = std::memchr(p, '\'', n) != nullptr;
-  bool has_dq = std::memchr(p, '"', n) != nullptr;
-  char q = has_sq && !has_dq ? '"' : '\'';
-  out += 'b';
-  out += q;
-  for (uint64_t i = 0; i < n; ++i) {
-    uint8_t c = p[i];
-    if (c == static_cast<uint8_t>(q) || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c >= 0x7f) {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += q;
+  out += repr_bytes(p, n);
   if (total > n) out += "... (" + std::to_string(total) + " bytes)";
 }
 
 void py_str_repr(std::string& out, std::string_view s) {
-  bool has_sq = s.find('\'') != std::string_view::npos;
-  bool has_dq = s.find('"') != std::string_view::npos;
-  char q = has_sq && !has_dq ? '"' : '\'';
+  // The quote is chosen from the whole text, as repr() of the whole str would, even when only the
+  // first kShowMaxStr characters are shown.
+  char q = repr_quote(s.find('\'') != std::string_view::npos, s.find('"') != std::string_view::npos);
   out += q;
   size_t shown = 0;
-  size_t total = 0;
-  for_each_code_point(s, [&](uint32_t, size_t, size_t) { ++total; });
-  for_each_code_point(s, [&](uint32_t c, size_t at, size_t len) {
-    if (shown++ >= kShowMaxStr) return;
-    if (c == static_cast<uint32_t>(q) || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
-      out += "\\x";
-      out += kHex[(c >> 4) & 15];
-      out += kHex[c & 15];
-    } else if (c >= 0xd800 && c < 0xe000) {
-      put_u4(out, c);
-    } else {
-      out.append(s.substr(at, len));
-    }
+  for_each_code_point(s, [&](uint32_t c, size_t, size_t) {
+    if (shown++ < kShowMaxStr) append_str_repr_char(out, c, q);
   });
   out += q;
-  if (total > kShowMaxStr) out += "... (" + std::to_string(total) + " characters)";
+  if (shown > kShowMaxStr) out += "... (" + std::to_string(shown) + " characters)";
 }
+
 std::string global_name(const Node& n) {
   std::string_view all = payload_text(n);
   std::string s(all.substr(0, n.aux));

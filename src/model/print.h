@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/utf8.h"
 #include "model/document_impl.h"
 
 namespace picklejar::internal {
@@ -60,30 +61,6 @@ void for_each_child(const DocumentImpl& d, uint32_t id, F&& f) {
 
 // How many times each non-atom is reached from the root (capped at 2: all we need is "more than once").
 std::vector<uint8_t> count_reach(const DocumentImpl& d, uint32_t root);
-
-// Appends the code points of UTF-8 text (surrogatepass: ED A0-BF xx decodes to a surrogate).
-// The text is valid: the loader and the builder check it.
-template <class F>
-void for_each_code_point(std::string_view s, F&& f) {
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  size_t n = s.size();
-  for (size_t i = 0; i < n;) {
-    uint32_t c = p[i];
-    size_t len = 1;
-    if (c >= 0xf0 && i + 3 < n) {
-      c = ((c & 0x07) << 18) | ((p[i + 1] & 0x3fu) << 12) | ((p[i + 2] & 0x3fu) << 6) | (p[i + 3] & 0x3fu);
-      len = 4;
-    } else if (c >= 0xe0 && i + 2 < n) {
-      c = ((c & 0x0f) << 12) | ((p[i + 1] & 0x3fu) << 6) | (p[i + 2] & 0x3fu);
-      len = 3;
-    } else if (c >= 0xc0 && i + 1 < n) {
-      c = ((c & 0x1f) << 6) | (p[i + 1] & 0x3fu);
-      len = 2;
-    }
-    f(c, i, len);
-    i += len;
-  }
-}
 
 void put_u4(std::string& out, uint32_t u);
 // A JSON string literal of UTF-8 text (lone surrogates as \uXXXX escapes).

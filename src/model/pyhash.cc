@@ -7,6 +7,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "base/utf8.h"
+
 namespace picklejar::internal {
 namespace {
 
@@ -67,25 +69,11 @@ int64_t hash_buffer(const PyHashKey& key, const uint8_t* p, size_t n) {
 int64_t hash_str(const PyHashKey& key, std::string_view s) {
   std::vector<uint32_t> cps;
   cps.reserve(s.size());
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
   uint32_t widest = 0;
-  for (size_t i = 0, n = s.size(); i < n;) {
-    uint32_t c = p[i];
-    if (c >= 0xf0 && i + 3 < n) {
-      c = ((c & 0x07) << 18) | ((p[i + 1] & 0x3fu) << 12) | ((p[i + 2] & 0x3fu) << 6) | (p[i + 3] & 0x3fu);
-      i += 4;
-    } else if (c >= 0xe0 && i + 2 < n) {
-      c = ((c & 0x0f) << 12) | ((p[i + 1] & 0x3fu) << 6) | (p[i + 2] & 0x3fu);
-      i += 3;
-    } else if (c >= 0xc0 && i + 1 < n) {
-      c = ((c & 0x1f) << 6) | (p[i + 1] & 0x3fu);
-      i += 2;
-    } else {
-      i += 1;
-    }
+  for_each_code_point(s, [&](uint32_t c, size_t, size_t) {
     widest = std::max(widest, c);
     cps.push_back(c);
-  }
+  });
   size_t width = widest < 0x100 ? 1 : widest < 0x10000 ? 2 : 4;
   std::vector<uint8_t> buf(cps.size() * width);
   for (size_t i = 0; i < cps.size(); ++i)

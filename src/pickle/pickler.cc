@@ -7,33 +7,12 @@
 #include <cstring>
 #include <string>
 
+#include "base/py_repr.h"
+#include "base/utf8.h"
 #include "pickle/globals.h"
 
 namespace picklejar::internal {
 namespace {
-
-// Decodes UTF-8 (surrogatepass; the model holds valid text) calling f(code point).
-template <class F>
-void decode_utf8(std::string_view s, F&& f) {
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  size_t n = s.size();
-  for (size_t i = 0; i < n;) {
-    uint32_t c = p[i];
-    if (c >= 0xf0 && i + 3 < n) {
-      c = ((c & 0x07) << 18) | ((p[i + 1] & 0x3fu) << 12) | ((p[i + 2] & 0x3fu) << 6) | (p[i + 3] & 0x3fu);
-      i += 4;
-    } else if (c >= 0xe0 && i + 2 < n) {
-      c = ((c & 0x0f) << 12) | ((p[i + 1] & 0x3fu) << 6) | (p[i + 2] & 0x3fu);
-      i += 3;
-    } else if (c >= 0xc0 && i + 1 < n) {
-      c = ((c & 0x1f) << 6) | (p[i + 1] & 0x3fu);
-      i += 2;
-    } else {
-      i += 1;
-    }
-    f(c);
-  }
-}
 
 // CPython keeps these as shared singletons, so equal ones are one object (and one memo entry) in a
 // graph Python loaded: the empty str and one-character strs below U+0100, the empty bytes and
@@ -394,14 +373,13 @@ void Pickler::write_str(std::string_view s) {
   size_t n = s.size();
   if (proto_ == 0) {
     std::string out = "V";
-    decode_utf8(s, [&](uint32_t c) {
-      static const char* hex = "0123456789abcdef";
+    for_each_code_point(s, [&](uint32_t c, size_t, size_t) {
       if (c >= 0x10000) {
         out += "\\U";
-        for (int sh = 28; sh >= 0; sh -= 4) out += hex[(c >> sh) & 15];
+        append_hex(out, c, 8);
       } else if (c >= 0x100 || c == '\\' || c == 0 || c == '\n' || c == '\r' || c == 0x1a) {
         out += "\\u";
-        for (int sh = 12; sh >= 0; sh -= 4) out += hex[(c >> sh) & 15];
+        append_hex(out, c, 4);
       } else {
         out += static_cast<char>(c);
       }
@@ -513,15 +491,7 @@ void Pickler::save_latin1_str(const DocumentImpl* d, uint32_t id) {
   const Node& n = d->node(id);
   std::string s;
   s.reserve(n.u.bytes.len * 2);
-  for (uint64_t i = 0; i < n.u.bytes.len; ++i) {
-    uint8_t c = n.u.bytes.ptr[i];
-    if (c < 0x80) {
-      s += static_cast<char>(c);
-    } else {
-      s += static_cast<char>(0xc0 | (c >> 6));
-      s += static_cast<char>(0x80 | (c & 0x3f));
-    }
-  }
+  for (uint64_t i = 0; i < n.u.bytes.len; ++i) append_utf8(s, n.u.bytes.ptr[i]);
   save_made_str("", s);
 }
 

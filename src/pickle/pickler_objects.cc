@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "base/py_repr.h"
 #include "pickle/globals.h"
 #include "pickle/pickler.h"
 
@@ -303,36 +304,8 @@ std::string Pickler::py_repr(const DocumentImpl* d, uint32_t id, int depth) {
     case Kind::kBool: return n.u.i ? "True" : "False";
     case Kind::kInt: return Value(d, id).int_decimal(opt_.limits.max_int_digits);
     case Kind::kFloat: return float_repr(n.u.f);
-    case Kind::kStr:
-    case Kind::kBytes: {
-      std::string_view s = text_of(n);
-      bool sq = s.find('\'') != std::string_view::npos, dq = s.find('"') != std::string_view::npos;
-      char q = sq && !dq ? '"' : '\'';
-      std::string out = n.kind == Kind::kBytes ? "b" : "";
-      out += q;
-      for (char ch : s) {
-        auto c = static_cast<uint8_t>(ch);
-        if (c == static_cast<uint8_t>(q) || c == '\\') {
-          out += '\\';
-          out += ch;
-        } else if (c == '\n') {
-          out += "\\n";
-        } else if (c == '\r') {
-          out += "\\r";
-        } else if (c == '\t') {
-          out += "\\t";
-        } else if (c < 0x20 || c == 0x7f || (n.kind == Kind::kBytes && c >= 0x80)) {
-          static const char* hex = "0123456789abcdef";
-          out += "\\x";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += ch;  // non-ASCII str text is refused by the caller, as CPython refuses it
-        }
-      }
-      out += q;
-      return out;
-    }
+    case Kind::kStr: return repr_str(text_of(n));  // non-ASCII text is refused by the caller, as CPython does
+    case Kind::kBytes: return repr_bytes(text_of(n));
     case Kind::kTuple:
     case Kind::kList: {
       bool tuple = n.kind == Kind::kTuple;

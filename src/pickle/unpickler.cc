@@ -12,7 +12,10 @@
 #include <unordered_set>
 #include <vector>
 
+#include "base/text_literals.h"
+#include "base/utf8.h"
 #include "pickle/globals.h"
+#include "pickle/opcode_args.h"
 #include "pickle/opcode_table.h"
 
 namespace picklejar::internal {
@@ -31,29 +34,30 @@ Py2Encoding parse_encoding(const std::string& name) {
 
 namespace {
 
-void put_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  } else if (cp < 0x10000) {  // includes lone surrogates, as "surrogatepass" writes them
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+// What the VM's truncation errors call an opcode's fixed-width field and its text lines.
+constexpr const char* field_what(Op op, ArgField field) {
+  if (field == ArgField::kLength) return "length";
+  switch (op) {
+    case Op::BINFLOAT: return "float";
+    case Op::BINGET: case Op::LONG_BINGET: case Op::BINPUT: case Op::LONG_BINPUT: return "memo index";
+    case Op::EXT1: case Op::EXT2: case Op::EXT4: return "extension code";
+    case Op::PROTO: return "protocol";
+    case Op::FRAME: return "frame size";
+    default: return "int";
   }
 }
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+constexpr const char* line_what(Op op, int index) {
+  switch (op) {
+    case Op::INT: return "decimal int";
+    case Op::LONG: return "decimal long";
+    case Op::FLOAT: return "float";
+    case Op::STRING: return "quoted string";
+    case Op::UNICODE: return "raw-unicode-escape str";
+    case Op::GET: case Op::PUT: return "memo index";
+    case Op::GLOBAL: return index == 0 ? "module name" : "global name";
+    case Op::INST: return index == 0 ? "module name" : "class name";
+    default: return "persistent id";
+  }
 }
 
 class Unpickler {
@@ -107,11 +111,6 @@ class Unpickler {
     }
     return s;
   }
-  uint64_t u64le(const uint8_t* p, int n) {
-    uint64_t v = 0;
-    for (int i = 0; i < n; ++i) v |= uint64_t{p[i]} << (8 * i);
-    return v;
-  }
   // A declared payload length, checked before anything is allocated for it.
   void check_length(uint64_t n) {
     auto rem = in_.remaining();
@@ -140,6 +139,45 @@ class Unpickler {
       done += step;
     }
     return d_.copy_bytes(tmp.data(), tmp.size());
+  }
+
+  // The byte source of internal::decode_arg for opcode O, in the VM's words.
+  template <Op O>
+  struct ArgSource {
+    Unpickler& u;
+    [[gnu::always_inline]] const uint8_t* fixed(int width, ArgKind, ArgField field) {
+      return u.need(static_cast<size_t>(width), field_what(O, field));
+    }
+    [[noreturn]] void negative_length(ArgKind kind, int64_t) {
+      u.fail(ErrorCode::kBadLength, kind == ArgKind::kLong4 ? "LONG pickle has negative byte count"
+                                                              : "BINSTRING pickle has negative byte count");
+    }
+    void check_count(ArgKind, uint64_t) {}  // payload() checks it against the input
+    [[gnu::always_inline]] const uint8_t* payload(ArgKind kind, uint64_t n) {
+      // An int's bytes are copied by the document: no need for a stable payload.
+      if (kind == ArgKind::kLong1) return u.need(static_cast<size_t>(n), "int");
+      if (kind == ArgKind::kLong4) {
+        u.check_length(n);
+        return u.need(static_cast<size_t>(n), "int");
+      }
+      return u.payload(n);
+    }
+    // A global's module line is checked and kept before the name line is read (which may reuse the
+    // reader's line buffer).
+    std::string_view line(ArgKind kind, int index) {
+      std::string_view s = u.line(line_what(O, index));
+      if (kind != ArgKind::kStringNlPair) return s;
+      u.checked_line_utf8(s);
+      if (index == 1) return s;
+      u.line_hold_.assign(s);
+      return u.line_hold_;
+    }
+  };
+  // Opcode O's argument, decoded as base/opcodes.def says.
+  template <Op O>
+  [[gnu::always_inline]] RawArg arg() {
+    ArgSource<O> src{*this};
+    return decode_arg<arg_kind_of(O)>(src);
   }
 
   // ---- stack
@@ -261,7 +299,7 @@ class Unpickler {
       case Py2Encoding::kLatin1: {
         std::string s;
         s.reserve(n * 2);
-        for (size_t i = 0; i < n; ++i) put_utf8(s, p[i]);
+        for (size_t i = 0; i < n; ++i) append_utf8(s, p[i]);
         return make_str_owned(s);
       }
     }
@@ -272,8 +310,6 @@ class Unpickler {
     return std::string{h[b >> 4], h[b & 15]};
   }
   uint32_t int_from_decimal(std::string_view s);
-  std::string escape_decode(std::string_view s);
-  std::string raw_unicode_escape_decode(std::string_view s);
   void run_opcodes();
   uint32_t make_global(std::string_view module, std::string_view name) {
     if (d_.protocol < 3 && opt_.fix_imports) {
@@ -380,6 +416,7 @@ class Unpickler {
   uint64_t op_off_ = 0;
   int op_ = Error::kNoOpcode;
   bool in_callback_ = false;
+  std::string line_hold_;  // GLOBAL/INST: the module line while the name line is read
 
  public:
   VmHookList hooks_;
@@ -428,90 +465,6 @@ uint32_t Unpickler::int_from_decimal(std::string_view s) {
   return d_.add_int_bytes(bytes.data(), bytes.size(), op_off_);
 }
 
-// Python's codecs.escape_decode, as STRING uses it.
-std::string Unpickler::escape_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c != '\\') {
-      out.push_back(c);
-      continue;
-    }
-    if (++i >= s.size()) fail(ErrorCode::kBadArgument, "trailing \\ in STRING argument");
-    char e = s[i];
-    switch (e) {
-      case '\n': break;
-      case '\\': out.push_back('\\'); break;
-      case '\'': out.push_back('\''); break;
-      case '"': out.push_back('"'); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 't': out.push_back('\t'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 'v': out.push_back('\v'); break;
-      case 'a': out.push_back('\a'); break;
-      case 'x': {
-        int h1 = i + 1 < s.size() ? hex_value(s[i + 1]) : -1;
-        int h2 = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
-        if (h1 < 0 || h2 < 0) fail(ErrorCode::kBadArgument, "invalid \\x escape in STRING argument");
-        out.push_back(static_cast<char>(h1 * 16 + h2));
-        i += 2;
-        break;
-      }
-      default:
-        if (e >= '0' && e <= '7') {
-          int v = e - '0';
-          for (int k = 0; k < 2 && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '7'; ++k) v = v * 8 + (s[++i] - '0');
-          out.push_back(static_cast<char>(v & 0xff));
-        } else {
-          out.push_back('\\');  // unknown escapes are kept, as Python does
-          out.push_back(e);
-        }
-    }
-  }
-  return out;
-}
-
-// Python's raw_unicode_escape decoding (UNICODE opcode): bytes are Latin-1 code points, except
-// \uXXXX and \UXXXXXXXX after an odd run of backslashes. Output is UTF-8 (surrogatepass).
-std::string Unpickler::raw_unicode_escape_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c != '\\') {
-      put_utf8(out, c);
-      ++i;
-      continue;
-    }
-    size_t run = 0;
-    while (i + run < s.size() && s[i + run] == '\\') ++run;
-    size_t after = i + run;
-    if (run % 2 == 1 && after < s.size() && (s[after] == 'u' || s[after] == 'U')) {
-      for (size_t k = 0; k + 1 < run; ++k) out.push_back('\\');
-      int count = s[after] == 'u' ? 4 : 8;
-      if (after + 1 + static_cast<size_t>(count) > s.size())
-        fail(ErrorCode::kBadArgument, "truncated \\uXXXX escape in UNICODE argument");
-      uint32_t cp = 0;
-      for (int k = 0; k < count; ++k) {
-        int h = hex_value(s[after + 1 + static_cast<size_t>(k)]);
-        if (h < 0) fail(ErrorCode::kBadArgument, "truncated \\uXXXX escape in UNICODE argument");
-        cp = cp * 16 + static_cast<uint32_t>(h);
-      }
-      if (cp > 0x10FFFF) fail(ErrorCode::kBadArgument, "\\U escape out of range in UNICODE argument");
-      put_utf8(out, cp);
-      i = after + 1 + static_cast<size_t>(count);
-    } else {
-      for (size_t k = 0; k < run; ++k) out.push_back('\\');
-      i = after;
-    }
-  }
-  return out;
-}
-
 void Unpickler::run_opcodes() {
   stack_.reserve(64);
   for (;;) {
@@ -527,43 +480,39 @@ void Unpickler::run_opcodes() {
     switch (static_cast<Op>(b)) {
       // ---- ints, floats, atoms
       case Op::INT: {
-        std::string_view s = line("decimal int");
+        std::string_view s = arg<Op::INT>().line;
         if (s == "00") push(kFalseNode);
         else if (s == "01") push(kTrueNode);
         else push(int_from_decimal(s));
         break;
       }
-      case Op::BININT: {
-        const uint8_t* p = need(4, "int");
-        push(d_.add_int(static_cast<int32_t>(static_cast<uint32_t>(u64le(p, 4))), op_off_));
+      case Op::BININT:
+        push(d_.add_int(arg<Op::BININT>().i, op_off_));
         break;
-      }
       case Op::BININT1:
-        push(d_.add_int(*need(1, "int"), op_off_));
+        push(d_.add_int(static_cast<int64_t>(arg<Op::BININT1>().u), op_off_));
         break;
       case Op::BININT2:
-        push(d_.add_int(static_cast<int64_t>(u64le(need(2, "int"), 2)), op_off_));
+        push(d_.add_int(static_cast<int64_t>(arg<Op::BININT2>().u), op_off_));
         break;
       case Op::LONG: {
-        std::string_view s = line("decimal long");
+        std::string_view s = arg<Op::LONG>().line;
         if (!s.empty() && s.back() == 'L') s.remove_suffix(1);
         push(int_from_decimal(s));
         break;
       }
       case Op::LONG1: {
-        size_t n = *need(1, "length");
-        push(d_.add_int_bytes(need(n, "int"), n, op_off_));
+        RawArg a = arg<Op::LONG1>();
+        push(d_.add_int_bytes(a.data, static_cast<size_t>(a.u), op_off_));
         break;
       }
       case Op::LONG4: {
-        int32_t n = static_cast<int32_t>(static_cast<uint32_t>(u64le(need(4, "length"), 4)));
-        if (n < 0) fail(ErrorCode::kBadLength, "LONG pickle has negative byte count");
-        check_length(static_cast<uint64_t>(n));
-        push(d_.add_int_bytes(need(static_cast<size_t>(n), "int"), static_cast<size_t>(n), op_off_));
+        RawArg a = arg<Op::LONG4>();
+        push(d_.add_int_bytes(a.data, static_cast<size_t>(a.u), op_off_));
         break;
       }
       case Op::FLOAT: {
-        std::string_view s = line("float");
+        std::string_view s = arg<Op::FLOAT>().line;
         std::string_view t = s;
         if (!t.empty() && t[0] == '+') t.remove_prefix(1);
         double v = 0;
@@ -575,7 +524,7 @@ void Unpickler::run_opcodes() {
         break;
       }
       case Op::BINFLOAT: {
-        const uint8_t* p = need(8, "float");
+        const uint8_t* p = arg<Op::BINFLOAT>().data;
         uint64_t bits = 0;
         for (int i = 0; i < 8; ++i) bits = (bits << 8) | p[i];
         double v;
@@ -589,66 +538,72 @@ void Unpickler::run_opcodes() {
 
       // ---- strings and bytes
       case Op::STRING: {
-        std::string_view s = line("quoted string");
+        std::string_view s = arg<Op::STRING>().line;
         if (s.size() < 2 || s.front() != s.back() || (s.front() != '\'' && s.front() != '"'))
           fail(ErrorCode::kBadArgument, "the STRING opcode argument must be quoted");
-        std::string v = escape_decode(s.substr(1, s.size() - 2));
+        std::string v;
+        LiteralError e;
+        if (!escape_decode(s.substr(1, s.size() - 2), v, &e))
+          fail(ErrorCode::kBadArgument, e.kind == LiteralError::kTrailingBackslash ? "trailing \\ in STRING argument"
+                                                                                    : "invalid \\x escape in STRING argument");
         const uint8_t* p = d_.copy_bytes(reinterpret_cast<const uint8_t*>(v.data()), v.size());
         // copy_bytes made it stable already; py2_str must not point into the line buffer.
         push(py2_str_stable(p, v.size()));
         break;
       }
       case Op::BINSTRING: {
-        int32_t n = static_cast<int32_t>(static_cast<uint32_t>(u64le(need(4, "length"), 4)));
-        if (n < 0) fail(ErrorCode::kBadLength, "BINSTRING pickle has negative byte count");
-        const uint8_t* p = payload(static_cast<uint64_t>(n));
-        push(py2_str_stable(p, static_cast<size_t>(n)));
+        RawArg a = arg<Op::BINSTRING>();
+        push(py2_str_stable(a.data, static_cast<size_t>(a.u)));
         break;
       }
       case Op::SHORT_BINSTRING: {
-        size_t n = *need(1, "length");
-        const uint8_t* p = payload(n);
-        push(py2_str_stable(p, n));
+        RawArg a = arg<Op::SHORT_BINSTRING>();
+        push(py2_str_stable(a.data, static_cast<size_t>(a.u)));
         break;
       }
       case Op::BINBYTES: {
-        uint64_t n = u64le(need(4, "length"), 4);
-        push(counted_bytes(payload(n), n));
+        RawArg a = arg<Op::BINBYTES>();
+        push(counted_bytes(a.data, a.u));
         break;
       }
       case Op::SHORT_BINBYTES: {
-        size_t n = *need(1, "length");
-        push(counted_bytes(payload(n), n));
+        RawArg a = arg<Op::SHORT_BINBYTES>();
+        push(counted_bytes(a.data, a.u));
         break;
       }
       case Op::BINBYTES8: {
-        uint64_t n = u64le(need(8, "length"), 8);
-        push(counted_bytes(payload(n), n));
+        RawArg a = arg<Op::BINBYTES8>();
+        push(counted_bytes(a.data, a.u));
         break;
       }
       case Op::BYTEARRAY8: {
-        uint64_t n = u64le(need(8, "length"), 8);
-        push(d_.add_payload(Kind::kByteArray, payload(n), n, op_off_));
+        RawArg a = arg<Op::BYTEARRAY8>();
+        push(d_.add_payload(Kind::kByteArray, a.data, a.u, op_off_));
         break;
       }
       case Op::UNICODE: {
-        std::string_view s = line("raw-unicode-escape str");
-        push(make_str_owned(raw_unicode_escape_decode(s)));
+        std::string v;
+        LiteralError e;
+        if (!raw_unicode_escape_decode(arg<Op::UNICODE>().line, v, &e))
+          fail(ErrorCode::kBadArgument, e.kind == LiteralError::kTruncatedUnicodeEscape
+                                            ? "truncated \\uXXXX escape in UNICODE argument"
+                                            : "\\U escape out of range in UNICODE argument");
+        push(make_str_owned(v));
         break;
       }
       case Op::SHORT_BINUNICODE: {
-        size_t n = *need(1, "length");
-        push(make_str(payload(n), n, true));
+        RawArg a = arg<Op::SHORT_BINUNICODE>();
+        push(make_str(a.data, a.u, true));
         break;
       }
       case Op::BINUNICODE: {
-        uint64_t n = u64le(need(4, "length"), 4);
-        push(make_str(payload(n), n, true));
+        RawArg a = arg<Op::BINUNICODE>();
+        push(make_str(a.data, a.u, true));
         break;
       }
       case Op::BINUNICODE8: {
-        uint64_t n = u64le(need(8, "length"), 8);
-        push(make_str(payload(n), n, true));
+        RawArg a = arg<Op::BINUNICODE8>();
+        push(make_str(a.data, a.u, true));
         break;
       }
 
@@ -784,21 +739,21 @@ void Unpickler::run_opcodes() {
         break;
 
       // ---- memo
-      case Op::GET: push(memo_get(parse_memo_index(line("memo index")))); break;
-      case Op::BINGET: push(memo_get(*need(1, "memo index"))); break;
-      case Op::LONG_BINGET: push(memo_get(u64le(need(4, "memo index"), 4))); break;
+      case Op::GET: push(memo_get(parse_memo_index(arg<Op::GET>().line))); break;
+      case Op::BINGET: push(memo_get(arg<Op::BINGET>().u)); break;
+      case Op::LONG_BINGET: push(memo_get(arg<Op::LONG_BINGET>().u)); break;
       case Op::PUT: {
-        uint64_t idx = parse_memo_index(line("memo index"));
+        uint64_t idx = parse_memo_index(arg<Op::PUT>().line);
         memo_put(idx, top());
         break;
       }
       case Op::BINPUT: {
-        uint64_t idx = *need(1, "memo index");
+        uint64_t idx = arg<Op::BINPUT>().u;
         memo_put(idx, top());
         break;
       }
       case Op::LONG_BINPUT: {
-        uint64_t idx = u64le(need(4, "memo index"), 4);
+        uint64_t idx = arg<Op::LONG_BINPUT>().u;
         memo_put(idx, top());
         break;
       }
@@ -810,16 +765,15 @@ void Unpickler::run_opcodes() {
       case Op::EXT1:
       case Op::EXT2:
       case Op::EXT4: {
-        int n = b == 0x82 ? 1 : b == 0x83 ? 2 : 4;
-        uint64_t code = u64le(need(static_cast<size_t>(n), "extension code"), n);
-        int64_t c = n == 4 ? static_cast<int32_t>(static_cast<uint32_t>(code)) : static_cast<int64_t>(code);
+        int64_t c = b == 0x82   ? static_cast<int64_t>(arg<Op::EXT1>().u)
+                    : b == 0x83 ? static_cast<int64_t>(arg<Op::EXT2>().u)
+                                : arg<Op::EXT4>().i;
         // The copyreg extension registry is empty unless a program fills it; loading never runs one.
         fail(ErrorCode::kExtension, "unregistered extension code " + std::to_string(c));
       }
       case Op::GLOBAL: {
-        std::string module(checked_line_utf8(line("module name")));
-        std::string_view name = checked_line_utf8(line("global name"));
-        push(make_global(module, name));
+        RawArg a = arg<Op::GLOBAL>();
+        push(make_global(a.line, a.line2));
         break;
       }
       case Op::STACK_GLOBAL: {
@@ -854,9 +808,8 @@ void Unpickler::run_opcodes() {
         break;
       }
       case Op::INST: {
-        std::string module(checked_line_utf8(line("module name")));
-        std::string_view name = checked_line_utf8(line("class name"));
-        uint32_t cls = make_global(module, name);
+        RawArg a = arg<Op::INST>();
+        uint32_t cls = make_global(a.line, a.line2);
         size_t k = pop_mark();
         push(d_.add_object(MadeBy::kInst, cls, tuple_from(k), op_off_));
         break;
@@ -889,7 +842,7 @@ void Unpickler::run_opcodes() {
         break;
       }
       case Op::PERSID: {
-        std::string_view s = line("persistent id");
+        std::string_view s = arg<Op::PERSID>().line;
         for (char c : s)
           if (static_cast<unsigned char>(c) >= 0x80) fail(ErrorCode::kBadArgument, "persistent IDs in protocol 0 must be ASCII strings");
         uint32_t pid = d_.add_payload(Kind::kStr, d_.copy_bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size()), s.size(), op_off_);
@@ -902,7 +855,7 @@ void Unpickler::run_opcodes() {
 
       // ---- framing and control
       case Op::PROTO: {
-        int p = *need(1, "protocol");
+        int p = static_cast<int>(arg<Op::PROTO>().u);
         if (p > 5) fail(ErrorCode::kUnsupportedProtocol, "unsupported pickle protocol: " + std::to_string(p));
         d_.protocol = p;
         break;
@@ -911,7 +864,7 @@ void Unpickler::run_opcodes() {
         // Frames are a read-ahead hint: like CPython's C unpickler (pickle.loads), picklejar lets
         // an opcode cross a frame end and a FRAME start inside a frame (fixtures/pickle/
         // frame_crossing.pkl pins this). The declared size must fit the input.
-        uint64_t n = u64le(need(8, "frame size"), 8);
+        uint64_t n = arg<Op::FRAME>().u;
         auto rem = in_.remaining();
         if (rem && n > *rem)
           fail(ErrorCode::kBadFrame, "FRAME declares " + std::to_string(n) + " bytes, " + std::to_string(*rem) + " left");

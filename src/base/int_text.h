@@ -1,0 +1,19 @@
+// Text of big ints held as little-endian two's-complement bytes (the pickle and model encoding):
+// the one conversion that repr(), printing and the disassembler share. Internal.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace picklejar::internal {
+
+// repr(int) of the bytes ("0" for none). Schoolbook conversion by 10^9, O(n^2) in the byte count
+// like CPython 3.11's own int-to-str.
+std::string twos_complement_to_decimal(const uint8_t* p, size_t n);
+
+// As above, but once the magnitude passes max_decimal_bytes, Python's hex() ("-0x1f") instead, so
+// that a hostile huge int cannot make the quadratic conversion take hours.
+std::string twos_complement_to_text(const uint8_t* p, size_t n, size_t max_decimal_bytes);
+
+}  // namespace picklejar::internal
