@@ -48,9 +48,11 @@ if os.environ.get("PYTHONHASHSEED") != "0":
     os.execve(sys.executable, [sys.executable] + sys.argv, env)
 
 from fixturegen.common import EXPECTED_VERSIONS  # noqa: E402
+from fixturegen.internals_cases import internals_fixtures  # noqa: E402
 from fixturegen.joblib_cases import joblib_fixtures  # noqa: E402
 from fixturegen.numpy_cases import numpy_cases  # noqa: E402
 from fixturegen.output import FX  # noqa: E402
+from fixturegen.pickler_cases import pickler_fixtures  # noqa: E402
 from fixturegen.pickle_cases import (  # noqa: E402
     bad_cases, frames_cases, my_data_case, persistent_cases, picklebuffer_cases, py2_cases, value_cases)
 from fixturegen.readme import README  # noqa: E402
@@ -105,6 +107,8 @@ def main():
     for k, v in sorted(verify_redump().items()):
         print("verified from disk: %s: %d" % (k, v))
     joblib_fixtures()  # fixtures/joblib/, fixtures/JOBLIB.tsv
+    pickler_fixtures()  # fixtures/pickler/, fixtures/PICKLER.tsv
+    internals_fixtures()  # fixtures/internals/
 
 
 if __name__ == "__main__":
