@@ -1,6 +1,7 @@
 """fixtures/pickler/ and fixtures/PICKLER.tsv: what CPython's C pickler writes for the values the
 pickler's unit tests build with the Builder (tests/unit/pickle/pickler_*_test.cc,
-tests/unit/numpy/numpy_builder_test.cc).
+tests/unit/numpy/numpy_builder_test.cc), and the other Python-made inputs of the unit tests
+(other_inputs).
 
 Each case is a Python value the test builds the same way (same insertion orders, same sharing:
 strs and bytes of two or more characters are made at run time, so two of them are distinct objects,
@@ -508,6 +509,38 @@ def numpy_cases():
     ]
 
 
+# ---- other inputs of the unit tests (tests/unit/joblib/joblib_api_test.cc,
+# tests/unit/numpy/numpy_scalar_zero_copy_test.cc)
+
+def other_inputs():
+    """(case, protocol, bytes) for PICKLER.tsv: joblib wrapper objects that joblib.load cannot give
+    back, one inside an object array, and numpy's protocol 5 pickle of 1 GiB of zeros out-of-band."""
+    import numpy as np
+    import joblib
+    from joblib.numpy_pickle import NumpyArrayWrapper
+    from joblib.numpy_pickle_compat import NDArrayWrapper
+
+    def wrapper(cls, state):
+        w = cls.__new__(cls)
+        w.__dict__.update(state)
+        return w
+
+    f = io.BytesIO()
+    joblib.dump(np.array([wrapper(NumpyArrayWrapper, {"a": 1})], dtype=object), f, protocol=2)
+    zeros = np.zeros(2**27)  # calloc'd: the out-of-band dump never touches the 1 GiB
+    return [
+        ("joblib/wrapper_no_dtype", 2, pickle.dumps(wrapper(NumpyArrayWrapper, {"shape": (3,), "order": "C"}), 2)),
+        ("joblib/wrapper_8tib", 2, pickle.dumps(wrapper(NumpyArrayWrapper, {
+            "subclass": np.ndarray, "shape": (2**40,), "order": "C", "dtype": np.dtype("float64"), "allow_mmap": True,
+            "numpy_array_alignment_bytes": 16}), 2)),
+        ("joblib/ndarraywrapper_side_file", 2, pickle.dumps(wrapper(NDArrayWrapper, {
+            "filename": "a.npy", "subclass": np.ndarray, "allow_mmap": True}), 2)),
+        ("joblib/object_array_with_wrapper", 2, f.getvalue()),
+        ("joblib/dict_a1", 2, pickle.dumps({"a": 1}, 2)),
+        ("numpy/zeros_2_27_oob", 5, pickle.dumps(zeros, 5, buffer_callback=lambda b: False)),
+    ]
+
+
 # ---- a million nested lists (PicklerDeep): too big to keep, so its size, FNV-1a-64 and ends
 
 DEEP_PROTOCOLS = (0, 1, 2, 4)
@@ -582,6 +615,9 @@ def pickler_fixtures():
             a, b = pickle.dumps(make(), p), pickle.dumps(make(), p)
             assert a == b, name
             put("numpy/" + name, p, 0, a, "pickler/numpy/%s.p%d.pkl" % (name, p))
+
+    for name, p, data in other_inputs():
+        put(name, p, 0, data, "pickler/%s.p%d.pkl" % (name, p))
 
     if os.path.isdir(PICKLER):
         shutil.rmtree(PICKLER)

@@ -68,7 +68,9 @@ Made with: Python {python}, numpy {numpy}, scikit-learn {sklearn} ({platform}).
   per (case, protocol, hash seed): the fixture path, or `unsupported` where CPython refuses.
   `pickler/<Case>.p<N>.pkl` are the tests' cases (classes in `__main__`, persistent ids and buffer
   callbacks as each case names), `pickler/seed<S>/` sets dumped by CPython run with
-  `PYTHONHASHSEED=<S>`, `pickler/numpy/` numpy values the Builder makes, and
+  `PYTHONHASHSEED=<S>`, `pickler/numpy/` numpy values the Builder makes, `pickler/joblib/` and
+  `pickler/numpy/zeros_2_27_oob.p5.pkl` other inputs of the unit tests (joblib wrapper objects,
+  numpy's out-of-band pickle of 1 GiB of zeros), and
   `pickler/deep_list.tsv` the size, FNV-1a-64 and first and last 24 bytes of a million nested
   lists dumped at protocols 0, 1, 2 and 4 (too big to keep).
 - `internals/` (`tools/fixturegen/internals_cases.py`): CPython's `hash()` of str, bytes, int,
