@@ -347,13 +347,6 @@ TEST(JoblibByteOrder, BigEndianArraysLoadNative) {
 
 // ---- joblib array wrapper objects (not arrays) ------------------------------------------------------
 
-Bytes from_hex(std::string_view hex) {
-  Bytes out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2)
-    out.push_back(static_cast<uint8_t>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  return out;
-}
-
 // fixtures/regress/joblib_wrapper_object_from_memo.bin (a fuzz_joblib finding; its first byte is
 // the fuzz mode byte) is joblib.dump([np.array([7, None], dtype=object), 0, np.arange(3, dtype='i1'),
 // 0]) with each 0 replaced by a BINGET of the preceding array's NumpyArrayWrapper: joblib.load
@@ -394,24 +387,16 @@ TEST(JoblibWrapperObject, LoadedWrapperObjectsDumpAndReload) {
 // What joblib.load could not give back is refused (kUnsupported) rather than written unloadable.
 // Each is pickle.dumps(obj, 2) of the wrapper object, loaded as a plain pickle.
 TEST(JoblibWrapperObject, UnwritableWrapperObjectsAreRefused) {
-  const std::pair<const char*, std::string_view> cases[] = {
+  // pickle.dumps of each, made by tools/fixturegen/pickler_cases.py (other_inputs).
+  const std::pair<const char*, const char*> cases[] = {
       {"NumpyArrayWrapper, state {'shape': (3,), 'order': 'C'}: no dtype to read the data with",
-       "8002636a6f626c69622e6e756d70795f7069636b6c650a4e756d70794172726179577261707065720a7100298171017d7102"
-       "285805000000736861706571034b0385710458050000006f726465727105580100000043710675622e"},
-      {"NumpyArrayWrapper of shape (2**40,) float64: 8 TiB of placeholder data",
-       "8002636a6f626c69622e6e756d70795f7069636b6c650a4e756d70794172726179577261707065720a7100298171017d7102"
-       "285808000000737562636c6173737103636e756d70790a6e6461727261790a71045805000000736861706571058a06000000"
-       "00000185710658050000006f7264657271075801000000437108580500000064747970657109636e756d70790a6474797065"
-       "0a710a58020000006638710b898887710c52710d284b0358010000003c710e4e4e4e4affffffff4affffffff4b0074710f62"
-       "580a000000616c6c6f775f6d6d6170711088581b0000006e756d70795f61727261795f616c69676e6d656e745f6279746573"
-       "71114b1075622e"},
+       "pickler/joblib/wrapper_no_dtype.p2.pkl"},
+      {"NumpyArrayWrapper of shape (2**40,) float64: 8 TiB of placeholder data", "pickler/joblib/wrapper_8tib.p2.pkl"},
       {"joblib.numpy_pickle_compat.NDArrayWrapper, state {'filename': 'a.npy', ...}: a side file",
-       "8002636a6f626c69622e6e756d70795f7069636b6c655f636f6d7061740a4e444172726179577261707065720a7100298171"
-       "017d710228580800000066696c656e616d6571035805000000612e6e707971045808000000737562636c6173737105636e75"
-       "6d70790a6e6461727261790a7106580a000000616c6c6f775f6d6d617071078875622e"},
+       "pickler/joblib/ndarraywrapper_side_file.p2.pkl"},
   };
-  for (const auto& [what, hex] : cases) {
-    Bytes pkl = from_hex(hex);
+  for (const auto& [what, rel] : cases) {
+    Bytes pkl = read_file(kFixtures / rel);
     Document doc = picklejar::load(view(pkl));
     ASSERT_EQ(doc.root().kind(), Kind::kObject) << what;
     try {
@@ -428,24 +413,13 @@ TEST(JoblibWrapperObject, UnwritableWrapperObjectsAreRefused) {
 // ordinary object, not followed by data. joblib.dump(np.array([w], dtype=object), f, protocol=2)
 // with w a NumpyArrayWrapper whose __dict__ is {'a': 1}; joblib.load gives it back.
 TEST(JoblibWrapperObject, WrapperInsideAnObjectArrayIsAnOrdinaryObject) {
-  Bytes file = from_hex(
-      "8002636a6f626c69622e6e756d70795f7069636b6c650a4e756d70794172726179577261707065720a7100298171017d7102"
-      "285808000000737562636c6173737103636e756d70790a6e6461727261790a71045805000000736861706571054b01857106"
-      "58050000006f7264657271075801000000437108580500000064747970657109636e756d70790a64747970650a710a580200"
-      "00004f38710b898887710c52710d284b0358010000007c710e4e4e4e4affffffff4affffffff4b3f74710f62580a00000061"
-      "6c6c6f775f6d6d6170711089581b0000006e756d70795f61727261795f616c69676e6d656e745f627974657371114b107562"
-      "8002636e756d70792e636f72652e6d756c746961727261790a5f7265636f6e7374727563740a7100636e756d70790a6e6461"
-      "727261790a71014b00857102635f636f646563730a656e636f64650a7103580100000062710458060000006c6174696e3171"
-      "05867106527107877108527109284b014b0185710a636e756d70790a64747970650a710b58020000004f38710c898887710d"
-      "52710e284b0358010000007c710f4e4e4e4affffffff4affffffff4b3f74711062895d7111636a6f626c69622e6e756d7079"
-      "5f7069636b6c650a4e756d70794172726179577261707065720a7112298171137d711458010000006171154b017362617471"
-      "16622e2e");
+  Bytes file = read_file(kFixtures / "pickler/joblib/object_array_with_wrapper.p2.pkl");  // pickler_cases.py
   Document doc = jl::load(view(file));
   Value items = doc.root().as_array().object_items();
   ASSERT_EQ(items.size(), 1u);
   picklejar::ObjectRef w = items[0].as_object();
   EXPECT_EQ(w.callable.as_global().name, "NumpyArrayWrapper");
-  Bytes dict_a1 = from_hex("80027d58010000006171014b01732e");  // pickle.dumps({'a': 1}, 2)
+  Bytes dict_a1 = read_file(kFixtures / "pickler/joblib/dict_a1.p2.pkl");  // pickle.dumps({'a': 1}, 2)
   Document state = picklejar::load(view(dict_a1));
   EXPECT_EQ(picklejar::to_json(w.state), picklejar::to_json(state.root()));
   // Re-dumped as joblib.dump writes it (the nested pickle holds the wrapper as an ordinary object).
