@@ -1,0 +1,28 @@
+"""Paths, versions and interpreter settings shared by every fixture family."""
+
+import os
+import sys
+
+TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(TOOLS)
+FIX = os.path.join(ROOT, "fixtures")
+PKL = os.path.join(FIX, "pickle")
+SKL = os.path.join(FIX, "sklearn")
+REDUMP = os.path.join(FIX, "redump")
+NP = os.path.join(FIX, "numpy")
+JL = os.path.join(FIX, "joblib")
+
+# REDUMP.tsv's header: written by output.Fixtures.write, checked by verify.verify_redump.
+REDUMP_HEADER = "source\tprotocol\tvariant\texpect\tbuffers\tnote"
+
+if TOOLS not in sys.path:
+    sys.path.insert(0, TOOLS)
+
+import fixture_classes as fc  # noqa: E402,F401
+
+sys.setrecursionlimit(100000)
+# Big ints are printed in decimal by pickletools and json; lift CPython's 4300-digit guard here.
+sys.set_int_max_str_digits(0)
+
+# The versions the committed fixtures were made with (README.md records them too).
+EXPECTED_VERSIONS = {"python": "3.11.2", "numpy": "1.24.2", "sklearn": "1.2.1"}
