@@ -36,7 +36,7 @@ TEST(PicklerFacts, RecursiveTupleAtProtocols012) {
 // whose name holds one cannot be written there (found by fuzz_roundtrip: the dump read back as
 // another stream). Protocol 4 writes it as it came.
 TEST(PicklerFacts, GlobalNameWithANewlineNeedsStackGlobal) {
-  for (const std::string s : {"\x80\x04\x8c\x05numpy\x8c\x03" "a\nb\x93."s, "\x80\x04\x8c\x03" "a\nb\x8c\x05" "dtype\x93."s}) {
+  for (const std::string& s : {"\x80\x04\x8c\x05numpy\x8c\x03" "a\nb\x93."s, "\x80\x04\x8c\x03" "a\nb\x8c\x05" "dtype\x93."s}) {
     Document doc = load(view(s));
     for (int p = 0; p < 4; ++p) {
       DumpOptions o;
