@@ -1,6 +1,6 @@
 // picklejar::Document, which owns every value a load (or a Builder) produces.
-// Thread safety: a Document is immutable once load() returns it; any number of threads may read it.
-// Building (Builder) is single-threaded.
+// Thread safety: a Document is immutable once load() returns it (builder() and set_root() refuse
+// it); any number of threads may read it. Building (Builder) is single-threaded.
 #pragma once
 
 #include <cstdint>
@@ -34,9 +34,17 @@ class PICKLEJAR_EXPORT Document {
   Value root() const&;
   Value root() && = delete;
   bool has_root() const noexcept;
+  // Makes `v` (a value of this document) the root. kInvalidArgument on a loaded document.
   void set_root(Value v);
 
-  // A builder that creates values in this document.
+  // The protocol of the last PROTO opcode a load read into this document (0: none, or built).
+  int protocol() const noexcept;
+  // True for a document a load*() function returned: it is immutable.
+  bool loaded() const noexcept;
+
+  // A builder that creates values in this document. kInvalidArgument on a loaded document (a
+  // persistent_load callback builds in the document being loaded: that is allowed until the load
+  // returns).
   Builder builder();
 
   // Number of nodes (values) the document holds.
@@ -45,10 +53,8 @@ class PICKLEJAR_EXPORT Document {
   // out-of-band buffers are not counted.
   size_t memory_bytes() const noexcept;
 
-  internal::DocumentImpl& impl() noexcept { return *impl_; }
-  const internal::DocumentImpl& impl() const noexcept { return *impl_; }
-
  private:
+  friend class internal::ValueAccess;
   std::unique_ptr<internal::DocumentImpl> impl_;
 };
 
@@ -126,6 +132,7 @@ class PICKLEJAR_EXPORT Builder {
   void add(Value set, Value item);
 
  private:
+  internal::DocumentImpl& target();  // the document, checked to be still open to building
   Document* doc_;
 };
 

@@ -1,10 +1,13 @@
 // picklejar::Value, a cheap handle to one value inside a Document, and the views it hands out.
 // Thread safety: a loaded Document is immutable, so any number of threads may read Values of it
-// concurrently. A Value is valid as long as its Document lives (and is not moved from).
+// concurrently. A Value is valid as long as the values it points to live: moving a Document moves
+// them along (Values taken before stay valid and belong to the moved-to Document); destroying the
+// Document (or assigning another to it) ends them.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,12 +23,15 @@ class Document;
 class Value;
 namespace internal {
 class DocumentImpl;
+class ValueAccess;  // the library's own access to handles (src/model/value_access.h)
 }
+class ItemView;
+class EntryView;
 
 using ByteView = std::span<const uint8_t>;
 
-// Every kind of value the unpickler produces (DESIGN.md §2). Numeric values of this enum are part
-// of the ABI: append only.
+// Every kind of value the unpickler produces (README "Values"). Numeric values of this enum are
+// part of the ABI: append only.
 enum class Kind : uint8_t {
   kNone,
   kBool,
@@ -79,8 +85,8 @@ class ScalarRef;
 // kind found and the offset the value came from.
 class PICKLEJAR_EXPORT Value {
  public:
-  Value() = default;  // an invalid handle; only valid() and is() may be called on it
-  Value(const internal::DocumentImpl* doc, uint32_t id) : doc_(doc), id_(id) {}
+  Value() = default;  // an invalid handle; only valid() and is() may be called on it. Values that
+                      // point somewhere come from Document::root(), Builder and other Values.
 
   bool valid() const noexcept { return doc_ != nullptr; }
   Kind kind() const;
@@ -113,10 +119,11 @@ class PICKLEJAR_EXPORT Value {
   size_t size() const;
   // Item i of a tuple or list; kOutOfRange past the end.
   Value operator[](size_t i) const;
-  // Items of a tuple, list, set or frozenset, in order.
-  std::vector<Value> items() const;
-  // Entries of a dict, in insertion order.
-  std::vector<std::pair<Value, Value>> dict_items() const;
+  // Items of a tuple, list, set or frozenset, in order: a view, nothing allocated (for (Value x :
+  // v.items())). Valid while the document lives and is not changed (by a Builder).
+  ItemView items() const;
+  // Entries of a dict, in insertion order, as (key, value) pairs: for (auto [k, x] : v.dict_items()).
+  EntryView dict_items() const;
   // A dict lookup with Python equality. at() throws kKeyNotFound; find() never throws for a
   // missing key (it still throws kTypeMismatch if this is not a dict).
   Value at(std::string_view key) const;
@@ -148,11 +155,104 @@ class PICKLEJAR_EXPORT Value {
   // max_depth (the default is Limits::max_depth's).
   bool equals(const Value& other, size_t max_depth = 10'000'000) const;
 
-  const internal::DocumentImpl* document_impl() const noexcept { return doc_; }
-
  private:
+  friend class internal::ValueAccess;
+  friend class ItemView;
+  friend class EntryView;
+  Value(const internal::DocumentImpl* doc, uint32_t id) : doc_(doc), id_(id) {}
+
   const internal::DocumentImpl* doc_ = nullptr;
   uint32_t id_ = 0;
+};
+
+// The items of a container (Value::items()): a random-access view of handles, made on the fly.
+class ItemView {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Value;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = Value;
+    iterator() = default;
+    Value operator*() const { return Value(doc_, *p_); }
+    iterator& operator++() {
+      ++p_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator old = *this;
+      ++p_;
+      return old;
+    }
+    bool operator==(const iterator& o) const { return p_ == o.p_; }
+    bool operator!=(const iterator& o) const { return p_ != o.p_; }
+
+   private:
+    friend class ItemView;
+    iterator(const internal::DocumentImpl* d, const uint32_t* p) : doc_(d), p_(p) {}
+    const internal::DocumentImpl* doc_ = nullptr;
+    const uint32_t* p_ = nullptr;
+  };
+  iterator begin() const { return iterator(doc_, ids_); }
+  iterator end() const { return iterator(doc_, ids_ + n_); }
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  Value operator[](size_t i) const { return Value(doc_, ids_[i]); }  // i < size(), unchecked
+  std::vector<Value> to_vector() const { return std::vector<Value>(begin(), end()); }
+
+ private:
+  friend class Value;
+  ItemView(const internal::DocumentImpl* d, const uint32_t* ids, size_t n) : doc_(d), ids_(ids), n_(n) {}
+  const internal::DocumentImpl* doc_;
+  const uint32_t* ids_;
+  size_t n_;
+};
+
+// The entries of a dict (Value::dict_items()): (key, value) pairs in insertion order, made on the fly.
+class EntryView {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = std::pair<Value, Value>;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = std::pair<Value, Value>;
+    iterator() = default;
+    std::pair<Value, Value> operator*() const { return {Value(doc_, p_[0]), Value(doc_, p_[1])}; }
+    iterator& operator++() {
+      p_ += 2;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator old = *this;
+      p_ += 2;
+      return old;
+    }
+    bool operator==(const iterator& o) const { return p_ == o.p_; }
+    bool operator!=(const iterator& o) const { return p_ != o.p_; }
+
+   private:
+    friend class EntryView;
+    iterator(const internal::DocumentImpl* d, const uint32_t* p) : doc_(d), p_(p) {}
+    const internal::DocumentImpl* doc_ = nullptr;
+    const uint32_t* p_ = nullptr;
+  };
+  iterator begin() const { return iterator(doc_, ids_); }
+  iterator end() const { return iterator(doc_, ids_ + 2 * n_); }
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  std::pair<Value, Value> operator[](size_t i) const { return {Value(doc_, ids_[2 * i]), Value(doc_, ids_[2 * i + 1])}; }
+  std::vector<std::pair<Value, Value>> to_vector() const { return std::vector<std::pair<Value, Value>>(begin(), end()); }
+
+ private:
+  friend class Value;
+  EntryView(const internal::DocumentImpl* d, const uint32_t* ids, size_t n) : doc_(d), ids_(ids), n_(n) {}
+  const internal::DocumentImpl* doc_;
+  const uint32_t* ids_;  // key, value, key, value, ...
+  size_t n_;             // pairs
 };
 
 // A view of an inert object. Absent parts are invalid Values (Value::valid() == false).

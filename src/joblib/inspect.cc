@@ -3,6 +3,7 @@
 #include <ostream>
 #include <unordered_set>
 
+#include "model/value_access.h"
 #include "codec/codec.h"
 #include "joblib/reader.h"
 #include "numpy/numpy.h"
@@ -76,7 +77,7 @@ FileInfo inspect_loaded(Loaded& l) {
   info.format = l.format;
   info.compression = l.compression;
   info.protocol = loaded_protocol(l.doc);
-  const DocumentImpl& d = l.doc.impl();
+  const DocumentImpl& d = internal::impl_of(l.doc);
   // Depth-first walk with paths; each value visited once.
   std::vector<std::pair<uint32_t, std::string>> work{{d.root, "root"}};
   std::unordered_set<uint32_t> seen;

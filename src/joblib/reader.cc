@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 
+#include "model/value_access.h"
 #include "codec/codec.h"
 #include "io/mapped_file.h"
 #include "joblib/reader.h"
@@ -100,7 +101,7 @@ class Hook final : public internal::VmHooks {
   Hook(std::filesystem::path dir, const picklejar::LoadOptions& opt) : dir_(std::move(dir)), opt_(opt) {}
 
   uint32_t after_build(Document& doc, uint32_t obj, ByteReader& in, uint64_t offset) override {
-    DocumentImpl& d = doc.impl();
+    DocumentImpl& d = internal::impl_of(doc);
     if (d.node(obj).kind != Kind::kObject) return kNoNode;
     uint32_t state = d.object(obj).state;
     switch (internal::joblib_wrapper_of(d, d.object(obj).callable)) {
@@ -131,7 +132,7 @@ class Hook final : public internal::VmHooks {
   internal::VmHooks* both_[2] = {};
 
   uint32_t wrapper(Document& doc, uint32_t state, ByteReader& in, uint64_t offset) {
-    DocumentImpl& d = doc.impl();
+    DocumentImpl& d = internal::impl_of(doc);
     auto layout = internal::joblib_wrapper_layout(d, state);
     if (!layout) throw_error(ErrorCode::kBadArgument, "malformed joblib NumpyArrayWrapper state", offset);
     uint32_t dtype = layout->dtype;
@@ -168,7 +169,7 @@ class Hook final : public internal::VmHooks {
   }
 
   uint32_t side_array(Document& doc, const std::filesystem::path& file, uint32_t subclass, uint64_t offset) {
-    DocumentImpl& d = doc.impl();
+    DocumentImpl& d = internal::impl_of(doc);
     std::vector<uint8_t> bytes = read_whole_file(file);
     Npy npy = parse_npy(bytes, file.string());
     if (npy.descr == "|O" || npy.descr == "O" || npy.descr == "|O8") {
@@ -247,7 +248,7 @@ class Hook final : public internal::VmHooks {
   }
 
   uint32_t legacy_npy(Document& doc, uint32_t state, uint64_t offset) {
-    DocumentImpl& d = doc.impl();
+    DocumentImpl& d = internal::impl_of(doc);
     uint32_t subclass = state_get(d, state, "subclass");
     if (subclass != kNoNode && d.node(subclass).kind != Kind::kGlobal) subclass = kNoNode;
     return side_array(doc, side_path(d, state, offset), subclass, offset);
@@ -313,7 +314,7 @@ Loaded load_impl(const std::filesystem::path* path, ByteView data, const LoadOpt
     }
     std::vector<uint8_t> pickle = read_zfile(all, path ? path->string() : std::string("<memory>"), po.limits);
     auto block = std::make_shared<std::vector<uint8_t>>(std::move(pickle));
-    out.doc.impl().adopt(block);
+    internal::impl_of(out.doc).adopt(block);
     ByteReader in(block->data(), block->size(), po.limits.max_input_bytes);
     internal::run_unpickler(in, out.doc, po, hook.with_numpy());
     out.format = "joblib (legacy ZF)";
@@ -328,7 +329,7 @@ Loaded load_impl(const std::filesystem::path* path, ByteView data, const LoadOpt
     internal::run_unpickler(in, out.doc, po, hook.with_numpy());
   } else if (codec == internal::Codec::kNone && options.mmap != MmapMode::kNone) {
     auto map = internal::map_file(*path, options.mmap == MmapMode::kCopyOnWrite);
-    out.doc.impl().adopt(map);  // the arrays point into it: it lives as long as the document
+    internal::impl_of(out.doc).adopt(map);  // the arrays point into it: it lives as long as the document
     ByteReader in(map->data(), map->size(), po.limits.max_input_bytes);
     internal::run_unpickler(in, out.doc, po, hook.with_numpy());
   } else {
@@ -369,12 +370,18 @@ std::vector<internal::SkipRange> spliced_ranges(ByteView stream, const std::file
 
 namespace picklejar::joblib {
 
+namespace {
+Document loaded(detail::Loaded l) {
+  internal::impl_of(l.doc).frozen = true;
+  return std::move(l.doc);
+}
+}  // namespace
+
 Document load(const std::filesystem::path& path, const LoadOptions& options) {
-  return std::move(detail::load_impl(&path, {}, options).doc);
+  return loaded(detail::load_impl(&path, {}, options));
 }
 
-Document load(ByteView data, const LoadOptions& options) { return std::move(detail::load_impl(nullptr, data, options).doc); }
-
+Document load(ByteView data, const LoadOptions& options) { return loaded(detail::load_impl(nullptr, data, options)); }
 
 }  // namespace picklejar::joblib
 

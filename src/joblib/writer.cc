@@ -10,6 +10,7 @@
 #include <memory>
 #include <thread>
 
+#include "model/value_access.h"
 #include "codec/codec.h"
 #include "io/atomic_file.h"
 #include "joblib/wrapper.h"
@@ -155,7 +156,7 @@ void JoblibSaver::joblib_data(const DocumentImpl* d, uint32_t id) {
   p_->flush();
   const ArrayData& a = d->array(id);
   if (d->dtype(a.dtype).has_object) {  // pickle.dump(array, file, protocol=2): the C pickler
-    dump_nested_protocol2(Value(d, id));
+    dump_nested_protocol2(internal::make_value(d, id));
     return;
   }
   // One byte holding the padding length (1-16), that many 0xff: the data starts at a multiple of 16.
@@ -221,7 +222,7 @@ void JoblibSaver::joblib_reload(const DocumentImpl* d, uint32_t id) {
     spec.itemsize = 8;
     uint32_t empty = make_array(*sd, make_dtype(*sd, spec), {0}, false,
                                           sd->add_container(Kind::kList, Error::kNoOffset), kNoNode);
-    dump_nested_protocol2(Value(sd, empty));
+    dump_nested_protocol2(internal::make_value(sd, empty));
   } else {
     if (layout->padded) {
       uint64_t pad = 16 - ((p_->written() + 1) % 16);

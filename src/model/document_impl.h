@@ -238,6 +238,9 @@ class DocumentImpl {
 
   uint32_t root = kNoNode;
   int protocol = 0;
+  // Set when a load*() function returns the document: from then on it is immutable (Document's
+  // builder() and set_root(), and every Builder of it, refuse to change it).
+  bool frozen = false;
   // For globals loaded by STACK_GLOBAL: the module and qualname str nodes it took, so a re-dump
   // shares those strs exactly as the stream did (Python's own interning decided that sharing).
   std::unordered_map<uint32_t, std::pair<uint32_t, uint32_t>> global_strs;

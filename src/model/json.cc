@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "model/value_access.h"
 #include "model/print.h"
 #include "picklejar/pickle.h"
 
@@ -241,7 +242,7 @@ class JsonWriter {
 
 void write_json(const Value& v, std::ostream& out, const Limits& limits) {
   if (!v.valid()) internal::throw_error(ErrorCode::kInvalidArgument, "write_json: invalid Value");
-  JsonWriter(*v.document_impl(), limits, out).run(v.id());
+  JsonWriter(*internal::impl_of(v), limits, out).run(v.id());
 }
 
 std::string to_json(const Value& v, const Limits& limits) {

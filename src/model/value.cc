@@ -1,6 +1,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "model/value_access.h"
 #include "model/document_impl.h"
 #include "picklejar/document.h"
 #include "picklejar/value.h"
@@ -73,7 +74,7 @@ bool is_sequence(Kind k) {
   return k == Kind::kTuple || k == Kind::kList || k == Kind::kSet || k == Kind::kFrozenSet;
 }
 
-Value wrap(const DocumentImpl* d, uint32_t id) { return id == kNoNode ? Value() : Value(d, id); }
+Value wrap(const DocumentImpl* d, uint32_t id) { return id == kNoNode ? Value() : internal::make_value(d, id); }
 
 }  // namespace
 
@@ -185,26 +186,18 @@ Value Value::operator[](size_t i) const {
                 "index " + std::to_string(i) + " out of range for " + std::string(kind_name(n.kind)) + " of " +
                     std::to_string(n.u.items.len),
                 n.offset);
-  return Value(doc_, doc_->items(id_)[i]);
+  return internal::make_value(doc_, doc_->items(id_)[i]);
 }
 
-std::vector<Value> Value::items() const {
+ItemView Value::items() const {
   const Node& n = node_of(doc_, id_);
   if (!is_sequence(n.kind)) mismatch(n, "tuple, list, set or frozenset");
-  std::vector<Value> out;
-  out.reserve(n.u.items.len);
-  const uint32_t* it = doc_->items(id_);
-  for (uint32_t i = 0; i < n.u.items.len; ++i) out.emplace_back(doc_, it[i]);
-  return out;
+  return ItemView(doc_, n.u.items.len ? doc_->items(id_) : nullptr, n.u.items.len);
 }
 
-std::vector<std::pair<Value, Value>> Value::dict_items() const {
+EntryView Value::dict_items() const {
   const Node& n = expect(doc_, id_, Kind::kDict);
-  std::vector<std::pair<Value, Value>> out;
-  out.reserve(n.u.items.len);
-  const uint32_t* it = doc_->items(id_);
-  for (uint32_t i = 0; i < n.u.items.len; ++i) out.emplace_back(Value(doc_, it[2 * i]), Value(doc_, it[2 * i + 1]));
-  return out;
+  return EntryView(doc_, n.u.items.len ? doc_->items(id_) : nullptr, n.u.items.len);
 }
 
 std::optional<Value> Value::find(const Value& key) const {
@@ -219,7 +212,7 @@ std::optional<Value> Value::find(const Value& key) const {
     throw;
   }
   if (pos < 0) return std::nullopt;
-  return Value(doc_, doc_->items(id_)[2 * pos + 1]);
+  return internal::make_value(doc_, doc_->items(id_)[2 * pos + 1]);
 }
 
 namespace {
@@ -242,7 +235,7 @@ std::optional<Value> Value::find(std::string_view key) const {
     const Node& k = doc_->node(it[2 * i]);
     if (k.kind == Kind::kStr && k.u.bytes.len == key.size() &&
         (key.empty() || std::memcmp(k.u.bytes.ptr, key.data(), key.size()) == 0))
-      return Value(doc_, it[2 * i + 1]);
+      return internal::make_value(doc_, it[2 * i + 1]);
   }
   return std::nullopt;
 }
@@ -298,7 +291,7 @@ ObjectRef Value::as_object() const {
   return r;
 }
 
-Value Value::persistent_id() const { return Value(doc_, expect(doc_, id_, Kind::kPersistentId).aux); }
+Value Value::persistent_id() const { return internal::make_value(doc_, expect(doc_, id_, Kind::kPersistentId).aux); }
 
 bool Value::equals(const Value& other, size_t max_depth) const {
   if (!valid() || !other.valid()) return valid() == other.valid();
@@ -314,111 +307,118 @@ Document::~Document() = default;
 
 Value Document::root() const& {
   if (!impl_ || impl_->root == kNoNode) throw_error(ErrorCode::kInvalidArgument, "document has no root value");
-  return Value(impl_.get(), impl_->root);
+  return internal::make_value(impl_.get(), impl_->root);
 }
 bool Document::has_root() const noexcept { return impl_ && impl_->root != kNoNode; }
+int Document::protocol() const noexcept { return impl_ ? impl_->protocol : 0; }
+bool Document::loaded() const noexcept { return impl_ && impl_->frozen; }
 void Document::set_root(Value v) {
-  if (v.document_impl() != impl_.get()) throw_error(ErrorCode::kInvalidArgument, "root from another document");
+  if (impl_->frozen) throw_error(ErrorCode::kInvalidArgument, "set_root on a loaded Document: it is immutable");
+  if (internal::impl_of(v) != impl_.get()) throw_error(ErrorCode::kInvalidArgument, "root from another document");
   impl_->root = v.id();
 }
-Builder Document::builder() { return Builder(*this); }
+Builder Document::builder() {
+  if (impl_->frozen) throw_error(ErrorCode::kInvalidArgument, "builder() on a loaded Document: it is immutable");
+  return Builder(*this);
+}
 size_t Document::node_count() const noexcept { return impl_ ? impl_->node_count() : 0; }
 size_t Document::memory_bytes() const noexcept { return impl_ ? impl_->memory_bytes() : 0; }
 
 // ---- Builder -------------------------------------------------------------------------------
 
 namespace {
-uint32_t own(Document* doc, const Value& v) {
-  if (!v.valid() || v.document_impl() != &doc->impl())
-    throw_error(ErrorCode::kInvalidArgument, "Value from another document passed to Builder");
-  return v.id();
-}
 constexpr uint64_t kBuilt = Error::kNoOffset;
 }  // namespace
 
-Value Builder::none() { return Value(&doc_->impl(), internal::kNoneNode); }
-Value Builder::boolean(bool b) { return Value(&doc_->impl(), b ? internal::kTrueNode : internal::kFalseNode); }
-Value Builder::integer(int64_t v) { return Value(&doc_->impl(), doc_->impl().add_int(v, kBuilt)); }
-Value Builder::big_integer(ByteView b) {
-  return Value(&doc_->impl(), doc_->impl().add_int_bytes(b.data(), b.size(), kBuilt));
+DocumentImpl& Builder::target() {
+  DocumentImpl& d = internal::impl_of(*doc_);
+  if (d.frozen) throw_error(ErrorCode::kInvalidArgument, "Builder of a loaded Document: it is immutable");
+  return d;
 }
-Value Builder::float64(double v) { return Value(&doc_->impl(), doc_->impl().add_float(v, kBuilt)); }
+
+Value Builder::none() { return internal::make_value(&target(), internal::kNoneNode); }
+Value Builder::boolean(bool b) { return internal::make_value(&target(), b ? internal::kTrueNode : internal::kFalseNode); }
+Value Builder::integer(int64_t v) { return internal::make_value(&target(), target().add_int(v, kBuilt)); }
+Value Builder::big_integer(ByteView b) {
+  return internal::make_value(&target(), target().add_int_bytes(b.data(), b.size(), kBuilt));
+}
+Value Builder::float64(double v) { return internal::make_value(&target(), target().add_float(v, kBuilt)); }
 Value Builder::str(std::string_view s) {
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
   int64_t bad = internal::find_bad_utf8(p, s.size());
   if (bad >= 0) throw_error(ErrorCode::kBadUtf8, "invalid UTF-8 at byte " + std::to_string(bad) + " of the str");
-  auto& d = doc_->impl();
-  return Value(&d, d.add_payload(Kind::kStr, d.copy_bytes(p, s.size()), s.size(), kBuilt));
+  auto& d = target();
+  return internal::make_value(&d, d.add_payload(Kind::kStr, d.copy_bytes(p, s.size()), s.size(), kBuilt));
 }
 Value Builder::bytes(ByteView data) {
-  auto& d = doc_->impl();
-  return Value(&d, d.add_payload(Kind::kBytes, d.copy_bytes(data.data(), data.size()), data.size(), kBuilt));
+  auto& d = target();
+  return internal::make_value(&d, d.add_payload(Kind::kBytes, d.copy_bytes(data.data(), data.size()), data.size(), kBuilt));
 }
 Value Builder::bytearray(ByteView data) {
-  auto& d = doc_->impl();
-  return Value(&d, d.add_payload(Kind::kByteArray, d.copy_bytes(data.data(), data.size()), data.size(), kBuilt));
+  auto& d = target();
+  return internal::make_value(&d, d.add_payload(Kind::kByteArray, d.copy_bytes(data.data(), data.size()), data.size(), kBuilt));
 }
 Value Builder::tuple(std::span<const Value> items) {
-  auto& d = doc_->impl();
-  if (items.empty()) return Value(&d, internal::kEmptyTupleNode);
+  auto& d = target();
+  if (items.empty()) return internal::make_value(&d, internal::kEmptyTupleNode);
   std::vector<uint32_t> ids;
   ids.reserve(items.size());
-  for (const auto& v : items) ids.push_back(own(doc_, v));
+  for (const auto& v : items) ids.push_back(internal::own_value(*doc_, v));
   uint32_t id = d.add_container(Kind::kTuple, kBuilt);
   d.append_items(id, ids.data(), ids.size());
-  return Value(&d, id);
+  return internal::make_value(&d, id);
 }
 Value Builder::tuple(std::initializer_list<Value> items) { return tuple(std::span<const Value>(items.begin(), items.size())); }
 Value Builder::list(std::span<const Value> items) {
-  auto& d = doc_->impl();
+  auto& d = target();
   uint32_t id = d.add_container(Kind::kList, kBuilt);
   for (const auto& v : items) {
-    uint32_t c = own(doc_, v);
+    uint32_t c = internal::own_value(*doc_, v);
     d.append_items(id, &c, 1);
   }
-  return Value(&d, id);
+  return internal::make_value(&d, id);
 }
 Value Builder::list(std::initializer_list<Value> items) { return list(std::span<const Value>(items.begin(), items.size())); }
 Value Builder::dict(std::initializer_list<std::pair<Value, Value>> items) {
-  auto& d = doc_->impl();
+  auto& d = target();
   uint32_t id = d.add_container(Kind::kDict, kBuilt);
-  for (const auto& [k, v] : items) d.set_dict_item(id, own(doc_, k), own(doc_, v));
-  return Value(&d, id);
+  for (const auto& [k, v] : items) d.set_dict_item(id, internal::own_value(*doc_, k), internal::own_value(*doc_, v));
+  return internal::make_value(&d, id);
 }
 Value Builder::set(std::initializer_list<Value> items) {
-  auto& d = doc_->impl();
+  auto& d = target();
   uint32_t id = d.add_container(Kind::kSet, kBuilt);
-  for (const auto& v : items) d.add_to_set(id, own(doc_, v));
-  return Value(&d, id);
+  for (const auto& v : items) d.add_to_set(id, internal::own_value(*doc_, v));
+  return internal::make_value(&d, id);
 }
 Value Builder::frozenset(std::initializer_list<Value> items) {
-  auto& d = doc_->impl();
+  auto& d = target();
   uint32_t id = d.add_container(Kind::kFrozenSet, kBuilt);
-  for (const auto& v : items) d.add_to_set(id, own(doc_, v));
-  return Value(&d, id);
+  for (const auto& v : items) d.add_to_set(id, internal::own_value(*doc_, v));
+  return internal::make_value(&d, id);
 }
 Value Builder::global(std::string_view module, std::string_view qualname) {
-  auto& d = doc_->impl();
-  return Value(&d, d.add_global(module, qualname, kBuilt));
+  auto& d = target();
+  return internal::make_value(&d, d.add_global(module, qualname, kBuilt));
 }
 void Builder::append(Value list, Value item) {
-  auto& d = doc_->impl();
-  uint32_t l = own(doc_, list);
+  auto& d = target();
+  uint32_t l = internal::own_value(*doc_, list);
   if (d.node(l).kind != Kind::kList) throw_error(ErrorCode::kTypeMismatch, "append needs a list");
-  uint32_t c = own(doc_, item);
+  uint32_t c = internal::own_value(*doc_, item);
   d.append_items(l, &c, 1);
 }
 void Builder::set_item(Value dict, Value key, Value value) {
-  auto& d = doc_->impl();
-  uint32_t m = own(doc_, dict);
+  auto& d = target();
+  uint32_t m = internal::own_value(*doc_, dict);
   if (d.node(m).kind != Kind::kDict) throw_error(ErrorCode::kTypeMismatch, "set_item needs a dict");
-  d.set_dict_item(m, own(doc_, key), own(doc_, value));
+  d.set_dict_item(m, internal::own_value(*doc_, key), internal::own_value(*doc_, value));
 }
 void Builder::add(Value set, Value item) {
-  auto& d = doc_->impl();
-  uint32_t s = own(doc_, set);
+  auto& d = target();
+  uint32_t s = internal::own_value(*doc_, set);
   if (d.node(s).kind != Kind::kSet) throw_error(ErrorCode::kTypeMismatch, "add needs a set");
-  d.add_to_set(s, own(doc_, item));
+  d.add_to_set(s, internal::own_value(*doc_, item));
 }
 
 }  // namespace picklejar
@@ -426,39 +426,39 @@ void Builder::add(Value set, Value item) {
 namespace picklejar {
 
 Value Builder::buffer(ByteView data, bool readonly) {
-  auto& d = doc_->impl();
+  auto& d = target();
   uint32_t id = d.add_payload(Kind::kBuffer, data.data(), data.size(), Error::kNoOffset);
   if (readonly) d.node(id).flags |= internal::kFlagReadonly;
-  return Value(&d, id);
+  return internal::make_value(&d, id);
 }
 
 Value Builder::object(MadeBy how, Value callable, Value args) {
-  auto& d = doc_->impl();
-  uint32_t c = own(doc_, callable);
-  uint32_t a = own(doc_, args);
+  auto& d = target();
+  uint32_t c = internal::own_value(*doc_, callable);
+  uint32_t a = internal::own_value(*doc_, args);
   if (d.node(a).kind != Kind::kTuple) throw_error(ErrorCode::kTypeMismatch, "object() needs an argument tuple");
   if (how == MadeBy::kNewObjEx)
     throw_error(ErrorCode::kInvalidArgument, "object(kNewObjEx, ...) needs kwargs: use object(cls, args, kwargs)");
-  return Value(&d, d.add_object(how, c, a, Error::kNoOffset));
+  return internal::make_value(&d, d.add_object(how, c, a, Error::kNoOffset));
 }
 
 Value Builder::object(Value cls, Value args, Value kwargs) {
-  auto& d = doc_->impl();
-  uint32_t c = own(doc_, cls);
-  uint32_t a = own(doc_, args);
-  uint32_t k = own(doc_, kwargs);
+  auto& d = target();
+  uint32_t c = internal::own_value(*doc_, cls);
+  uint32_t a = internal::own_value(*doc_, args);
+  uint32_t k = internal::own_value(*doc_, kwargs);
   if (d.node(a).kind != Kind::kTuple) throw_error(ErrorCode::kTypeMismatch, "object() needs an argument tuple");
   if (d.node(k).kind != Kind::kDict) throw_error(ErrorCode::kTypeMismatch, "object() needs a kwargs dict");
   uint32_t id = d.add_object(MadeBy::kNewObjEx, c, a, Error::kNoOffset);
   d.object(id).kwargs = k;
-  return Value(&d, id);
+  return internal::make_value(&d, id);
 }
 
 void Builder::set_state(Value object, Value state) {
-  auto& d = doc_->impl();
-  uint32_t o = own(doc_, object);
+  auto& d = target();
+  uint32_t o = internal::own_value(*doc_, object);
   if (d.node(o).kind != Kind::kObject) throw_error(ErrorCode::kTypeMismatch, "set_state needs an object");
-  d.object(o).state = own(doc_, state);
+  d.object(o).state = internal::own_value(*doc_, state);
 }
 
 }  // namespace picklejar

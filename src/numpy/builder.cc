@@ -3,6 +3,7 @@
 // bytes)), then reads it like a loaded one, so printing, views and dumping need no special case.
 #include <cstring>
 
+#include "model/value_access.h"
 #include "model/document_impl.h"
 #include "numpy/numpy.h"
 #include "picklejar/document.h"
@@ -17,11 +18,6 @@ namespace {
 
 constexpr uint64_t kBuilt = Error::kNoOffset;
 
-uint32_t own(Document* doc, const Value& v) {
-  if (!v.valid() || v.document_impl() != &doc->impl())
-    throw_error(ErrorCode::kInvalidArgument, "Value from another document passed to Builder");
-  return v.id();
-}
 
 uint32_t str_node(DocumentImpl& d, std::string_view s) {
   return d.add_payload(Kind::kStr, d.copy_bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size()), s.size(), kBuilt);
@@ -68,7 +64,7 @@ uint32_t reconstruct_object(DocumentImpl& d) {
 }  // namespace
 
 Value Builder::dtype(std::string_view str) {
-  auto& d = doc_->impl();
+  auto& d = target();
   std::string_view s = str;
   char order = s.empty() ? 0 : s[0];
   if (order != '<' && order != '>' && order != '|')
@@ -127,12 +123,12 @@ Value Builder::dtype(std::string_view str) {
     s.singleton = true;
     d.set_dtype(obj, std::move(s));
   }
-  return Value(&d, obj);
+  return internal::make_value(&d, obj);
 }
 
 Value Builder::array(Value dtype, std::span<const int64_t> shape, ByteView data, bool fortran_order) {
-  auto& d = doc_->impl();
-  uint32_t dt = own(doc_, dtype);
+  auto& d = target();
+  uint32_t dt = internal::own_value(*doc_, dtype);
   if (d.tag(dt) != internal::kTagDType) throw_error(ErrorCode::kTypeMismatch, "array() needs a dtype Value");
   const internal::DTypeData& t = d.dtype(dt);
   if (t.has_object) throw_error(ErrorCode::kInvalidArgument, "object arrays are made with object_array()");
@@ -151,11 +147,11 @@ Value Builder::array(Value dtype, std::span<const int64_t> shape, ByteView data,
                                        is_fortran ? internal::kTrueNode : internal::kFalseNode, raw});
   internal::numpy_after_build(d, obj, /*loading=*/false);
   if (d.tag(obj) != internal::kTagArray) throw_error(ErrorCode::kInvalidArgument, "array() could not make the array");
-  return Value(&d, obj);
+  return internal::make_value(&d, obj);
 }
 
 Value Builder::object_array(std::span<const int64_t> shape, std::span<const Value> items) {
-  auto& d = doc_->impl();
+  auto& d = target();
   uint64_t count = element_count(shape);
   if (count != items.size())
     throw_error(ErrorCode::kInvalidArgument, "object_array() got " + std::to_string(items.size()) + " items for " +
@@ -163,19 +159,19 @@ Value Builder::object_array(std::span<const int64_t> shape, std::span<const Valu
   Value dt = dtype("|O");
   uint32_t list = d.add_container(Kind::kList, kBuilt);
   for (const Value& v : items) {
-    uint32_t c = own(doc_, v);
+    uint32_t c = internal::own_value(*doc_, v);
     d.append_items(list, &c, 1);
   }
   uint32_t obj = reconstruct_object(d);
   d.object(obj).state =
       tuple_node(d, {d.add_int(1, kBuilt), shape_tuple(d, shape), dt.id(), internal::kFalseNode, list});
   internal::numpy_after_build(d, obj);
-  return Value(&d, obj);
+  return internal::make_value(&d, obj);
 }
 
 Value Builder::scalar(Value dtype, ByteView bytes) {
-  auto& d = doc_->impl();
-  uint32_t dt = own(doc_, dtype);
+  auto& d = target();
+  uint32_t dt = internal::own_value(*doc_, dtype);
   if (d.tag(dt) != internal::kTagDType) throw_error(ErrorCode::kTypeMismatch, "scalar() needs a dtype Value");
   if (bytes.size() != d.dtype(dt).itemsize)
     throw_error(ErrorCode::kInvalidArgument, "scalar() needs " + std::to_string(d.dtype(dt).itemsize) + " bytes");
@@ -183,7 +179,7 @@ Value Builder::scalar(Value dtype, ByteView bytes) {
   uint32_t raw = d.add_payload(Kind::kBytes, d.copy_bytes(bytes.data(), bytes.size()), bytes.size(), kBuilt);
   uint32_t obj = d.add_object(MadeBy::kReduce, fn, tuple_node(d, {dt, raw}), kBuilt);
   internal::numpy_after_reduce(d, obj);
-  return Value(&d, obj);
+  return internal::make_value(&d, obj);
 }
 
 }  // namespace picklejar

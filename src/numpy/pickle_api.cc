@@ -8,6 +8,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "model/value_access.h"
 #include "codec/codec.h"
 #include "io/atomic_file.h"
 #include "io/byte_reader.h"
@@ -78,6 +79,7 @@ Document load(ByteView data, const LoadOptions& options) {
   Document doc;  // zero-copy: payloads may point into `data`
   internal::ByteReader in(data.data(), data.size(), options.limits.max_input_bytes);
   internal::run_unpickler(in, doc, options, numpy_hooks());
+  internal::impl_of(doc).frozen = true;
   return doc;
 }
 
@@ -100,16 +102,17 @@ Document load_stream(std::istream& stream, const LoadOptions& options) {
     stream.seekg(-static_cast<std::streamoff>(extra), std::ios::cur);
     if (!stream) stream.clear();
   }
+  internal::impl_of(doc).frozen = true;
   return doc;
 }
 
-int loaded_protocol(const Document& doc) noexcept { return doc.impl().protocol; }
+int loaded_protocol(const Document& doc) noexcept { return doc.protocol(); }
 
 std::vector<uint8_t> dump(const Value& v, const DumpOptions& options) {
   std::vector<uint8_t> out;
   // A pickle is typically a third to half of its document's memory (32-byte nodes become 2-10
   // byte opcodes; payloads are copied as they are).
-  const uint64_t hint = v.valid() ? std::min<uint64_t>(v.document_impl()->memory_bytes() / 2, uint64_t{1} << 30) : 0;
+  const uint64_t hint = v.valid() ? std::min<uint64_t>(internal::impl_of(v)->memory_bytes() / 2, uint64_t{1} << 30) : 0;
   VectorSink sink(out, static_cast<size_t>(hint));
   dump_with_numpy(v, sink, options);
   return out;
@@ -129,7 +132,7 @@ void dump_file(const Value& v, const std::filesystem::path& path, const DumpOpti
 
 void write_show(const Value& v, std::ostream& out, const Limits& limits) {
   if (!v.valid()) internal::throw_error(ErrorCode::kInvalidArgument, "write_show: invalid Value");
-  internal::write_show(*v.document_impl(), v.id(), out, limits, &internal::numpy_show());
+  internal::write_show(*internal::impl_of(v), v.id(), out, limits, &internal::numpy_show());
 }
 
 std::string to_show(const Value& v, const Limits& limits) {

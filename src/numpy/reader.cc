@@ -6,6 +6,7 @@
 #include <cstring>
 #include <optional>
 
+#include "model/value_access.h"
 #include "numpy/numpy.h"
 
 namespace picklejar::internal {
@@ -559,7 +560,7 @@ class NumpyVmHooks final : public VmHooks {
  public:
   void after_reduce(DocumentImpl& d, uint32_t obj) override { numpy_after_reduce(d, obj); }
   uint32_t after_build(Document& doc, uint32_t obj, ByteReader&, uint64_t) override {
-    numpy_after_build(doc.impl(), obj);
+    numpy_after_build(internal::impl_of(doc), obj);
     return kNoNode;
   }
 };

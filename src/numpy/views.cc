@@ -1,6 +1,7 @@
 // The public numpy views (include/picklejar/ndarray.h) over the readings in the document.
 #include <algorithm>
 
+#include "model/value_access.h"
 #include "model/document_impl.h"
 #include "numpy/numpy.h"
 #include "picklejar/ndarray.h"
@@ -14,7 +15,7 @@ namespace {
 
 const DocumentImpl& doc_of(const Value& v) {
   if (!v.valid()) throw_error(ErrorCode::kInvalidArgument, "use of an invalid (empty) Value");
-  return *v.document_impl();
+  return *internal::impl_of(v);
 }
 
 void require(const Value& v, uint16_t tag, std::string_view what) {
@@ -56,14 +57,14 @@ std::vector<DTypeField> DType::fields() const {
   const DocumentImpl& d = doc_of(v_);
   std::vector<DTypeField> out;
   for (const auto& f : d.dtype(v_.id()).fields)
-    out.push_back({f.name, DType(Value(&d, f.dtype)), f.offset,
-                   f.title == internal::kNoNode ? Value() : Value(&d, f.title)});
+    out.push_back({f.name, DType(internal::make_value(&d, f.dtype)), f.offset,
+                   f.title == internal::kNoNode ? Value() : internal::make_value(&d, f.title)});
   return out;
 }
 DType DType::subarray_base() const {
   const DocumentImpl& d = doc_of(v_);
   uint32_t b = d.dtype(v_.id()).sub_base;
-  return b == internal::kNoNode ? DType() : DType(Value(&d, b));
+  return b == internal::kNoNode ? DType() : DType(internal::make_value(&d, b));
 }
 std::vector<int64_t> DType::subarray_shape() const { return doc_of(v_).dtype(v_.id()).sub_shape; }
 std::string DType::datetime_unit() const { return doc_of(v_).dtype(v_.id()).unit; }
@@ -74,7 +75,7 @@ bool DType::has_object() const { return doc_of(v_).dtype(v_.id()).has_object; }
 ArrayRef::ArrayRef(Value v) : v_(v) { require(v, internal::kTagArray, "ndarray"); }
 DType ArrayRef::dtype() const {
   const DocumentImpl& d = doc_of(v_);
-  return DType(Value(&d, d.array(v_.id()).dtype));
+  return DType(internal::make_value(&d, d.array(v_.id()).dtype));
 }
 const std::vector<int64_t>& ArrayRef::shape() const { return doc_of(v_).array(v_.id()).shape; }
 const std::vector<int64_t>& ArrayRef::strides() const { return doc_of(v_).array(v_.id()).strides; }
@@ -88,7 +89,7 @@ bool ArrayRef::writable() const { return doc_of(v_).array(v_.id()).writable; }
 Value ArrayRef::array_class() const {
   const DocumentImpl& d = doc_of(v_);
   uint32_t c = d.array(v_.id()).cls;
-  return c == internal::kNoNode ? Value() : Value(&d, c);
+  return c == internal::kNoNode ? Value() : internal::make_value(&d, c);
 }
 ByteView ArrayRef::bytes() const {
   const auto& a = doc_of(v_).array(v_.id());
@@ -97,7 +98,7 @@ ByteView ArrayRef::bytes() const {
 Value ArrayRef::object_items() const {
   const DocumentImpl& d = doc_of(v_);
   uint32_t i = d.array(v_.id()).items;
-  return i == internal::kNoNode ? Value() : Value(&d, i);
+  return i == internal::kNoNode ? Value() : internal::make_value(&d, i);
 }
 void ArrayRef::check_element(char kind, size_t size) const {
   check_element_type(dtype(), kind, size, doc_of(v_).node(v_.id()).offset);
@@ -116,7 +117,7 @@ std::vector<uint8_t> ArrayRef::byteswapped() const {
 ScalarRef::ScalarRef(Value v) : v_(v) { require(v, internal::kTagScalar, "numpy scalar"); }
 DType ScalarRef::dtype() const {
   const DocumentImpl& d = doc_of(v_);
-  return DType(Value(&d, d.scalar(v_.id()).dtype));
+  return DType(internal::make_value(&d, d.scalar(v_.id()).dtype));
 }
 ByteView ScalarRef::bytes() const {
   const auto& s = doc_of(v_).scalar(v_.id());

@@ -1,5 +1,6 @@
 // The pickler's core: tasks, output and framing, the memo, and the builtin types but objects and
 // globals (pickler_objects.cc). See pickler.h.
+#include "model/value_access.h"
 #include "pickle/pickler.h"
 
 #include <algorithm>
@@ -62,14 +63,14 @@ DocumentImpl& Pickler::scratch() {
 
 void Pickler::dump(const Value& root) {
   if (!root.valid()) throw_error(ErrorCode::kInvalidArgument, "dump: invalid Value");
-  root_doc_ = root.document_impl();
+  root_doc_ = internal::impl_of(root);
   memo_.assign(root_doc_->node_count(), 0);
   if (proto_ >= 2) {
     uint8_t p[2] = {static_cast<uint8_t>(Op::PROTO), static_cast<uint8_t>(proto_)};
     write(p, 2);
   }
   framing_ = proto_ >= 4;
-  push_save(root.document_impl(), root.id(), true);
+  push_save(internal::impl_of(root), root.id(), true);
   run();
   op(Op::STOP);
   commit_frame();
@@ -228,9 +229,9 @@ void Pickler::save(const DocumentImpl* d, uint32_t id, bool pers) {
   }
   opcode_boundary();
   if (pers && opt_.persistent_id) {
-    Value pid = opt_.persistent_id(Value(d, id));
+    Value pid = opt_.persistent_id(internal::make_value(d, id));
     if (pid.valid()) {
-      save_pers(pid.document_impl(), pid.id());
+      save_pers(internal::impl_of(pid), pid.id());
       return;
     }
   }
@@ -347,7 +348,7 @@ void Pickler::save_int(const DocumentImpl& d, uint32_t id) {
     return;
   }
   // Protocols 0 and 1 write the decimal text, which CPython 3.11 refuses past 4300 digits.
-  std::string dec = Value(&d, id).int_decimal(opt_.limits.max_int_digits);
+  std::string dec = internal::make_value(&d, id).int_decimal(opt_.limits.max_int_digits);
   write_decimal_line('L', dec, "L\n");
 }
 
@@ -525,7 +526,7 @@ void Pickler::save_buffer(const DocumentImpl* d, uint32_t id) {
   const Node& n = d->node(id);
   bool readonly = n.flags & kFlagReadonly;
   bool in_band = true;
-  if (opt_.buffer_callback) in_band = opt_.buffer_callback(Value(d, id)) == BufferPlacement::kInBand;
+  if (opt_.buffer_callback) in_band = opt_.buffer_callback(internal::make_value(d, id)) == BufferPlacement::kInBand;
   if (in_band) {
     if (readonly) {
       write_bytes_op(n.u.bytes.ptr, n.u.bytes.len);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "model/value_access.h"
 #include "base/py_repr.h"
 #include "pickle/globals.h"
 #include "pickle/pickler.h"
@@ -302,7 +303,7 @@ std::string Pickler::py_repr(const DocumentImpl* d, uint32_t id, int depth) {
   switch (n.kind) {
     case Kind::kNone: return "None";
     case Kind::kBool: return n.u.i ? "True" : "False";
-    case Kind::kInt: return Value(d, id).int_decimal(opt_.limits.max_int_digits);
+    case Kind::kInt: return internal::make_value(d, id).int_decimal(opt_.limits.max_int_digits);
     case Kind::kFloat: return float_repr(n.u.f);
     case Kind::kStr: return repr_str(text_of(n));  // non-ASCII text is refused by the caller, as CPython does
     case Kind::kBytes: return repr_bytes(text_of(n));

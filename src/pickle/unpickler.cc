@@ -1,3 +1,4 @@
+#include "model/value_access.h"
 #include "pickle/unpickler.h"
 
 #include <charconv>
@@ -63,7 +64,7 @@ constexpr const char* line_what(Op op, int index) {
 class Unpickler {
  public:
   Unpickler(ByteReader& in, Document& doc, const LoadOptions& opt)
-      : in_(in), doc_(doc), d_(doc.impl()), opt_(opt), lim_(opt.limits), enc_(parse_encoding(opt.encoding)) {
+      : in_(in), doc_(doc), d_(internal::impl_of(doc)), opt_(opt), lim_(opt.limits), enc_(parse_encoding(opt.encoding)) {
     d_.set_limits(opt.limits);
     if (opt.allowed_globals) {
       for (const auto& [module, name] : *opt.allowed_globals) {
@@ -383,9 +384,9 @@ class Unpickler {
       return n;
     }
     in_callback_ = true;
-    Value v = opt_.persistent_load(doc_, Value(&d_, pid));
+    Value v = opt_.persistent_load(doc_, internal::make_value(&d_, pid));
     in_callback_ = false;
-    if (!v.valid() || v.document_impl() != &d_)
+    if (!v.valid() || internal::impl_of(v) != &d_)
       fail(ErrorCode::kInvalidArgument, "persistent_load returned a Value of another document");
     return v.id();
   }
@@ -780,7 +781,7 @@ void Unpickler::run_opcodes() {
         uint32_t name = pop();
         uint32_t module = pop();
         if (kind(name) != Kind::kStr || kind(module) != Kind::kStr) fail(ErrorCode::kBadOperand, "STACK_GLOBAL requires str");
-        Value mv(&d_, module), nv(&d_, name);
+        Value mv = make_value(&d_, module), nv = make_value(&d_, name);
         uint32_t g = make_global(mv.as_str(), nv.as_str());
         d_.global_strs.emplace(g, std::pair{module, name});  // the first spelling wins
         push(g);
@@ -890,7 +891,7 @@ void run_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, Vm
 }
 
 uint32_t run_nested_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, VmHookList hooks) {
-  DocumentImpl& d = doc.impl();
+  DocumentImpl& d = internal::impl_of(doc);
   uint32_t root = d.root;
   int protocol = d.protocol;
   Unpickler u(in, doc, options);

@@ -32,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/value_access.h"
 #include "codec/codec.h"
 #include "joblib_test_util.h"
 
@@ -89,7 +90,7 @@ class Structural {
     if (!a.valid() || !b.valid()) return a.valid() == b.valid();
     Kind ka = a.kind(), kb = b.kind();
     if (ka != kb) return false;
-    auto key = std::make_pair(std::make_pair(a.document_impl(), a.id()), std::make_pair(b.document_impl(), b.id()));
+    auto key = std::make_pair(std::make_pair(picklejar::internal::impl_of(a), a.id()), std::make_pair(picklejar::internal::impl_of(b), b.id()));
     if (!open_.insert(key).second) return true;  // a cycle met again: equal so far
     bool same = compare(a, b, ka, depth);
     open_.erase(key);

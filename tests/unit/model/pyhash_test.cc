@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/value_access.h"
 #include "model/pyhash.h"
 #include "picklejar/picklejar.h"
 
@@ -90,7 +91,7 @@ TEST(PyHash, MatchesCPythonForEverySeed) {
     Builder b = doc.builder();
     Value v = make(b, r[1]);
     auto key = internal::py_hash_key(static_cast<uint32_t>(std::stoul(r[0])));
-    std::optional<int64_t> got = internal::py_hash(doc.impl(), v.id(), key);
+    std::optional<int64_t> got = internal::py_hash(internal::impl_of(doc), v.id(), key);
     if (r[2] == "-") {
       EXPECT_EQ(got, std::nullopt) << "CPython hashes this by address";
     } else {
@@ -118,7 +119,7 @@ TEST(PySetOrder, MatchesCPythonForEverySeed) {
     std::vector<uint32_t> ids;
     for (const std::string& item : split(r[1], ' ')) ids.push_back(make(b, item).id());
     auto key = internal::py_hash_key(static_cast<uint32_t>(std::stoul(r[0])));
-    std::vector<uint32_t> got = internal::py_set_order(doc.impl(), ids.data(), ids.size(), key);
+    std::vector<uint32_t> got = internal::py_set_order(internal::impl_of(doc), ids.data(), ids.size(), key);
     std::vector<uint32_t> want;
     for (const std::string& i : split(r[2], ' ')) want.push_back(ids[std::stoul(i)]);
     EXPECT_EQ(got, want);
@@ -129,7 +130,7 @@ TEST(PySetOrder, UnhashableItemKeepsTheGivenOrder) {
   Document doc;
   Builder b = doc.builder();
   std::vector<uint32_t> ids = {b.integer(3).id(), b.none().id(), b.integer(1).id()};
-  EXPECT_EQ(internal::py_set_order(doc.impl(), ids.data(), ids.size(), internal::py_hash_key(0)), ids)
+  EXPECT_EQ(internal::py_set_order(internal::impl_of(doc), ids.data(), ids.size(), internal::py_hash_key(0)), ids)
       << "None hashes by address in CPython: no reproducible order";
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/value_access.h"
 #include "model/document_impl.h"
 #include "picklejar/picklejar.h"
 #include "pickle/globals.h"
@@ -59,9 +60,9 @@ class KnownShape : public ::testing::Test {
   Document doc;
   Builder b = doc.builder();
   uint32_t reduce(const Value& callable, const Value& args) {
-    return internal::reduce_known_shape(doc.impl(), callable.id(), args.id(), 0, 0x52 /* REDUCE */);
+    return internal::reduce_known_shape(internal::impl_of(doc), callable.id(), args.id(), 0, 0x52 /* REDUCE */);
   }
-  Value at(uint32_t id) const { return Value(&doc.impl(), id); }
+  Value at(uint32_t id) const { return internal::make_value(&internal::impl_of(doc), id); }
   std::string bytes_of(uint32_t id) const {
     auto v = at(id).as_bytes();
     return std::string(v.begin(), v.end());
