@@ -1,4 +1,4 @@
-"""Paths, versions and interpreter settings shared by every fixture family."""
+"""Paths, versions, interpreter settings and the TSV writer shared by every fixture family."""
 
 import os
 import sys
@@ -14,6 +14,18 @@ JL = os.path.join(FIX, "joblib")
 
 # REDUMP.tsv's header: written by output.Fixtures.write, checked by verify.verify_redump.
 REDUMP_HEADER = "source\tprotocol\tvariant\texpect\tbuffers\tnote"
+
+
+
+def write_tsv(rel, header, rows):
+    """fixtures/<rel>: the header line, then one tab-joined line per row (cells non-empty, one line)."""
+    lines = [header]
+    for r in rows:
+        assert all(c and "\t" not in c and "\n" not in c for c in r), r
+        lines.append("\t".join(r))
+    with open(os.path.join(FIX, rel), "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(lines) + "\n")
+
 
 if TOOLS not in sys.path:
     sys.path.insert(0, TOOLS)

@@ -31,7 +31,7 @@ import warnings
 import zipfile
 
 from . import torch_build
-from .common import FIX
+from .common import FIX, write_tsv
 from .torch_readme import TORCH_README, bad_readme_lines
 
 TORCH = os.path.join(FIX, "torch")
@@ -517,15 +517,6 @@ def loaded_records(obj, pkl, root, members):
     return records, short_members
 
 
-def write_tsv(rows):
-    lines = [TSV_HEADER]
-    for r in rows:
-        assert all(c and "\t" not in c and "\n" not in c for c in r), r
-        lines.append("\t".join(r))
-    with open(os.path.join(FIX, "TORCH.tsv"), "w", encoding="utf-8", newline="\n") as f:
-        f.write("\n".join(lines) + "\n")
-
-
 def torch_fixtures():
     """Writes fixtures/torch/ (with README.md) and fixtures/TORCH.tsv, then re-reads them."""
     import torch
@@ -542,7 +533,7 @@ def torch_fixtures():
     for rel, data in sorted(files.items()):
         with open(os.path.join(FIX, rel), "wb") as f:
             f.write(data)
-    write_tsv(rows + bad_rows)
+    write_tsv("TORCH.tsv", TSV_HEADER, rows + bad_rows)
     verified = torch_verify()
     total = sum(len(d) for d in files.values())
     print("torch: %d rows (%d bad), %d files, %.2f MB (torch %s); verified from disk: %d"
