@@ -1,6 +1,7 @@
 """Paths, versions, interpreter settings and the TSV writer shared by every fixture family."""
 
 import os
+import shutil
 import sys
 
 TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -15,6 +16,18 @@ JL = os.path.join(FIX, "joblib")
 # REDUMP.tsv's header: written by output.Fixtures.write, checked by verify.verify_redump.
 REDUMP_HEADER = "source\tprotocol\tvariant\texpect\tbuffers\tnote"
 
+
+
+def replace_tree(top, subdirs, files):
+    """Empties the directory `top` (with `subdirs` under it), then writes files {path relative to
+    fixtures/: bytes} in name order."""
+    if os.path.isdir(top):
+        shutil.rmtree(top)
+    for d in ("",) + tuple(subdirs):
+        os.makedirs(os.path.join(top, d), exist_ok=True)
+    for rel, data in sorted(files.items()):
+        with open(os.path.join(FIX, rel), "wb") as f:
+            f.write(data)
 
 
 def write_tsv(rel, header, rows):

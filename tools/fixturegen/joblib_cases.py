@@ -6,7 +6,7 @@ import os
 import pickle
 import shutil
 
-from .common import FIX, JL, write_tsv
+from .common import FIX, JL, replace_tree, write_tsv
 
 # ================================================================================================
 # joblib: fixtures/joblib/ and fixtures/JOBLIB.tsv
@@ -328,12 +328,7 @@ def joblib_fixtures():
         checks["rows"] += 1
         checks["rows whose re-dump is the source itself"] += redump == data
 
-    if os.path.isdir(JL):
-        shutil.rmtree(JL)
-    os.makedirs(os.path.join(JL, "expect"))
-    for rel, data in sorted(files.items()):
-        with open(os.path.join(FIX, rel), "wb") as f:
-            f.write(data)
+    replace_tree(JL, ["expect"], files)
     with open(os.path.join(JL, "README.md"), "w", encoding="utf-8", newline="\n") as f:
         f.write(JL_README.format(joblib=joblib.__version__))
     write_tsv("JOBLIB.tsv", JL_HEADER, rows)

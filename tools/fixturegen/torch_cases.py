@@ -31,7 +31,7 @@ import warnings
 import zipfile
 
 from . import torch_build
-from .common import FIX, write_tsv
+from .common import FIX, replace_tree, write_tsv
 from .torch_readme import TORCH_README, bad_readme_lines
 
 TORCH = os.path.join(FIX, "torch")
@@ -527,12 +527,7 @@ def torch_fixtures():
     files["torch/README.md"] = TORCH_README.format(
         torch=torch.__version__, python=platform.python_version(),
         bad="\n".join(bad_readme_lines(notes))).encode("utf-8")
-    if os.path.isdir(TORCH):
-        shutil.rmtree(TORCH)
-    os.makedirs(os.path.join(TORCH, "bad"))
-    for rel, data in sorted(files.items()):
-        with open(os.path.join(FIX, rel), "wb") as f:
-            f.write(data)
+    replace_tree(TORCH, ["bad"], files)
     write_tsv("TORCH.tsv", TSV_HEADER, rows + bad_rows)
     verified = torch_verify()
     total = sum(len(d) for d in files.values())
