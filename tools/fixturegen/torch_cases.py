@@ -324,10 +324,15 @@ def expectation(case, fmt, rel, data, description, tmp):
     merge_scan(records, stub_records(scanned))
     assert skeleton(scanned, first_index(scanned)) == skeleton(obj, index), "data.pkl and torch.load disagree"
     pid_of = {pid[2]: pid for pid in scan.pids}
-    loaded = {}
+    loaded, ptrs = {}, {}
     for rec, (_, t) in zip(records, tensor_paths(obj)):
         if "same_as" not in rec:
             loaded.setdefault(rec["storage_key"], storage_bytes(t.storage()))
+            # One key, one storage after torch.load (views stay views); distinct keys never share.
+            ptr = t.storage().data_ptr()
+            if ptr:
+                assert ptrs.setdefault(rec["storage_key"], ptr) == ptr, rec["path"]
+    assert len(set(ptrs.values())) == len(ptrs), "two keys loaded into one storage"
     storages = []
     for key in keys:
         pid = pid_of[key]

@@ -39,7 +39,9 @@ Next to each file:
   - zip: `root`, `members` (name, local header offset, `data_offset`, size, method, crc32; torch's
     writer aligns every member's data, data.pkl included, to 64 bytes);
     legacy: `pickles` (offset and length of each of the five), `sys_info`;
-  - `storages`, in file order: `key`, `storage_type` (the `torch.<X>Storage` global), `location`,
+  - `storages`: zip in key order (`0`, `1`, ...: the order data.pkl first names them; `members`
+    gives the file order, which sorts keys as strings: `0`, `1`, `10`, `11`, `2`, ...), legacy in
+    file order (the key list's); each: `key`, `storage_type` (the `torch.<X>Storage` global), `location`,
     `numel` (elements), `nbytes`, `sha256` of the raw bytes; legacy also `count_offset` (the int64
     element count before the bytes), `count`, `data_offset`, `view_metadata`;
   - `tensors`: one record per occurrence, in pickling order (dict items in order, list/tuple items
