@@ -50,4 +50,5 @@ sys.setrecursionlimit(100000)
 sys.set_int_max_str_digits(0)
 
 # The versions the committed fixtures were made with (README.md records them too).
-EXPECTED_VERSIONS = {"python": "3.11.2", "numpy": "1.24.2", "sklearn": "1.2.1"}
+# torch: torch.__version__ of Debian 12's python3-torch 1.13.1+dfsg (its build reports 1.13.0a0).
+EXPECTED_VERSIONS = {"python": "3.11.2", "numpy": "1.24.2", "sklearn": "1.2.1", "torch": "1.13.0a0"}

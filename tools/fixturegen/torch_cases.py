@@ -31,7 +31,7 @@ import warnings
 import zipfile
 
 from . import torch_build
-from .common import FIX, replace_tree, write_tsv
+from .common import EXPECTED_VERSIONS, FIX, replace_tree, write_tsv
 from .torch_readme import TORCH_README, bad_readme_lines
 
 TORCH = os.path.join(FIX, "torch")
@@ -525,6 +525,9 @@ def loaded_records(obj, pkl, root, members):
 def torch_fixtures():
     """Writes fixtures/torch/ (with README.md) and fixtures/TORCH.tsv, then re-reads them."""
     import torch
+    if torch.__version__ != EXPECTED_VERSIONS["torch"]:
+        print("warning: torch %s, fixtures were made with %s" % (torch.__version__, EXPECTED_VERSIONS["torch"]),
+              file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
         files, rows, zips = good_fixtures(tmp)
         bad_files, bad_rows, notes = bad_fixtures(zips, tmp)
