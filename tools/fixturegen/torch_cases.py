@@ -400,6 +400,10 @@ def legacy_files():
     if setarch:
         cmd = [setarch, platform.machine(), "-R"] + cmd
     env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0"}
+    if setarch and subprocess.run([setarch, platform.machine(), "-R", "true"], capture_output=True).returncode:
+        print("torch: warning: setarch -R is not permitted here; legacy storage keys will vary",
+              file=sys.stderr)
+        cmd = cmd[3:]
     runs = [subprocess.run(cmd, input=source, env=env, cwd="/", check=True, capture_output=True).stdout
             for _ in range(2)]
     if runs[0] != runs[1]:
