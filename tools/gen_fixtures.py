@@ -5,6 +5,7 @@ fixtures/MANIFEST.tsv, fixtures/redump/, fixtures/REDUMP.tsv and fixtures/README
 Run with Debian's interpreter from the repository root or anywhere:
 
     /usr/bin/python3 tools/gen_fixtures.py
+    /usr/bin/python3 tools/gen_fixtures.py --only torch     # one self-contained family
 
 Every pickle gets, next to it, `<stem>.dis` (pickletools.dis(data, out, annotate=0)) and
 `<stem>.json`: the value picklejar must load, in the tagged form of docs/JSON.md, one line, no
@@ -34,6 +35,8 @@ This file is the driver; each fixture family is a module of tools/fixturegen/:
   sklearn_case  fixtures/sklearn/model*
   redump        fixtures/redump/, REDUMP.tsv
   joblib_cases  fixtures/joblib/, JOBLIB.tsv
+  torch_cases   fixtures/torch/, TORCH.tsv (objects in torch_build, error cases in torch_bad,
+                fixtures/torch/README.md in torch_readme)
   readme        fixtures/README.md
   verify        re-reading what was written
 """
@@ -58,6 +61,7 @@ from fixturegen.pickle_cases import (  # noqa: E402
 from fixturegen.readme import README  # noqa: E402
 from fixturegen.redump import redump_cases  # noqa: E402
 from fixturegen.sklearn_case import sklearn_cases  # noqa: E402
+from fixturegen.torch_cases import torch_fixtures  # noqa: E402
 from fixturegen.verify import verify_redump, verify_written  # noqa: E402
 
 
@@ -73,7 +77,17 @@ def all_cases():
     return sklearn_cases()
 
 
+# Families that make, write and verify their own files: `--only NAME` regenerates just one.
+SELF_CONTAINED = {"joblib": joblib_fixtures, "pickler": pickler_fixtures, "internals": internals_fixtures,
+                  "torch": torch_fixtures}
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--only" and sys.argv[2] in SELF_CONTAINED:
+        SELF_CONTAINED[sys.argv[2]]()
+        return
+    if len(sys.argv) != 1:
+        sys.exit("usage: gen_fixtures.py [--only %s]" % "|".join(sorted(SELF_CONTAINED)))
     got = platform.python_version()
     if got != EXPECTED_VERSIONS["python"]:
         print("warning: Python %s, fixtures were made with %s" % (got, EXPECTED_VERSIONS["python"]), file=sys.stderr)
@@ -109,6 +123,7 @@ def main():
     joblib_fixtures()  # fixtures/joblib/, fixtures/JOBLIB.tsv
     pickler_fixtures()  # fixtures/pickler/, fixtures/PICKLER.tsv
     internals_fixtures()  # fixtures/internals/
+    torch_fixtures()  # fixtures/torch/, fixtures/TORCH.tsv
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # interop tests and fixture generation (Debian's /usr/bin/python3 with these modules)
-  python3 python3-numpy python3-joblib python3-lz4 python3-sklearn
+  python3 python3-numpy python3-joblib python3-lz4 python3-sklearn python3-torch
   # fuzzing (libFuzzer, sanitizer runtimes)
   clang libclang-rt-14-dev
 )

@@ -1,6 +1,7 @@
-"""Paths, versions and interpreter settings shared by every fixture family."""
+"""Paths, versions, interpreter settings and the TSV writer shared by every fixture family."""
 
 import os
+import shutil
 import sys
 
 TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -15,6 +16,30 @@ JL = os.path.join(FIX, "joblib")
 # REDUMP.tsv's header: written by output.Fixtures.write, checked by verify.verify_redump.
 REDUMP_HEADER = "source\tprotocol\tvariant\texpect\tbuffers\tnote"
 
+
+
+def replace_tree(top, subdirs, files):
+    """Empties the directory `top` (with `subdirs` under it), then writes files {path relative to
+    fixtures/: bytes} in name order."""
+    if os.path.isdir(top):
+        shutil.rmtree(top)
+    for d in ("",) + tuple(subdirs):
+        os.makedirs(os.path.join(top, d), exist_ok=True)
+    for rel, data in sorted(files.items()):
+        with open(os.path.join(FIX, rel), "wb") as f:
+            f.write(data)
+
+
+def write_tsv(rel, header, rows):
+    """fixtures/<rel>: the header line, then one tab-joined line per row (cells non-empty, one line)."""
+    lines = [header]
+    for r in rows:
+        assert all(c and "\t" not in c and "\n" not in c for c in r), r
+        lines.append("\t".join(r))
+    with open(os.path.join(FIX, rel), "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 if TOOLS not in sys.path:
     sys.path.insert(0, TOOLS)
 
@@ -25,4 +50,5 @@ sys.setrecursionlimit(100000)
 sys.set_int_max_str_digits(0)
 
 # The versions the committed fixtures were made with (README.md records them too).
-EXPECTED_VERSIONS = {"python": "3.11.2", "numpy": "1.24.2", "sklearn": "1.2.1"}
+# torch: torch.__version__ of Debian 12's python3-torch 1.13.1+dfsg (its build reports 1.13.0a0).
+EXPECTED_VERSIONS = {"python": "3.11.2", "numpy": "1.24.2", "sklearn": "1.2.1", "torch": "1.13.0a0"}

@@ -6,7 +6,7 @@ import os
 import pickle
 import shutil
 
-from .common import FIX, JL
+from .common import FIX, JL, replace_tree, write_tsv
 
 # ================================================================================================
 # joblib: fixtures/joblib/ and fixtures/JOBLIB.tsv
@@ -328,20 +328,10 @@ def joblib_fixtures():
         checks["rows"] += 1
         checks["rows whose re-dump is the source itself"] += redump == data
 
-    if os.path.isdir(JL):
-        shutil.rmtree(JL)
-    os.makedirs(os.path.join(JL, "expect"))
-    for rel, data in sorted(files.items()):
-        with open(os.path.join(FIX, rel), "wb") as f:
-            f.write(data)
+    replace_tree(JL, ["expect"], files)
     with open(os.path.join(JL, "README.md"), "w", encoding="utf-8", newline="\n") as f:
         f.write(JL_README.format(joblib=joblib.__version__))
-    lines = [JL_HEADER]
-    for r in rows:
-        assert all(c and "\t" not in c and "\n" not in c for c in r), r
-        lines.append("\t".join(r))
-    with open(os.path.join(FIX, "JOBLIB.tsv"), "w", encoding="utf-8", newline="\n") as f:
-        f.write("\n".join(lines) + "\n")
+    write_tsv("JOBLIB.tsv", JL_HEADER, rows)
     checks.update(jl_verify())
     total = sum(len(d) for d in files.values())
     print("joblib: %d rows, %d files, %.2f MB (joblib %s)" % (len(rows), len(files) + 2, total / 1e6,
