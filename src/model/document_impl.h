@@ -14,7 +14,7 @@
 #include "base/int_text.h"  // twos_complement_to_decimal, for the model's users
 #include "base/utf8.h"      // find_bad_utf8, for the model's users
 #include "picklejar/error.h"
-#include "picklejar/pickle.h"
+#include "picklejar/limits.h"
 #include "model/pod_vector.h"
 #include "picklejar/value.h"
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <system_error>
 
-#include "picklejar/pickle.h"
+#include "picklejar/print.h"
 
 namespace picklejar {
 

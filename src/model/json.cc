@@ -10,7 +10,7 @@
 
 #include "model/value_access.h"
 #include "model/print.h"
-#include "picklejar/pickle.h"
+#include "picklejar/print.h"
 
 namespace picklejar {
 namespace {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "model/print.h"
-#include "picklejar/pickle.h"
+#include "picklejar/print.h"
 
 namespace picklejar::internal {
 namespace {

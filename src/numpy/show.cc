@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "numpy/numpy.h"
-#include "picklejar/pickle.h"
+#include "picklejar/print.h"
 
 namespace picklejar::internal {
 namespace {

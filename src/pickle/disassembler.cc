@@ -41,7 +41,7 @@
 #include "base/text_literals.h"
 #include "base/utf8.h"
 #include "picklejar/error.h"
-#include "picklejar/pickle.h"
+#include "picklejar/print.h"
 #include "pickle/disassembler.h"
 #include "pickle/opcode_args.h"
 #include "pickle/opcode_table.h"

@@ -30,7 +30,8 @@
 #include "model/pod_vector.h"
 #include "model/pyhash.h"
 #include "pickle/opcode_table.h"
-#include "picklejar/pickle.h"
+#include "picklejar/dump.h"
+#include "picklejar/print.h"
 
 namespace picklejar::internal {
 

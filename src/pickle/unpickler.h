@@ -5,7 +5,7 @@
 #include "model/document_impl.h"
 #include "pickle/hooks.h"
 #include "picklejar/document.h"
-#include "picklejar/pickle.h"
+#include "picklejar/load.h"
 
 namespace picklejar::internal {
 
