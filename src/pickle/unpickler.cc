@@ -285,22 +285,12 @@ uint32_t Unpickler::reduce(uint32_t callable, uint32_t args) {
 
 // ---- containers
 
-uint32_t Unpickler::list_items_of(uint32_t obj) {
-  ObjectData& o = d_.object(obj);
-  if (o.list_items == kNoNode) {
-    uint32_t l = d_.add_container(Kind::kList, op_off_);
-    d_.object(obj).list_items = l;
+uint32_t Unpickler::items_of(uint32_t obj, uint32_t ObjectData::*items, Kind container) {
+  if (d_.object(obj).*items == kNoNode) {
+    uint32_t c = d_.add_container(container, op_off_);
+    d_.object(obj).*items = c;  // looked up again: add_container grows the document's tables
   }
-  return d_.object(obj).list_items;
-}
-
-uint32_t Unpickler::dict_items_of(uint32_t obj) {
-  ObjectData& o = d_.object(obj);
-  if (o.dict_items == kNoNode) {
-    uint32_t m = d_.add_container(Kind::kDict, op_off_);
-    d_.object(obj).dict_items = m;
-  }
-  return d_.object(obj).dict_items;
+  return d_.object(obj).*items;
 }
 
 // ---- entry points

@@ -210,17 +210,17 @@ class Unpickler {
     stack_.resize(from);
     return t;
   }
-  uint32_t list_items_of(uint32_t obj);
-  uint32_t dict_items_of(uint32_t obj);
+  // The list (APPENDS) or dict (SETITEMS) that collects an object's items, made on first use.
+  uint32_t items_of(uint32_t obj, uint32_t ObjectData::*items, Kind container);
   void do_appends(uint32_t target, size_t from) {
-    if (kind(target) == Kind::kObject) target = list_items_of(target);
+    if (kind(target) == Kind::kObject) target = items_of(target, &ObjectData::list_items, Kind::kList);
     if (kind(target) != Kind::kList) bad_operand(target, "a list");
     d_.append_items(target, stack_.data() + from, stack_.size() - from);
     stack_.resize(from);
   }
   void do_setitems(uint32_t target, size_t from) {
     if ((stack_.size() - from) % 2) fail(ErrorCode::kMarkMisuse, "odd number of items for SETITEMS");
-    if (kind(target) == Kind::kObject) target = dict_items_of(target);
+    if (kind(target) == Kind::kObject) target = items_of(target, &ObjectData::dict_items, Kind::kDict);
     if (kind(target) != Kind::kDict) bad_operand(target, "a dict");
     for (size_t i = from; i < stack_.size(); i += 2) d_.set_dict_item(target, stack_[i], stack_[i + 1]);
     stack_.resize(from);
