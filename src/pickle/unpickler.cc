@@ -1,23 +1,17 @@
+// The pickle VM's out-of-line half: its construction and error paths, the memo, Python 2 str
+// decoding and int literals, globals and the strict-mode allowlist, persistent ids, REDUCE, and the
+// entry points. The opcode switch is in unpickler_opcodes.cc; the machine in unpickler_vm.h.
 #include "model/value_access.h"
 #include "pickle/unpickler.h"
 
+#include <cctype>
 #include <charconv>
-#include <cmath>
-#include <cstring>
-#include <fstream>
-#include <istream>
-#include <map>
 #include <string>
-#include <tuple>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
-#include "base/text_literals.h"
 #include "base/utf8.h"
 #include "pickle/globals.h"
-#include "pickle/opcode_args.h"
-#include "pickle/opcode_table.h"
+#include "pickle/unpickler_vm.h"
 
 namespace picklejar::internal {
 
@@ -35,393 +29,162 @@ Py2Encoding parse_encoding(const std::string& name) {
 
 namespace {
 
-// What the VM's truncation errors call an opcode's fixed-width field and its text lines.
-constexpr const char* field_what(Op op, ArgField field) {
-  if (field == ArgField::kLength) return "length";
-  switch (op) {
-    case Op::BINFLOAT: return "float";
-    case Op::BINGET: case Op::LONG_BINGET: case Op::BINPUT: case Op::LONG_BINPUT: return "memo index";
-    case Op::EXT1: case Op::EXT2: case Op::EXT4: return "extension code";
-    case Op::PROTO: return "protocol";
-    case Op::FRAME: return "frame size";
-    default: return "int";
-  }
+std::string hex2(uint8_t b) {
+  const char* h = "0123456789abcdef";
+  return std::string{h[b >> 4], h[b & 15]};
 }
-constexpr const char* line_what(Op op, int index) {
-  switch (op) {
-    case Op::INT: return "decimal int";
-    case Op::LONG: return "decimal long";
-    case Op::FLOAT: return "float";
-    case Op::STRING: return "quoted string";
-    case Op::UNICODE: return "raw-unicode-escape str";
-    case Op::GET: case Op::PUT: return "memo index";
-    case Op::GLOBAL: return index == 0 ? "module name" : "global name";
-    case Op::INST: return index == 0 ? "module name" : "class name";
-    default: return "persistent id";
+
+}  // namespace
+
+Unpickler::Unpickler(ByteReader& in, Document& doc, const LoadOptions& opt)
+    : in_(in), doc_(doc), d_(internal::impl_of(doc)), opt_(opt), lim_(opt.limits), enc_(parse_encoding(opt.encoding)) {
+  d_.set_limits(opt.limits);
+  if (opt.allowed_globals) {
+    for (const auto& [module, name] : *opt.allowed_globals) {
+      if (name == "*") allowed_modules_.insert(module);
+      else allowed_.insert(module + '\0' + name);
+    }
   }
 }
 
-class Unpickler {
- public:
-  Unpickler(ByteReader& in, Document& doc, const LoadOptions& opt)
-      : in_(in), doc_(doc), d_(internal::impl_of(doc)), opt_(opt), lim_(opt.limits), enc_(parse_encoding(opt.encoding)) {
-    d_.set_limits(opt.limits);
-    if (opt.allowed_globals) {
-      for (const auto& [module, name] : *opt.allowed_globals) {
-        if (name == "*") allowed_modules_.insert(module);
-        else allowed_.insert(module + '\0' + name);
-      }
-    }
+void Unpickler::run() {
+  try {
+    run_opcodes();
+  } catch (const Error& e) {
+    // Errors raised below the VM (document allocation, container limits, key hashing) name no
+    // opcode: give them the failing opcode and its offset, as every other load error has. What
+    // the persistent_load callback throws propagates untouched.
+    if (e.opcode() != Error::kNoOpcode || op_ == Error::kNoOpcode || in_callback_) throw;
+    throw Error(e.code(), e.message(), op_off_, op_);
   }
+}
 
-  void run() {
-    try {
-      run_opcodes();
-    } catch (const Error& e) {
-      // Errors raised below the VM (document allocation, container limits, key hashing) name no
-      // opcode: give them the failing opcode and its offset, as every other load error has. What
-      // the persistent_load callback throws propagates untouched.
-      if (e.opcode() != Error::kNoOpcode || op_ == Error::kNoOpcode || in_callback_) throw;
-      throw Error(e.code(), e.message(), op_off_, op_);
-    }
-  }
+void Unpickler::fail(ErrorCode code, const std::string& msg) { throw Error(code, msg, op_off_, op_); }
 
- private:
-  [[noreturn]] void fail(ErrorCode code, const std::string& msg) { throw Error(code, msg, op_off_, op_); }
+// ---- input
 
-  // ---- input
-  [[gnu::always_inline]] const uint8_t* need(size_t n, const char* what) {
-    size_t avail = 0;
-    const uint8_t* p = in_.take(n, &avail);
-    if (!p) truncated(n, avail, what);
-    return p;
-  }
-  [[noreturn, gnu::noinline, gnu::cold]] void truncated(uint64_t n, uint64_t avail, const char* what) {
+void Unpickler::truncated(uint64_t n, uint64_t avail, const char* what) {
+  if (in_.hit_limit())
+    fail(ErrorCode::kLimitExceeded, "input passes Limits::max_input_bytes (" + std::to_string(lim_.max_input_bytes) + ")");
+  fail(ErrorCode::kTruncated, std::string(opcode_info(static_cast<uint8_t>(op_)).name) + " needs " +
+                                  std::to_string(n) + " bytes of " + what + ", " + std::to_string(avail) + " left");
+}
+
+std::string_view Unpickler::line(const char* what) {
+  std::string_view s;
+  if (!in_.read_line(&s)) {
     if (in_.hit_limit())
-      fail(ErrorCode::kLimitExceeded, "input passes Limits::max_input_bytes (" + std::to_string(lim_.max_input_bytes) + ")");
-    fail(ErrorCode::kTruncated, std::string(opcode_info(static_cast<uint8_t>(op_)).name) + " needs " +
-                                    std::to_string(n) + " bytes of " + what + ", " + std::to_string(avail) + " left");
+      fail(ErrorCode::kLimitExceeded, "input passes Limits::max_input_bytes");
+    fail(ErrorCode::kTruncated, std::string(opcode_info(static_cast<uint8_t>(op_)).name) +
+                                    " needs a newline-terminated " + what + ", input ended first");
   }
-  std::string_view line(const char* what) {
-    std::string_view s;
-    if (!in_.read_line(&s)) {
-      if (in_.hit_limit())
-        fail(ErrorCode::kLimitExceeded, "input passes Limits::max_input_bytes");
-      fail(ErrorCode::kTruncated, std::string(opcode_info(static_cast<uint8_t>(op_)).name) +
-                                      " needs a newline-terminated " + what + ", input ended first");
-    }
-    return s;
-  }
-  // A declared payload length, checked before anything is allocated for it.
-  void check_length(uint64_t n) {
-    auto rem = in_.remaining();
-    if (rem && n > *rem)
-      fail(ErrorCode::kTruncated, std::string(opcode_info(static_cast<uint8_t>(op_)).name) + " declares " +
-                                      std::to_string(n) + " bytes, " + std::to_string(*rem) + " left");
-    if (n > lim_.max_input_bytes)
-      fail(ErrorCode::kLimitExceeded, "declared length " + std::to_string(n) + " passes Limits::max_input_bytes");
-  }
-  // A payload of n bytes that lives as long as the document.
-  const uint8_t* payload(uint64_t n) {
-    check_length(n);
-    if (in_.stable()) return need(static_cast<size_t>(n), "payload");
-    if (in_.remaining()) {
-      uint8_t* dst = d_.alloc_bytes(static_cast<size_t>(n));
-      if (!in_.read_into(dst, static_cast<size_t>(n))) truncated(n, 0, "payload");
-      return dst;
-    }
-    // Unknown-length stream: read in steps so memory follows the bytes that really arrive.
-    std::vector<uint8_t> tmp;
-    uint64_t done = 0;
-    while (done < n) {
-      size_t step = static_cast<size_t>(std::min<uint64_t>(n - done, uint64_t{1} << 20));
-      tmp.resize(static_cast<size_t>(done) + step);
-      if (!in_.read_into(tmp.data() + done, step)) truncated(n, done, "payload");
-      done += step;
-    }
-    return d_.copy_bytes(tmp.data(), tmp.size());
-  }
+  return s;
+}
 
-  // The byte source of internal::decode_arg for opcode O, in the VM's words.
-  template <Op O>
-  struct ArgSource {
-    Unpickler& u;
-    [[gnu::always_inline]] const uint8_t* fixed(int width, ArgKind, ArgField field) {
-      return u.need(static_cast<size_t>(width), field_what(O, field));
-    }
-    [[noreturn]] void negative_length(ArgKind kind, int64_t) {
-      u.fail(ErrorCode::kBadLength, kind == ArgKind::kLong4 ? "LONG pickle has negative byte count"
-                                                              : "BINSTRING pickle has negative byte count");
-    }
-    void check_count(ArgKind, uint64_t) {}  // payload() checks it against the input
-    [[gnu::always_inline]] const uint8_t* payload(ArgKind kind, uint64_t n) {
-      // An int's bytes are copied by the document: no need for a stable payload.
-      if (kind == ArgKind::kLong1) return u.need(static_cast<size_t>(n), "int");
-      if (kind == ArgKind::kLong4) {
-        u.check_length(n);
-        return u.need(static_cast<size_t>(n), "int");
-      }
-      return u.payload(n);
-    }
-    // A global's module line is checked and kept before the name line is read (which may reuse the
-    // reader's line buffer).
-    std::string_view line(ArgKind kind, int index) {
-      std::string_view s = u.line(line_what(O, index));
-      if (kind != ArgKind::kStringNlPair) return s;
-      u.checked_line_utf8(s);
-      if (index == 1) return s;
-      u.line_hold_.assign(s);
-      return u.line_hold_;
-    }
-  };
-  // Opcode O's argument, decoded as base/opcodes.def says.
-  template <Op O>
-  [[gnu::always_inline]] RawArg arg() {
-    ArgSource<O> src{*this};
-    return decode_arg<arg_kind_of(O)>(src);
-  }
+void Unpickler::check_length(uint64_t n) {
+  auto rem = in_.remaining();
+  if (rem && n > *rem)
+    fail(ErrorCode::kTruncated, std::string(opcode_info(static_cast<uint8_t>(op_)).name) + " declares " +
+                                    std::to_string(n) + " bytes, " + std::to_string(*rem) + " left");
+  if (n > lim_.max_input_bytes)
+    fail(ErrorCode::kLimitExceeded, "declared length " + std::to_string(n) + " passes Limits::max_input_bytes");
+}
 
-  // ---- stack
-  size_t fence() const { return marks_.empty() ? 0 : marks_.back(); }
-  // Too few values above the fence. With a MARK there, the MARK is where a value must be
-  // (CPython: "unexpected MARK found").
-  [[noreturn]] void underflow() {
-    if (!marks_.empty()) fail(ErrorCode::kMarkMisuse, "unexpected MARK found");
-    fail(ErrorCode::kStackUnderflow, "unpickling stack underflow");
-  }
-  [[gnu::always_inline]] void push(uint32_t id) {
-    if (stack_.size() >= lim_.max_container_items) [[unlikely]]
-      fail(ErrorCode::kLimitExceeded, "VM stack passes Limits::max_container_items");
-    stack_.push_back(id);
-  }
-  uint32_t pop() {
-    if (stack_.size() <= fence()) underflow();
-    uint32_t v = stack_.back();
-    stack_.pop_back();
-    return v;
-  }
-  uint32_t top() {
-    if (stack_.size() <= fence()) underflow();
-    return stack_.back();
-  }
-  size_t pop_mark() {
-    if (marks_.empty()) fail(ErrorCode::kMarkMisuse, "could not find MARK");
-    size_t k = marks_.back();
-    marks_.pop_back();
-    return k;
-  }
-  Kind kind(uint32_t id) const { return d_.node(id).kind; }
-  [[noreturn]] void bad_operand(uint32_t id, const std::string& wanted) {
-    fail(ErrorCode::kBadOperand, std::string(opcode_info(static_cast<uint8_t>(op_)).name) + " expects " + wanted +
-                                     ", found " + std::string(kind_name(kind(id))));
-  }
+// ---- stack
 
-  // ---- memo
-  void memo_put(uint64_t idx, uint32_t id) {
-    if (idx < memo_.size()) {
-      // An empty dense slot may still have its entry in the sparse map (from before the dense
-      // table grew past it): move it, so the entry is counted once (MEMOIZE uses the count).
-      if (memo_[idx] == kNoNode && sparse_.erase(idx) == 0) count_memo();
-      memo_[idx] = id;
-      return;
-    }
-    auto it = sparse_.find(idx);
-    if (it != sparse_.end()) {
-      it->second = id;
-      return;
-    }
-    count_memo();
-    // Dense growth only as far as the entries present justify; a lone huge index goes to the map.
-    if (idx <= 2 * memo_count_ + 1024) {
-      memo_.resize(static_cast<size_t>(idx) + 1, kNoNode);
-      memo_[idx] = id;
-    } else {
-      sparse_.emplace(idx, id);
-    }
-  }
-  void count_memo() {
-    if (++memo_count_ > lim_.max_memo_entries)
-      fail(ErrorCode::kLimitExceeded, "memo passes Limits::max_memo_entries (" + std::to_string(lim_.max_memo_entries) + ")");
-  }
-  uint32_t memo_get(uint64_t idx) {
-    if (idx < memo_.size() && memo_[idx] != kNoNode) return memo_[idx];
-    auto it = sparse_.find(idx);
-    if (it != sparse_.end()) return it->second;
-    fail(ErrorCode::kMemoMissing, "memo key " + std::to_string(idx) + " not found");
-  }
-  uint64_t parse_memo_index(std::string_view s) {
-    if (!s.empty() && s[0] == '-') fail(ErrorCode::kBadMemoIndex, "negative memo index " + std::string(s));
-    uint64_t v = 0;
-    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) {
-      if (r.ec == std::errc::result_out_of_range) fail(ErrorCode::kBadMemoIndex, "memo index too large: " + std::string(s));
-      fail(ErrorCode::kBadArgument, "invalid memo index line '" + std::string(s.substr(0, 40)) + "'");
-    }
-    return v;
-  }
+void Unpickler::underflow() {
+  if (!marks_.empty()) fail(ErrorCode::kMarkMisuse, "unexpected MARK found");
+  fail(ErrorCode::kStackUnderflow, "unpickling stack underflow");
+}
 
-  // ---- values
-  uint32_t make_str(const uint8_t* p, uint64_t n, bool stable_payload) {
-    int64_t bad = find_bad_utf8(p, static_cast<size_t>(n));
-    if (bad >= 0)
-      fail(ErrorCode::kBadUtf8, "invalid UTF-8 at byte " + std::to_string(bad) + " of a " + std::to_string(n) + "-byte str");
-    return d_.add_payload(Kind::kStr, stable_payload ? p : d_.copy_bytes(p, static_cast<size_t>(n)), n, op_off_);
-  }
-  // BINBYTES/SHORT_BINBYTES/BINBYTES8: a 1-byte one is a new object in CPython, not its singleton.
-  uint32_t counted_bytes(const uint8_t* p, uint64_t n) {
-    uint32_t id = d_.add_payload(Kind::kBytes, p, n, op_off_);
-    if (n == 1) d_.node(id).flags |= kFlagFreshByte;
-    return id;
-  }
-  uint32_t make_str_owned(const std::string& s) {
-    return d_.add_payload(Kind::kStr, d_.copy_bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size()), s.size(), op_off_);
-  }
-  // p must live as long as the document (input in memory mode, or the arena).
-  uint32_t py2_str_stable(const uint8_t* p, size_t n) {
-    switch (enc_) {
-      case Py2Encoding::kBytes:
-        return d_.add_payload(Kind::kBytes, p, n, op_off_);
-      case Py2Encoding::kAscii:
-        for (size_t i = 0; i < n; ++i)
-          if (p[i] >= 0x80)
-            fail(ErrorCode::kDecode, "'ascii' codec can't decode byte 0x" + hex2(p[i]) + " in position " +
-                                         std::to_string(i) + " (load with encoding latin1 or bytes)");
-        return d_.add_payload(Kind::kStr, p, n, op_off_);
-      case Py2Encoding::kUtf8: {
-        int64_t bad = find_bad_utf8(p, n);
-        if (bad >= 0)
-          fail(ErrorCode::kDecode, "'utf-8' codec can't decode byte 0x" + hex2(p[bad]) + " in position " + std::to_string(bad));
-        // Strict UTF-8 rejects encoded surrogates, which surrogatepass accepted above.
-        for (size_t i = 0; i + 2 < n; ++i)
-          if (p[i] == 0xED && p[i + 1] >= 0xA0)
-            fail(ErrorCode::kDecode, "'utf-8' codec can't decode byte 0xed in position " + std::to_string(i));
-        return d_.add_payload(Kind::kStr, p, n, op_off_);
-      }
-      case Py2Encoding::kLatin1: {
-        std::string s;
-        s.reserve(n * 2);
-        for (size_t i = 0; i < n; ++i) append_utf8(s, p[i]);
-        return make_str_owned(s);
-      }
-    }
-    return kNoNode;
-  }
-  static std::string hex2(uint8_t b) {
-    const char* h = "0123456789abcdef";
-    return std::string{h[b >> 4], h[b & 15]};
-  }
-  uint32_t int_from_decimal(std::string_view s);
-  void run_opcodes();
-  uint32_t make_global(std::string_view module, std::string_view name) {
-    if (d_.protocol < 3 && opt_.fix_imports) {
-      auto m = map_py2_global(module, name);
-      module = m.first;
-      name = m.second;
-    }
-    if (opt_.allowed_globals) check_allowed(module, name);
-    return d_.add_global(module, name, op_off_);
-  }
-  // Strict mode (LoadOptions::allowed_globals).
-  void check_allowed(std::string_view module, std::string_view name) {
-    std::string key(module);
-    if (allowed_modules_.count(key)) return;
-    key.push_back('\0');
-    key.append(name);
-    if (allowed_.count(key)) return;
-    fail(ErrorCode::kForbiddenGlobal, "global '" + std::string(module.substr(0, 200)) + "." +
-                                          std::string(name.substr(0, 200)) + "' is not in LoadOptions::allowed_globals");
-  }
-  std::string_view checked_line_utf8(std::string_view s) {
-    if (find_bad_utf8(reinterpret_cast<const uint8_t*>(s.data()), s.size()) >= 0)
-      fail(ErrorCode::kBadUtf8, "global name is not valid UTF-8");
-    return s;
-  }
-  uint32_t tuple_from(size_t from) {
-    size_t n = stack_.size() - from;
-    if (n == 0) return kEmptyTupleNode;
-    uint32_t t = d_.add_container(Kind::kTuple, op_off_);
-    d_.append_items(t, stack_.data() + from, n);
-    stack_.resize(from);
-    return t;
-  }
-  uint32_t list_items_of(uint32_t obj) {
-    ObjectData& o = d_.object(obj);
-    if (o.list_items == kNoNode) {
-      uint32_t l = d_.add_container(Kind::kList, op_off_);
-      d_.object(obj).list_items = l;
-    }
-    return d_.object(obj).list_items;
-  }
-  uint32_t dict_items_of(uint32_t obj) {
-    ObjectData& o = d_.object(obj);
-    if (o.dict_items == kNoNode) {
-      uint32_t m = d_.add_container(Kind::kDict, op_off_);
-      d_.object(obj).dict_items = m;
-    }
-    return d_.object(obj).dict_items;
-  }
-  void do_appends(uint32_t target, size_t from) {
-    if (kind(target) == Kind::kObject) target = list_items_of(target);
-    if (kind(target) != Kind::kList) bad_operand(target, "a list");
-    d_.append_items(target, stack_.data() + from, stack_.size() - from);
-    stack_.resize(from);
-  }
-  void do_setitems(uint32_t target, size_t from) {
-    if ((stack_.size() - from) % 2) fail(ErrorCode::kMarkMisuse, "odd number of items for SETITEMS");
-    if (kind(target) == Kind::kObject) target = dict_items_of(target);
-    if (kind(target) != Kind::kDict) bad_operand(target, "a dict");
-    for (size_t i = from; i < stack_.size(); i += 2) d_.set_dict_item(target, stack_[i], stack_[i + 1]);
-    stack_.resize(from);
-  }
-  uint32_t persistent(uint32_t pid) {
-    for (VmHooks* h : hooks_) {
-      uint32_t made = h->persistent_load(doc_, pid, op_off_);
-      if (made != kNoNode) return made;
-    }
-    if (!opt_.persistent_load) {
-      uint32_t n = d_.add_node(Kind::kPersistentId, op_off_);
-      d_.node(n).aux = pid;
-      return n;
-    }
-    in_callback_ = true;
-    Value v = opt_.persistent_load(doc_, internal::make_value(&d_, pid));
-    in_callback_ = false;
-    if (!v.valid() || internal::impl_of(v) != &d_)
-      fail(ErrorCode::kInvalidArgument, "persistent_load returned a Value of another document");
-    return v.id();
-  }
-  uint32_t reduce(uint32_t callable, uint32_t args) {
-    if (kind(args) != Kind::kTuple) bad_operand(args, "an argument tuple");
-    uint32_t known = reduce_known_shape(d_, callable, args, op_off_, op_);
-    if (known != kNoNode) return known;
-    uint32_t obj = d_.add_object(MadeBy::kReduce, callable, args, op_off_);
-    for (VmHooks* h : hooks_) h->after_reduce(d_, obj);
-    return obj;
-  }
+void Unpickler::bad_operand(uint32_t id, const std::string& wanted) {
+  fail(ErrorCode::kBadOperand, std::string(opcode_info(static_cast<uint8_t>(op_)).name) + " expects " + wanted +
+                                   ", found " + std::string(kind_name(kind(id))));
+}
 
-  ByteReader& in_;
-  Document& doc_;
-  DocumentImpl& d_;
-  const LoadOptions& opt_;
-  const Limits& lim_;
-  Py2Encoding enc_;
-  PodVector<uint32_t> stack_;  // grows without copying (src/model/pod_vector.h)
-  std::vector<size_t> marks_;
-  std::vector<uint32_t> memo_;
-  std::unordered_map<uint64_t, uint32_t> sparse_;
-  std::unordered_set<std::string> allowed_;          // "module\0qualname"
-  std::unordered_set<std::string> allowed_modules_;  // modules allowed with qualname "*"
-  uint64_t memo_count_ = 0;
-  size_t next_buffer_ = 0;
-  std::map<std::tuple<const uint8_t*, size_t, bool>, uint32_t> buffer_nodes_;  // a view given twice is one object
-  uint64_t op_off_ = 0;
-  int op_ = Error::kNoOpcode;
-  bool in_callback_ = false;
-  std::string line_hold_;  // GLOBAL/INST: the module line while the name line is read
+// ---- memo
 
- public:
-  VmHookList hooks_;
-};
+void Unpickler::memo_put(uint64_t idx, uint32_t id) {
+  if (idx < memo_.size()) {
+    // An empty dense slot may still have its entry in the sparse map (from before the dense
+    // table grew past it): move it, so the entry is counted once (MEMOIZE uses the count).
+    if (memo_[idx] == kNoNode && sparse_.erase(idx) == 0) count_memo();
+    memo_[idx] = id;
+    return;
+  }
+  auto it = sparse_.find(idx);
+  if (it != sparse_.end()) {
+    it->second = id;
+    return;
+  }
+  count_memo();
+  // Dense growth only as far as the entries present justify; a lone huge index goes to the map.
+  if (idx <= 2 * memo_count_ + 1024) {
+    memo_.resize(static_cast<size_t>(idx) + 1, kNoNode);
+    memo_[idx] = id;
+  } else {
+    sparse_.emplace(idx, id);
+  }
+}
+
+void Unpickler::count_memo() {
+  if (++memo_count_ > lim_.max_memo_entries)
+    fail(ErrorCode::kLimitExceeded, "memo passes Limits::max_memo_entries (" + std::to_string(lim_.max_memo_entries) + ")");
+}
+
+uint32_t Unpickler::memo_get(uint64_t idx) {
+  if (idx < memo_.size() && memo_[idx] != kNoNode) return memo_[idx];
+  auto it = sparse_.find(idx);
+  if (it != sparse_.end()) return it->second;
+  fail(ErrorCode::kMemoMissing, "memo key " + std::to_string(idx) + " not found");
+}
+
+uint64_t Unpickler::parse_memo_index(std::string_view s) {
+  if (!s.empty() && s[0] == '-') fail(ErrorCode::kBadMemoIndex, "negative memo index " + std::string(s));
+  uint64_t v = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) {
+    if (r.ec == std::errc::result_out_of_range) fail(ErrorCode::kBadMemoIndex, "memo index too large: " + std::string(s));
+    fail(ErrorCode::kBadArgument, "invalid memo index line '" + std::string(s.substr(0, 40)) + "'");
+  }
+  return v;
+}
+
+// ---- values
+
+uint32_t Unpickler::make_str_owned(const std::string& s) {
+  return d_.add_payload(Kind::kStr, d_.copy_bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size()), s.size(), op_off_);
+}
+
+uint32_t Unpickler::py2_str_stable(const uint8_t* p, size_t n) {
+  switch (enc_) {
+    case Py2Encoding::kBytes:
+      return d_.add_payload(Kind::kBytes, p, n, op_off_);
+    case Py2Encoding::kAscii:
+      for (size_t i = 0; i < n; ++i)
+        if (p[i] >= 0x80)
+          fail(ErrorCode::kDecode, "'ascii' codec can't decode byte 0x" + hex2(p[i]) + " in position " +
+                                       std::to_string(i) + " (load with encoding latin1 or bytes)");
+      return d_.add_payload(Kind::kStr, p, n, op_off_);
+    case Py2Encoding::kUtf8: {
+      int64_t bad = find_bad_utf8(p, n);
+      if (bad >= 0)
+        fail(ErrorCode::kDecode, "'utf-8' codec can't decode byte 0x" + hex2(p[bad]) + " in position " + std::to_string(bad));
+      // Strict UTF-8 rejects encoded surrogates, which surrogatepass accepted above.
+      for (size_t i = 0; i + 2 < n; ++i)
+        if (p[i] == 0xED && p[i + 1] >= 0xA0)
+          fail(ErrorCode::kDecode, "'utf-8' codec can't decode byte 0xed in position " + std::to_string(i));
+      return d_.add_payload(Kind::kStr, p, n, op_off_);
+    }
+    case Py2Encoding::kLatin1: {
+      std::string s;
+      s.reserve(n * 2);
+      for (size_t i = 0; i < n; ++i) append_utf8(s, p[i]);
+      return make_str_owned(s);
+    }
+  }
+  return kNoNode;
+}
 
 uint32_t Unpickler::int_from_decimal(std::string_view s) {
   std::string_view digits = s;
@@ -466,423 +229,72 @@ uint32_t Unpickler::int_from_decimal(std::string_view s) {
   return d_.add_int_bytes(bytes.data(), bytes.size(), op_off_);
 }
 
-void Unpickler::run_opcodes() {
-  stack_.reserve(64);
-  for (;;) {
-    op_off_ = in_.pos();
-    op_ = Error::kNoOpcode;
-    int b = in_.next_byte();
-    if (b < 0) {
-      if (in_.hit_limit()) fail(ErrorCode::kLimitExceeded, "input passes Limits::max_input_bytes");
-      fail(op_off_ == 0 ? ErrorCode::kTruncated : ErrorCode::kNoStop,
-           op_off_ == 0 ? "empty input" : "input ended before the STOP opcode");
-    }
-    op_ = b;
-    switch (static_cast<Op>(b)) {
-      // ---- ints, floats, atoms
-      case Op::INT: {
-        std::string_view s = arg<Op::INT>().line;
-        if (s == "00") push(kFalseNode);
-        else if (s == "01") push(kTrueNode);
-        else push(int_from_decimal(s));
-        break;
-      }
-      case Op::BININT:
-        push(d_.add_int(arg<Op::BININT>().i, op_off_));
-        break;
-      case Op::BININT1:
-        push(d_.add_int(static_cast<int64_t>(arg<Op::BININT1>().u), op_off_));
-        break;
-      case Op::BININT2:
-        push(d_.add_int(static_cast<int64_t>(arg<Op::BININT2>().u), op_off_));
-        break;
-      case Op::LONG: {
-        std::string_view s = arg<Op::LONG>().line;
-        if (!s.empty() && s.back() == 'L') s.remove_suffix(1);
-        push(int_from_decimal(s));
-        break;
-      }
-      case Op::LONG1: {
-        RawArg a = arg<Op::LONG1>();
-        push(d_.add_int_bytes(a.data, static_cast<size_t>(a.u), op_off_));
-        break;
-      }
-      case Op::LONG4: {
-        RawArg a = arg<Op::LONG4>();
-        push(d_.add_int_bytes(a.data, static_cast<size_t>(a.u), op_off_));
-        break;
-      }
-      case Op::FLOAT: {
-        std::string_view s = arg<Op::FLOAT>().line;
-        std::string_view t = s;
-        if (!t.empty() && t[0] == '+') t.remove_prefix(1);
-        double v = 0;
-        auto r = std::from_chars(t.data(), t.data() + t.size(), v);
-        if (t.empty() || (r.ec != std::errc() && r.ec != std::errc::result_out_of_range) || r.ptr != t.data() + t.size())
-          fail(ErrorCode::kBadArgument, "could not convert string to float: '" + std::string(s.substr(0, 40)) + "'");
-        if (r.ec == std::errc::result_out_of_range) fail(ErrorCode::kBadArgument, "float out of range: '" + std::string(s.substr(0, 40)) + "'");
-        push(d_.add_float(v, op_off_));
-        break;
-      }
-      case Op::BINFLOAT: {
-        const uint8_t* p = arg<Op::BINFLOAT>().data;
-        uint64_t bits = 0;
-        for (int i = 0; i < 8; ++i) bits = (bits << 8) | p[i];
-        double v;
-        std::memcpy(&v, &bits, 8);
-        push(d_.add_float(v, op_off_));
-        break;
-      }
-      case Op::NONE: push(kNoneNode); break;
-      case Op::NEWTRUE: push(kTrueNode); break;
-      case Op::NEWFALSE: push(kFalseNode); break;
+// ---- globals and objects
 
-      // ---- strings and bytes
-      case Op::STRING: {
-        std::string_view s = arg<Op::STRING>().line;
-        if (s.size() < 2 || s.front() != s.back() || (s.front() != '\'' && s.front() != '"'))
-          fail(ErrorCode::kBadArgument, "the STRING opcode argument must be quoted");
-        std::string v;
-        LiteralError e;
-        if (!escape_decode(s.substr(1, s.size() - 2), v, &e))
-          fail(ErrorCode::kBadArgument, e.kind == LiteralError::kTrailingBackslash ? "trailing \\ in STRING argument"
-                                                                                    : "invalid \\x escape in STRING argument");
-        const uint8_t* p = d_.copy_bytes(reinterpret_cast<const uint8_t*>(v.data()), v.size());
-        // copy_bytes made it stable already; py2_str must not point into the line buffer.
-        push(py2_str_stable(p, v.size()));
-        break;
-      }
-      case Op::BINSTRING: {
-        RawArg a = arg<Op::BINSTRING>();
-        push(py2_str_stable(a.data, static_cast<size_t>(a.u)));
-        break;
-      }
-      case Op::SHORT_BINSTRING: {
-        RawArg a = arg<Op::SHORT_BINSTRING>();
-        push(py2_str_stable(a.data, static_cast<size_t>(a.u)));
-        break;
-      }
-      case Op::BINBYTES: {
-        RawArg a = arg<Op::BINBYTES>();
-        push(counted_bytes(a.data, a.u));
-        break;
-      }
-      case Op::SHORT_BINBYTES: {
-        RawArg a = arg<Op::SHORT_BINBYTES>();
-        push(counted_bytes(a.data, a.u));
-        break;
-      }
-      case Op::BINBYTES8: {
-        RawArg a = arg<Op::BINBYTES8>();
-        push(counted_bytes(a.data, a.u));
-        break;
-      }
-      case Op::BYTEARRAY8: {
-        RawArg a = arg<Op::BYTEARRAY8>();
-        push(d_.add_payload(Kind::kByteArray, a.data, a.u, op_off_));
-        break;
-      }
-      case Op::UNICODE: {
-        std::string v;
-        LiteralError e;
-        if (!raw_unicode_escape_decode(arg<Op::UNICODE>().line, v, &e))
-          fail(ErrorCode::kBadArgument, e.kind == LiteralError::kTruncatedUnicodeEscape
-                                            ? "truncated \\uXXXX escape in UNICODE argument"
-                                            : "\\U escape out of range in UNICODE argument");
-        push(make_str_owned(v));
-        break;
-      }
-      case Op::SHORT_BINUNICODE: {
-        RawArg a = arg<Op::SHORT_BINUNICODE>();
-        push(make_str(a.data, a.u, true));
-        break;
-      }
-      case Op::BINUNICODE: {
-        RawArg a = arg<Op::BINUNICODE>();
-        push(make_str(a.data, a.u, true));
-        break;
-      }
-      case Op::BINUNICODE8: {
-        RawArg a = arg<Op::BINUNICODE8>();
-        push(make_str(a.data, a.u, true));
-        break;
-      }
-
-      // ---- out-of-band buffers
-      case Op::NEXT_BUFFER: {
-        if (!opt_.buffers)
-          fail(ErrorCode::kMissingBuffer, "pickle stream refers to out-of-band data but no buffers were given");
-        if (next_buffer_ >= opt_.buffers->size())
-          fail(ErrorCode::kMissingBuffer, "not enough out-of-band buffers (" + std::to_string(opt_.buffers->size()) + " given)");
-        const BufferView& bv = (*opt_.buffers)[next_buffer_++];
-        auto [it, fresh] = buffer_nodes_.try_emplace(std::make_tuple(bv.data.data(), bv.data.size(), bv.readonly), 0);
-        if (fresh) {
-          it->second = d_.add_payload(Kind::kBuffer, bv.data.data(), bv.data.size(), op_off_);
-          if (bv.readonly) d_.node(it->second).flags |= kFlagReadonly;
-        }
-        push(it->second);
-        break;
-      }
-      case Op::READONLY_BUFFER: {
-        uint32_t t = top();
-        Kind k = kind(t);
-        if (k == Kind::kBuffer) {
-          if (!(d_.node(t).flags & kFlagReadonly)) {
-            const Node& src = d_.node(t);
-            uint32_t n = d_.add_payload(Kind::kBuffer, src.u.bytes.ptr, src.u.bytes.len, op_off_);
-            d_.node(n).flags |= kFlagReadonly;
-            stack_.back() = n;
-          }
-        } else if (k == Kind::kByteArray) {
-          const Node& src = d_.node(t);
-          uint32_t n = d_.add_payload(Kind::kBuffer, src.u.bytes.ptr, src.u.bytes.len, op_off_);
-          d_.node(n).flags |= kFlagReadonly;
-          stack_.back() = n;
-        } else if (k != Kind::kBytes) {
-          bad_operand(t, "a buffer");
-        }
-        break;
-      }
-
-      // ---- containers
-      case Op::EMPTY_LIST: push(d_.add_container(Kind::kList, op_off_)); break;
-      case Op::EMPTY_DICT: push(d_.add_container(Kind::kDict, op_off_)); break;
-      case Op::EMPTY_SET: push(d_.add_container(Kind::kSet, op_off_)); break;
-      case Op::EMPTY_TUPLE: push(kEmptyTupleNode); break;
-      case Op::APPEND: {
-        uint32_t v = pop();
-        uint32_t l = top();
-        stack_.push_back(v);
-        do_appends(l, stack_.size() - 1);
-        break;
-      }
-      case Op::APPENDS: {
-        size_t k = pop_mark();
-        if (k == 0 || stack_.size() < k || k <= fence()) underflow();  // no list below the MARK
-        do_appends(stack_[k - 1], k);
-        break;
-      }
-      case Op::LIST: {
-        size_t k = pop_mark();
-        uint32_t l = d_.add_container(Kind::kList, op_off_);
-        d_.append_items(l, stack_.data() + k, stack_.size() - k);
-        stack_.resize(k);
-        push(l);
-        break;
-      }
-      case Op::TUPLE: {
-        size_t k = pop_mark();
-        push(tuple_from(k));
-        break;
-      }
-      case Op::TUPLE1:
-      case Op::TUPLE2:
-      case Op::TUPLE3: {
-        size_t n = static_cast<size_t>(b - 0x85 + 1);
-        if (stack_.size() < fence() + n) underflow();
-        push(tuple_from(stack_.size() - n));
-        break;
-      }
-      case Op::DICT: {
-        size_t k = pop_mark();
-        if ((stack_.size() - k) % 2) fail(ErrorCode::kMarkMisuse, "odd number of items for DICT");
-        uint32_t m = d_.add_container(Kind::kDict, op_off_);
-        for (size_t i = k; i < stack_.size(); i += 2) d_.set_dict_item(m, stack_[i], stack_[i + 1]);
-        stack_.resize(k);
-        push(m);
-        break;
-      }
-      case Op::SETITEM: {
-        if (stack_.size() < fence() + 3) underflow();
-        do_setitems(stack_[stack_.size() - 3], stack_.size() - 2);
-        break;
-      }
-      case Op::SETITEMS: {
-        size_t k = pop_mark();
-        if (k == 0 || k <= fence()) underflow();  // no dict below the MARK
-        do_setitems(stack_[k - 1], k);
-        break;
-      }
-      case Op::ADDITEMS: {
-        size_t k = pop_mark();
-        if (k == 0 || k <= fence()) underflow();  // no set below the MARK
-        uint32_t s = stack_[k - 1];
-        if (kind(s) != Kind::kSet) bad_operand(s, "a set");
-        for (size_t i = k; i < stack_.size(); ++i) d_.add_to_set(s, stack_[i]);
-        stack_.resize(k);
-        break;
-      }
-      case Op::FROZENSET: {
-        size_t k = pop_mark();
-        uint32_t s = d_.add_container(Kind::kFrozenSet, op_off_);
-        for (size_t i = k; i < stack_.size(); ++i) d_.add_to_set(s, stack_[i]);
-        stack_.resize(k);
-        push(s);
-        break;
-      }
-
-      // ---- stack manipulation
-      case Op::POP:
-        // As CPython's C unpickler: with nothing above the mark, POP discards the mark.
-        if (stack_.size() > fence()) stack_.pop_back();
-        else if (!marks_.empty()) marks_.pop_back();
-        else fail(ErrorCode::kStackUnderflow, "unpickling stack underflow");
-        break;
-      case Op::DUP:
-        push(top());
-        break;
-      case Op::MARK:
-        if (marks_.size() >= lim_.max_container_items) fail(ErrorCode::kLimitExceeded, "too many open MARKs");
-        marks_.push_back(stack_.size());
-        break;
-      case Op::POP_MARK:
-        stack_.resize(pop_mark());
-        break;
-
-      // ---- memo
-      case Op::GET: push(memo_get(parse_memo_index(arg<Op::GET>().line))); break;
-      case Op::BINGET: push(memo_get(arg<Op::BINGET>().u)); break;
-      case Op::LONG_BINGET: push(memo_get(arg<Op::LONG_BINGET>().u)); break;
-      case Op::PUT: {
-        uint64_t idx = parse_memo_index(arg<Op::PUT>().line);
-        memo_put(idx, top());
-        break;
-      }
-      case Op::BINPUT: {
-        uint64_t idx = arg<Op::BINPUT>().u;
-        memo_put(idx, top());
-        break;
-      }
-      case Op::LONG_BINPUT: {
-        uint64_t idx = arg<Op::LONG_BINPUT>().u;
-        memo_put(idx, top());
-        break;
-      }
-      case Op::MEMOIZE:
-        memo_put(memo_count_, top());
-        break;
-
-      // ---- globals and objects
-      case Op::EXT1:
-      case Op::EXT2:
-      case Op::EXT4: {
-        int64_t c = b == 0x82   ? static_cast<int64_t>(arg<Op::EXT1>().u)
-                    : b == 0x83 ? static_cast<int64_t>(arg<Op::EXT2>().u)
-                                : arg<Op::EXT4>().i;
-        // The copyreg extension registry is empty unless a program fills it; loading never runs one.
-        fail(ErrorCode::kExtension, "unregistered extension code " + std::to_string(c));
-      }
-      case Op::GLOBAL: {
-        RawArg a = arg<Op::GLOBAL>();
-        push(make_global(a.line, a.line2));
-        break;
-      }
-      case Op::STACK_GLOBAL: {
-        uint32_t name = pop();
-        uint32_t module = pop();
-        if (kind(name) != Kind::kStr || kind(module) != Kind::kStr) fail(ErrorCode::kBadOperand, "STACK_GLOBAL requires str");
-        Value mv = make_value(&d_, module), nv = make_value(&d_, name);
-        uint32_t g = make_global(mv.as_str(), nv.as_str());
-        d_.global_strs.emplace(g, std::pair{module, name});  // the first spelling wins
-        push(g);
-        break;
-      }
-      case Op::REDUCE: {
-        uint32_t args = pop();
-        uint32_t callable = pop();
-        push(reduce(callable, args));
-        break;
-      }
-      case Op::BUILD: {
-        uint32_t state = pop();
-        uint32_t inst = top();
-        if (kind(inst) != Kind::kObject) bad_operand(inst, "an object");
-        // A second BUILD (never written by CPython) replaces the recorded state.
-        d_.object(inst).state = state;
-        for (VmHooks* h : hooks_) {
-          uint32_t replaced = h->after_build(doc_, inst, in_, op_off_);
-          if (replaced != kNoNode) {
-            stack_.back() = replaced;
-            break;
-          }
-        }
-        break;
-      }
-      case Op::INST: {
-        RawArg a = arg<Op::INST>();
-        uint32_t cls = make_global(a.line, a.line2);
-        size_t k = pop_mark();
-        push(d_.add_object(MadeBy::kInst, cls, tuple_from(k), op_off_));
-        break;
-      }
-      case Op::OBJ: {
-        size_t k = pop_mark();
-        if (stack_.size() <= k) underflow();  // no class above the MARK
-        uint32_t cls = stack_[k];
-        uint32_t args = tuple_from(k + 1);
-        stack_.resize(k);
-        push(d_.add_object(MadeBy::kObj, cls, args, op_off_));
-        break;
-      }
-      case Op::NEWOBJ: {
-        uint32_t args = pop();
-        uint32_t cls = pop();
-        if (kind(args) != Kind::kTuple) bad_operand(args, "an argument tuple");
-        push(d_.add_object(MadeBy::kNewObj, cls, args, op_off_));
-        break;
-      }
-      case Op::NEWOBJ_EX: {
-        uint32_t kwargs = pop();
-        uint32_t args = pop();
-        uint32_t cls = pop();
-        if (kind(args) != Kind::kTuple) bad_operand(args, "an argument tuple");
-        if (kind(kwargs) != Kind::kDict) bad_operand(kwargs, "a keyword-argument dict");
-        uint32_t o = d_.add_object(MadeBy::kNewObjEx, cls, args, op_off_);
-        d_.object(o).kwargs = kwargs;
-        push(o);
-        break;
-      }
-      case Op::PERSID: {
-        std::string_view s = arg<Op::PERSID>().line;
-        for (char c : s)
-          if (static_cast<unsigned char>(c) >= 0x80) fail(ErrorCode::kBadArgument, "persistent IDs in protocol 0 must be ASCII strings");
-        uint32_t pid = d_.add_payload(Kind::kStr, d_.copy_bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size()), s.size(), op_off_);
-        push(persistent(pid));
-        break;
-      }
-      case Op::BINPERSID:
-        push(persistent(pop()));
-        break;
-
-      // ---- framing and control
-      case Op::PROTO: {
-        int p = static_cast<int>(arg<Op::PROTO>().u);
-        if (p > 5) fail(ErrorCode::kUnsupportedProtocol, "unsupported pickle protocol: " + std::to_string(p));
-        d_.protocol = p;
-        break;
-      }
-      case Op::FRAME: {
-        // Frames are a read-ahead hint: like CPython's C unpickler (pickle.loads), picklejar lets
-        // an opcode cross a frame end and a FRAME start inside a frame (fixtures/pickle/
-        // frame_crossing.pkl pins this). The declared size must fit the input.
-        uint64_t n = arg<Op::FRAME>().u;
-        auto rem = in_.remaining();
-        if (rem && n > *rem)
-          fail(ErrorCode::kBadFrame, "FRAME declares " + std::to_string(n) + " bytes, " + std::to_string(*rem) + " left");
-        break;
-      }
-      case Op::STOP: {
-        uint32_t v = pop();
-        d_.root = v;
-        return;
-      }
-      default:
-        fail(ErrorCode::kUnknownOpcode, "invalid load key, '" + opcode_display_name(b) + "'");
-    }
+uint32_t Unpickler::make_global(std::string_view module, std::string_view name) {
+  if (d_.protocol < 3 && opt_.fix_imports) {
+    auto m = map_py2_global(module, name);
+    module = m.first;
+    name = m.second;
   }
+  if (opt_.allowed_globals) check_allowed(module, name);
+  return d_.add_global(module, name, op_off_);
 }
 
-}  // namespace
+void Unpickler::check_allowed(std::string_view module, std::string_view name) {
+  std::string key(module);
+  if (allowed_modules_.count(key)) return;
+  key.push_back('\0');
+  key.append(name);
+  if (allowed_.count(key)) return;
+  fail(ErrorCode::kForbiddenGlobal, "global '" + std::string(module.substr(0, 200)) + "." +
+                                        std::string(name.substr(0, 200)) + "' is not in LoadOptions::allowed_globals");
+}
+
+std::string_view Unpickler::checked_line_utf8(std::string_view s) {
+  if (find_bad_utf8(reinterpret_cast<const uint8_t*>(s.data()), s.size()) >= 0)
+    fail(ErrorCode::kBadUtf8, "global name is not valid UTF-8");
+  return s;
+}
+
+uint32_t Unpickler::persistent(uint32_t pid) {
+  for (VmHooks* h : hooks_) {
+    uint32_t made = h->persistent_load(doc_, pid, op_off_);
+    if (made != kNoNode) return made;
+  }
+  if (!opt_.persistent_load) {
+    uint32_t n = d_.add_node(Kind::kPersistentId, op_off_);
+    d_.node(n).aux = pid;
+    return n;
+  }
+  in_callback_ = true;
+  Value v = opt_.persistent_load(doc_, internal::make_value(&d_, pid));
+  in_callback_ = false;
+  if (!v.valid() || internal::impl_of(v) != &d_)
+    fail(ErrorCode::kInvalidArgument, "persistent_load returned a Value of another document");
+  return v.id();
+}
+
+uint32_t Unpickler::reduce(uint32_t callable, uint32_t args) {
+  if (kind(args) != Kind::kTuple) bad_operand(args, "an argument tuple");
+  uint32_t known = reduce_known_shape(d_, callable, args, op_off_, op_);
+  if (known != kNoNode) return known;
+  uint32_t obj = d_.add_object(MadeBy::kReduce, callable, args, op_off_);
+  for (VmHooks* h : hooks_) h->after_reduce(d_, obj);
+  return obj;
+}
+
+// ---- containers
+
+uint32_t Unpickler::items_of(uint32_t obj, uint32_t ObjectData::*items, Kind container) {
+  if (d_.object(obj).*items == kNoNode) {
+    uint32_t c = d_.add_container(container, op_off_);
+    d_.object(obj).*items = c;  // looked up again: add_container grows the document's tables
+  }
+  return d_.object(obj).*items;
+}
+
+// ---- entry points
 
 void run_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, VmHookList hooks) {
   Unpickler u(in, doc, options);

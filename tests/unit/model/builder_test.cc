@@ -2,7 +2,7 @@
 // semantics: dict keys by Python equality (1 == 1.0 == True keep the first key and the last
 // value, in insertion order), sets deduplicated the same way, identity as Python object identity,
 // equals() as Python's ==. (The same rules for loaded values are tested with the opcodes, in
-// tests/unit/opcodes_test.cc's ValueModel suite.)
+// tests/unit/model/value_model_test.cc.)
 #include <gtest/gtest.h>
 
 #include <cmath>

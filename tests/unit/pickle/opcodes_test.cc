@@ -1,6 +1,6 @@
 // One or more tests for every opcode of pickle protocols 0-5, each on a hand-built byte string, plus
-// tests of the value model (Python dict-key equality, lookups, identity) and of the load_file /
-// load_stream entry points.
+// tests of the load_file / load_stream entry points (in opcodes_objects_test.cc). The value model
+// on loaded documents (dict-key equality, lookups, identity) is in tests/unit/model/value_model_test.cc.
 //
 // Expected values were checked against CPython 3.11 (/usr/bin/python3, pickle.loads) where the
 // stream is one CPython accepts.

@@ -1,5 +1,6 @@
-// Helpers shared by the opcode tests (opcodes_test.cc, opcodes_objects_test.cc): hand-built
-// streams and loading them.
+// Helpers shared by the opcode tests (opcodes_test.cc, opcodes_objects_test.cc) and the value
+// model tests on loaded documents (tests/unit/model/value_model_test.cc): hand-built streams and
+// loading them.
 #pragma once
 
 #include <cstdint>
