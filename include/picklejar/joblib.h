@@ -102,5 +102,9 @@ struct FileInfo {
 };
 PICKLEJAR_EXPORT FileInfo inspect(const std::filesystem::path& path, const LoadOptions& options = {});
 PICKLEJAR_EXPORT FileInfo inspect(ByteView data, const LoadOptions& options = {});
+// The same, also handing over the document the inspection loaded (`loaded` is replaced), so a
+// caller that wants both loads once, with one set of options (mmap, buffers).
+PICKLEJAR_EXPORT FileInfo inspect(const std::filesystem::path& path, const LoadOptions& options, Document& loaded);
+PICKLEJAR_EXPORT FileInfo inspect(ByteView data, const LoadOptions& options, Document& loaded);
 
 }  // namespace picklejar::joblib

@@ -746,6 +746,20 @@ FileInfo inspect(ByteView data, const LoadOptions& options) {
   return inspect_loaded(l);
 }
 
+FileInfo inspect(const std::filesystem::path& path, const LoadOptions& options, Document& loaded) {
+  Loaded l = load_impl(&path, {}, options);
+  FileInfo info = inspect_loaded(l);
+  loaded = std::move(l.doc);
+  return info;
+}
+
+FileInfo inspect(ByteView data, const LoadOptions& options, Document& loaded) {
+  Loaded l = load_impl(nullptr, data, options);
+  FileInfo info = inspect_loaded(l);
+  loaded = std::move(l.doc);
+  return info;
+}
+
 namespace {
 FileInfo inspect_loaded(Loaded& l) {
   FileInfo info;
@@ -804,7 +818,9 @@ FileInfo inspect_loaded(Loaded& l) {
 
 Compression parse_compression(std::string_view spec) {
   Compression c;
-  if (spec.size() == 1 && spec[0] >= '0' && spec[0] <= '9') {
+  if (!spec.empty() && spec.find_first_not_of("0123456789") == std::string_view::npos) {
+    if (spec.size() != 1)
+      throw_error(ErrorCode::kInvalidArgument, "compression level must be 0-9, not '" + std::string(spec) + "'");
     if (spec[0] != '0') {
       c.codec = "zlib";
       c.level = spec[0] - '0';

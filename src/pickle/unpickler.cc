@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <istream>
@@ -917,8 +918,12 @@ void Unpickler::run_opcodes() {
         d_.root = v;
         return;
       }
-      default:
-        fail(ErrorCode::kUnknownOpcode, "invalid load key, '" + opcode_display_name(b) + "'");
+      default: {
+        // CPython's wording and quoting: invalid load key, '\xe9' (or 'A' for a printable byte).
+        char key[8];
+        std::snprintf(key, sizeof key, b >= 0x20 && b < 0x7f ? "%c" : "\\x%02x", b);
+        fail(ErrorCode::kUnknownOpcode, std::string("invalid load key, '") + key + "'");
+      }
     }
   }
 }
