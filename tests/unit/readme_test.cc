@@ -109,7 +109,7 @@ TEST_F(Readme, ExamplesRunAndAreQuotedExactly) {
 }
 
 // The README's error table ("### Error codes") lists exactly the codes of error.h's X-macro list.
-TEST(Readme, ErrorTableListsEveryCodeOfErrorH) {
+TEST_F(Readme, ErrorTableListsEveryCodeOfErrorH) {
   std::ifstream f(fs::path(PICKLEJAR_SOURCE_DIR) / "README.md");
   std::string text((std::istreambuf_iterator<char>(f)), {});
   size_t start = text.find("### Error codes");
