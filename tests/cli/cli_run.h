@@ -1,7 +1,9 @@
 // Running build/bin/picklejar from the CLI transcript tests, as a shell user would.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -63,5 +65,34 @@ inline CliRun run_cli(const std::string& args, const std::filesystem::path& stdi
   if (measure) r.max_rss_kib = std::atol(slurp(rss).c_str());
   return r;
 }
+
+// A CLI test with its own scratch directory (removed afterwards); skipped when the CLI is not built.
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (std::string(PICKLEJAR_CLI_PATH).empty()) GTEST_SKIP() << "CLI not built (PICKLEJAR_BUILD_TOOLS=OFF)";
+    const ::testing::TestInfo* t = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::temp_directory_path() /
+           ("picklejar_" + std::string(t->test_suite_name()) + "_" + std::to_string(::getpid()) + "_" + t->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_ / "work");
+    std::filesystem::create_directories(dir_ / "io");
+  }
+  void TearDown() override {
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+  // Runs the CLI (see run_cli); its stdout and stderr are kept outside work().
+  CliRun cli(const std::string& args, const std::filesystem::path& stdin_file = {}, bool measure = false) {
+    return run_cli(args, stdin_file, dir_ / "io", counter_, measure);
+  }
+  // The scratch directory for the test's own files.
+  std::filesystem::path work() const { return dir_ / "work"; }
+  static std::string fixture(const std::string& rel) {
+    return quote(std::filesystem::path(PICKLEJAR_FIXTURES_DIR) / rel);
+  }
+
+  std::filesystem::path dir_;
+  int counter_ = 0;
+};
 
 }  // namespace picklejar_cli_test

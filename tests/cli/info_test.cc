@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <picklejar/joblib.h>
 #include <picklejar/picklejar.h>
-#include <unistd.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -20,26 +19,7 @@ using picklejar_cli_test::quote;
 
 const fs::path kFixtures = PICKLEJAR_FIXTURES_DIR;
 
-class Info : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (std::string(PICKLEJAR_CLI_PATH).empty()) GTEST_SKIP() << "CLI not built (PICKLEJAR_BUILD_TOOLS=OFF)";
-    dir_ = fs::temp_directory_path() / ("picklejar_info_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
-  CliRun cli(const std::string& args, const fs::path& stdin_file = {}, bool measure = false) {
-    return picklejar_cli_test::run_cli(args, stdin_file, dir_ / "io", counter_, measure);
-  }
-  static std::string fixture(const std::string& rel) { return quote(kFixtures / rel); }
-
-  fs::path dir_;
-  int counter_ = 0;
-};
+class Info : public picklejar_cli_test::CliTest {};
 
 TEST_F(Info, ReadsStandardInput) {
   CliRun file = cli("info " + fixture("joblib/model.joblib"));
@@ -52,12 +32,12 @@ TEST_F(Info, ReadsStandardInput) {
 }
 
 TEST_F(Info, HonoursBuffersIn) {
-  fs::create_directories(dir_ / "bufs");
+  fs::create_directories(work() / "bufs");
   for (int i = 0; i < 4; ++i) {
     fs::copy_file(kFixtures / ("pickle/picklebuffer_oob.p5.buf" + std::to_string(i) + ".bin"),
-                  dir_ / "bufs" / (std::to_string(i) + ".bin"));
+                  work() / "bufs" / (std::to_string(i) + ".bin"));
   }
-  std::string args = "--buffers-in " + quote(dir_ / "bufs") + " " + fixture("pickle/picklebuffer_oob.p5.pkl");
+  std::string args = "--buffers-in " + quote(work() / "bufs") + " " + fixture("pickle/picklebuffer_oob.p5.pkl");
   CliRun show = cli("show " + args);
   ASSERT_EQ(show.status, 0) << show.err;
   CliRun info = cli("info " + args);
@@ -72,7 +52,7 @@ TEST_F(Info, MmapLoadsOnceWithoutReadingTheArrays) {
   if (!fs::exists("/usr/bin/time")) GTEST_SKIP() << "needs GNU time (/usr/bin/time; tools/install_deps.sh installs it)";
   constexpr int64_t kCount = int64_t{12} << 20;  // 96 MiB of float64
   std::vector<double> data(static_cast<size_t>(kCount), 0.5);
-  fs::path big = dir_ / "big.joblib";
+  fs::path big = work() / "big.joblib";
   {
     picklejar::Document doc;
     picklejar::Builder b = doc.builder();

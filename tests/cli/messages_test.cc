@@ -2,7 +2,6 @@
 // directory as FILE, a bad compression level, a file that is no pickle, options a command would
 // ignore, and what --help says.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -17,29 +16,9 @@ using picklejar_cli_test::CliRun;
 using picklejar_cli_test::quote;
 using picklejar_cli_test::spit;
 
-const fs::path kFixtures = PICKLEJAR_FIXTURES_DIR;
-
-class Messages : public ::testing::Test {
+class Messages : public picklejar_cli_test::CliTest {
  protected:
-  void SetUp() override {
-    if (std::string(PICKLEJAR_CLI_PATH).empty()) GTEST_SKIP() << "CLI not built (PICKLEJAR_BUILD_TOOLS=OFF)";
-    dir_ = fs::temp_directory_path() / ("picklejar_messages_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "work");
-  }
-  void TearDown() override {
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
-  CliRun cli(const std::string& args, const fs::path& stdin_file = {}) {
-    return picklejar_cli_test::run_cli(args, stdin_file, dir_ / "io", counter_);
-  }
-  fs::path work() const { return dir_ / "work"; }
-  static std::string fixture(const std::string& rel) { return quote(kFixtures / rel); }
   static int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
-
-  fs::path dir_;
-  int counter_ = 0;
 };
 
 TEST_F(Messages, RecodeIntoADirectorySaysSo) {

@@ -79,27 +79,8 @@ fs::path buffer_file(const std::string& rel, size_t i) {
   return p;
 }
 
-class Recode : public ::testing::Test {
+class Recode : public picklejar_cli_test::CliTest {
  protected:
-  void SetUp() override {
-    if (std::string(PICKLEJAR_CLI_PATH).empty()) GTEST_SKIP() << "CLI not built (PICKLEJAR_BUILD_TOOLS=OFF)";
-    dir_ = fs::temp_directory_path() / ("picklejar_recode_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "work");
-    fs::create_directories(dir_ / "io");
-  }
-  void TearDown() override {
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
-
-  // Runs the CLI with `args` (already shell-quoted); stdin from `stdin_file` (else /dev/null).
-  // stdout/stderr are captured outside work(), so work() holds only what the CLI writes there.
-  CliResult cli(const std::string& args, const fs::path& stdin_file = {}) {
-    return picklejar_cli_test::run_cli(args, stdin_file, dir_ / "io", counter_);
-  }
-
-  fs::path work() const { return dir_ / "work"; }
   // Names of the files in work() (sorted): a failed recode must leave no temporary file behind.
   std::vector<std::string> work_files() const {
     std::vector<std::string> names;
@@ -109,7 +90,6 @@ class Recode : public ::testing::Test {
     std::sort(names.begin(), names.end());
     return names;
   }
-  static std::string fixture(const std::string& rel) { return quote(kFixtures / rel); }
 
   // The loader flags for a fixture's MANIFEST options; buffers=N copies <stem>.buf<i>.bin to
   // work()/<subdir>/<i>.bin and passes --buffers-in.
@@ -144,9 +124,6 @@ class Recode : public ::testing::Test {
     EXPECT_NE(r.err.find(" offset "), std::string::npos) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
-
-  fs::path dir_;
-  int counter_ = 0;
 };
 
 // ---- recoding to every protocol: the bytes of CPython's pickle.dumps(pickle.loads(IN), N) ------
