@@ -78,6 +78,11 @@ TEST_F(Progress, ATerminalGetsTheLineByDefault) {
   std::string t = picklejar_cli_test::slurp(transcript);
   EXPECT_NE(t.find("\rpicklejar: read " + big().string() + ": 70.0 MiB in "), std::string::npos) << t;
   EXPECT_NE(t.find("\x1b[K"), std::string::npos) << t;
+  // Standard input redirected from a big file counts as a big input too.
+  std::string piped = quote(std::string(PICKLEJAR_CLI_PATH)) + " recode - " + quote(out()) + " <" + quote(big());
+  ASSERT_EQ(std::system(("/usr/bin/script -qec " + quote(piped) + " /dev/null >" + quote(transcript)).c_str()), 0);
+  t = picklejar_cli_test::slurp(transcript);
+  EXPECT_NE(t.find("\rpicklejar: read <stdin>: 70.0 MiB in "), std::string::npos) << t;
   std::string quiet = "/usr/bin/script -qec " + quote(inner + " --quiet") + " /dev/null >" + quote(transcript) + " </dev/null";
   ASSERT_EQ(std::system(quiet.c_str()), 0);
   EXPECT_EQ(picklejar_cli_test::slurp(transcript).find("picklejar: read"), std::string::npos);

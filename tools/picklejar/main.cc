@@ -74,8 +74,8 @@ options (recode):
   --threads N        compress on N threads (0: one per core; default 1, the
                      bytes joblib writes): zlib, gzip, bz2 and xz output stays
                      one file joblib.load reads, with other bytes
-  --progress         show progress on stderr (default: only for inputs over
-                     64 MiB, and only when stderr is a terminal)
+  --progress         show progress on stderr (default: only for inputs of 64 MiB
+                     or more, and only when stderr is a terminal)
   --quiet            never show progress
 
   -h, --help         this text
@@ -380,7 +380,13 @@ void write_file_atomically(const std::filesystem::path& path, const std::vector<
 void recode(const Options& o) {
   std::vector<std::vector<uint8_t>> storage;
   std::error_code size_ec;
-  bool big = o.file != "-" && std::filesystem::file_size(o.file, size_ec) >= picklejar_cli::kProgressThreshold;
+  uint64_t in_size = 0;
+  if (o.file != "-") {
+    in_size = std::filesystem::file_size(o.file, size_ec);
+  } else if (struct stat st {}; ::fstat(0, &st) == 0 && S_ISREG(st.st_mode)) {
+    in_size = static_cast<uint64_t>(st.st_size);
+  }
+  bool big = !size_ec && in_size >= picklejar_cli::kProgressThreshold;
   bool terminal = ::isatty(2) == 1;
   picklejar_cli::Progress progress(o.progress || (!o.quiet && big && terminal), terminal);
   if (o.buffers_out) {
