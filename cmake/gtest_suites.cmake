@@ -16,7 +16,7 @@ foreach(var EXE OUT)
   endif()
 endforeach()
 if(NOT TIMEOUT)
-  set(TIMEOUT 600)
+  set(TIMEOUT 1500)  # CTest's own default; a sanitized suite can take minutes
 endif()
 
 execute_process(
