@@ -7,10 +7,15 @@ packages=(
   # build
   cmake g++ make pkg-config
   zlib1g-dev libbz2-dev liblzma-dev liblz4-dev
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
-  # interop tests and fixture generation (Debian's /usr/bin/python3 with these modules)
-  python3 python3-numpy python3-joblib python3-lz4 python3-sklearn python3-torch
+  # zip and tar containers (PyTorch checkpoints)
+  libminizip-dev libarchive-dev
+  # tests and benchmarks (time: GNU time measures the CLI's peak memory in tests/cli)
+  libgtest-dev libgmock-dev libbenchmark-dev time
+  # interop tests and fixture generation (Debian's /usr/bin/python3 with these modules; the
+  # testsuite package holds CPython's own pickle tests)
+  python3 python3-numpy python3-joblib python3-lz4 python3-sklearn python3-torch libpython3.11-testsuite
+  # the man page (help2man) and the Debian package (cpack -G DEB: dpkg-shlibdeps, file)
+  help2man dpkg-dev file
   # fuzzing (libFuzzer, sanitizer runtimes)
   clang libclang-rt-14-dev
 )

@@ -55,7 +55,7 @@ struct DumpOptions {
 
 // Writes `v` as a pickle: the very bytes CPython 3.11's pickle.dumps(obj, protocol) writes for the
 // same object graph (shared values and cycles through the memo, frames at protocol 4+, batches of
-// 1000). Inert objects are written the way CPython re-pickles them (see README "Dumping").
+// 1000). Inert objects are written the way CPython re-pickles them (see README "Writing pickles").
 // Throws Error: kUnsupported for what the protocol cannot express (a PickleBuffer below protocol
 // 5, bytes above 4 GiB at protocol 3, non-ASCII global names below 3, ...), kInvalidArgument for a
 // bad protocol, kLimitExceeded past Limits.

@@ -33,7 +33,7 @@ struct LoadOptions {
 };
 
 // Loads a joblib file (or any plain or compressed pickle): compression is detected by magic bytes
-// as joblib does (zlib, gzip, bz2, lzma, xz); joblib < 0.10 files read their side files
+// as joblib does (zlib, gzip, bz2, lzma, xz, lz4); joblib < 0.10 files read their side files
 // (`<name>_01.npy`, `<name>_01.npy.z`) from the file's directory. Arrays are numpy values
 // (Kind::kArray) in native byte order, as joblib.load returns them. Throws Error.
 PICKLEJAR_EXPORT Document load(const std::filesystem::path& path, const LoadOptions& options = {});
@@ -96,11 +96,15 @@ struct ArrayInfo {
 };
 struct FileInfo {
   std::string format;       // "pickle", "joblib", "joblib (legacy .npy side files)", "joblib (legacy ZF)"
-  std::string compression;  // "none", "zlib", "gzip", "bz2", "lzma", "xz"
+  std::string compression;  // "none", "zlib", "gzip", "bz2", "lzma", "xz", "lz4"
   int protocol = 0;
   std::vector<ArrayInfo> arrays;
 };
 PICKLEJAR_EXPORT FileInfo inspect(const std::filesystem::path& path, const LoadOptions& options = {});
 PICKLEJAR_EXPORT FileInfo inspect(ByteView data, const LoadOptions& options = {});
+// The same, also handing over the document the inspection loaded (`loaded` is replaced), so a
+// caller that wants both loads once, with one set of options (mmap, buffers).
+PICKLEJAR_EXPORT FileInfo inspect(const std::filesystem::path& path, const LoadOptions& options, Document& loaded);
+PICKLEJAR_EXPORT FileInfo inspect(ByteView data, const LoadOptions& options, Document& loaded);
 
 }  // namespace picklejar::joblib

@@ -30,8 +30,9 @@ class EntryView;
 
 using ByteView = std::span<const uint8_t>;
 
-// Every kind of value the unpickler produces (README "Values"). Numeric values of this enum are
-// part of the ABI: append only.
+// Every kind of value the unpickler produces (README "Loading behaviour worth knowing" and "NumPy"
+// say which Python values become which kind). Numeric values of this enum are part of the ABI:
+// append only.
 enum class Kind : uint8_t {
   kNone,
   kBool,

@@ -11,7 +11,9 @@ using internal::throw_error;
 
 Compression parse_compression(std::string_view spec) {
   Compression c;
-  if (spec.size() == 1 && spec[0] >= '0' && spec[0] <= '9') {
+  if (!spec.empty() && spec.find_first_not_of("0123456789") == std::string_view::npos) {
+    if (spec.size() != 1)
+      throw_error(ErrorCode::kInvalidArgument, "compression level must be 0-9, not '" + std::string(spec) + "'");
     if (spec[0] != '0') {
       c.codec = "zlib";
       c.level = spec[0] - '0';

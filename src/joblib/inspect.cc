@@ -71,6 +71,22 @@ FileInfo inspect(ByteView data, const LoadOptions& options) {
   return inspect_loaded(l);
 }
 
+FileInfo inspect(const std::filesystem::path& path, const LoadOptions& options, Document& loaded) {
+  Loaded l = load_impl(&path, {}, options);
+  FileInfo info = inspect_loaded(l);
+  internal::impl_of(l.doc).frozen = true;
+  loaded = std::move(l.doc);
+  return info;
+}
+
+FileInfo inspect(ByteView data, const LoadOptions& options, Document& loaded) {
+  Loaded l = load_impl(nullptr, data, options);
+  FileInfo info = inspect_loaded(l);
+  internal::impl_of(l.doc).frozen = true;
+  loaded = std::move(l.doc);
+  return info;
+}
+
 namespace {
 FileInfo inspect_loaded(Loaded& l) {
   FileInfo info;

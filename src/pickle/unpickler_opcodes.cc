@@ -2,6 +2,7 @@
 // The machine it drives (stack, memo, inline hot paths) is in unpickler_vm.h; what the cases call
 // out of line is in unpickler.cc.
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <tuple>
@@ -422,8 +423,12 @@ void Unpickler::run_opcodes() {
         d_.root = v;
         return;
       }
-      default:
-        fail(ErrorCode::kUnknownOpcode, "invalid load key, '" + opcode_display_name(b) + "'");
+      default: {
+        // CPython's wording and quoting: invalid load key, '\xe9' (or 'A' for a printable byte).
+        char key[8];
+        std::snprintf(key, sizeof key, b >= 0x20 && b < 0x7f ? "%c" : "\\x%02x", b);
+        fail(ErrorCode::kUnknownOpcode, std::string("invalid load key, '") + key + "'");
+      }
     }
   }
 }

@@ -1,16 +1,14 @@
 // CLI transcript tests: run build/bin/picklejar as a user would and check stdout, stderr and the
 // exit status (README "CLI": 0 ok, 1 bad input, 2 usage, 3 I/O).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <string>
+
+#include "cli_run.h"
 
 namespace {
 
@@ -18,43 +16,15 @@ namespace fs = std::filesystem;
 
 const fs::path kFixtures = PICKLEJAR_FIXTURES_DIR;
 
-struct CliRun {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(f)), {});
-}
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q += c;
-    }
-  }
-  return q + "'";
-}
+using picklejar_cli_test::CliRun;
+using picklejar_cli_test::quote;
+using picklejar_cli_test::slurp;
 
 // Runs the CLI with `args` (already shell-quoted), stdin from `stdin_file` if given.
 CliRun cli(const std::string& args, const std::string& stdin_file = "") {
   static int counter = 0;
   fs::path dir = fs::temp_directory_path() / ("picklejar_cli_test_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  fs::path out = dir / ("out" + std::to_string(counter));
-  fs::path err = dir / ("err" + std::to_string(counter++));
-  std::string cmd = quote(PICKLEJAR_CLI_PATH) + " " + args + " >" + quote(out) + " 2>" + quote(err);
-  cmd += " <" + (stdin_file.empty() ? std::string("/dev/null") : quote(stdin_file));
-  int raw = std::system(cmd.c_str());
-  CliRun r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
+  return picklejar_cli_test::run_cli(args, stdin_file, dir, counter);
 }
 
 class Cli : public ::testing::Test {

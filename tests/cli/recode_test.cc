@@ -4,17 +4,16 @@
 // (README "CLI": 0 ok, 1 bad input, 2 usage, 3 I/O). OUT is replaced atomically and never created
 // or touched when the command fails.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "cli_run.h"
 
 namespace {
 
@@ -22,33 +21,10 @@ namespace fs = std::filesystem;
 
 const fs::path kFixtures = PICKLEJAR_FIXTURES_DIR;
 
-struct CliResult {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(f)), {});
-}
-
-void spit(const fs::path& p, const std::string& data) {
-  std::ofstream f(p, std::ios::binary | std::ios::trunc);
-  f << data;
-}
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q += c;
-    }
-  }
-  return q + "'";
-}
-std::string quote(const fs::path& p) { return quote(p.string()); }
+using CliResult = picklejar_cli_test::CliRun;
+using picklejar_cli_test::quote;
+using picklejar_cli_test::slurp;
+using picklejar_cli_test::spit;
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out(1);
@@ -103,36 +79,8 @@ fs::path buffer_file(const std::string& rel, size_t i) {
   return p;
 }
 
-class Recode : public ::testing::Test {
+class Recode : public picklejar_cli_test::CliTest {
  protected:
-  void SetUp() override {
-    if (std::string(PICKLEJAR_CLI_PATH).empty()) GTEST_SKIP() << "CLI not built (PICKLEJAR_BUILD_TOOLS=OFF)";
-    dir_ = fs::temp_directory_path() / ("picklejar_recode_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "work");
-    fs::create_directories(dir_ / "io");
-  }
-  void TearDown() override {
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
-
-  // Runs the CLI with `args` (already shell-quoted); stdin from `stdin_file` (else /dev/null).
-  // stdout/stderr are captured outside work(), so work() holds only what the CLI writes there.
-  CliResult cli(const std::string& args, const fs::path& stdin_file = {}) {
-    fs::path out = dir_ / "io" / ("out" + std::to_string(counter_));
-    fs::path err = dir_ / "io" / ("err" + std::to_string(counter_++));
-    std::string cmd = quote(std::string(PICKLEJAR_CLI_PATH)) + " " + args + " >" + quote(out) + " 2>" + quote(err);
-    cmd += " <" + (stdin_file.empty() ? std::string("/dev/null") : quote(stdin_file));
-    int raw = std::system(cmd.c_str());
-    CliResult r;
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
-  }
-
-  fs::path work() const { return dir_ / "work"; }
   // Names of the files in work() (sorted): a failed recode must leave no temporary file behind.
   std::vector<std::string> work_files() const {
     std::vector<std::string> names;
@@ -142,7 +90,6 @@ class Recode : public ::testing::Test {
     std::sort(names.begin(), names.end());
     return names;
   }
-  static std::string fixture(const std::string& rel) { return quote(kFixtures / rel); }
 
   // The loader flags for a fixture's MANIFEST options; buffers=N copies <stem>.buf<i>.bin to
   // work()/<subdir>/<i>.bin and passes --buffers-in.
@@ -177,9 +124,6 @@ class Recode : public ::testing::Test {
     EXPECT_NE(r.err.find(" offset "), std::string::npos) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   }
-
-  fs::path dir_;
-  int counter_ = 0;
 };
 
 // ---- recoding to every protocol: the bytes of CPython's pickle.dumps(pickle.loads(IN), N) ------

@@ -5,6 +5,7 @@
 #include <picklejar/joblib.h>
 #include <picklejar/picklejar.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -94,9 +95,10 @@ TEST_F(Readme, ExamplesRunAndAreQuotedExactly) {
     EXPECT_EQ(std::string((std::istreambuf_iterator<char>(a)), {}), std::string((std::istreambuf_iterator<char>(w)), {}));
   }
   {
-    picklejar::Document model = picklejar::load_file(fs::path(PICKLEJAR_FIXTURES_DIR) / "sklearn" / "model.pkl");
-    picklejar::Value est = model.root();
-    SNIPPET(picklejar::ArrayRef x = est.as_object().state.at("_fit_X").as_array();
+    fs::copy_file(fs::path(PICKLEJAR_FIXTURES_DIR) / "sklearn" / "model.pkl", dir_ / "model.pkl",
+                  fs::copy_options::overwrite_existing);
+    SNIPPET(picklejar::Document model = picklejar::load_file("model.pkl"); picklejar::Value est = model.root();
+            picklejar::ArrayRef x = est.as_object().state.at("_fit_X").as_array();
             std::span<const double> xs = x.as<double>();)
     EXPECT_EQ(x.dtype().str(), "<f8");
     EXPECT_EQ(x.shape(), (std::vector<int64_t>{105, 4}));
@@ -104,6 +106,34 @@ TEST_F(Readme, ExamplesRunAndAreQuotedExactly) {
   }
   for (const std::string& s : snippets())
     EXPECT_NE(readme_code().find(squeeze(s)), std::string::npos) << "README.md does not quote: " << s;
+}
+
+// The README's error table ("### Error codes") lists exactly the codes of error.h's X-macro list.
+TEST_F(Readme, ErrorTableListsEveryCodeOfErrorH) {
+  std::ifstream f(fs::path(PICKLEJAR_SOURCE_DIR) / "README.md");
+  std::string text((std::istreambuf_iterator<char>(f)), {});
+  size_t start = text.find("### Error codes");
+  ASSERT_NE(start, std::string::npos);
+  size_t end = text.find("\n#", start + 1);
+  std::string table = text.substr(start, end - start);
+  std::vector<std::string> listed;
+  std::regex code_re("`(k[A-Z][A-Za-z0-9]*)`");
+  std::istringstream lines(table);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("| `k", 0) != 0) continue;
+    std::string first_cell = line.substr(0, line.find(" |", 2));
+    for (std::sregex_iterator it(first_cell.begin(), first_cell.end(), code_re), e; it != e; ++it)
+      listed.push_back((*it)[1]);
+  }
+  std::vector<std::string> defined;
+#define PICKLEJAR_README_CODE(name, number, description) defined.push_back(#name);
+  PICKLEJAR_ERROR_CODES(PICKLEJAR_README_CODE)
+#undef PICKLEJAR_README_CODE
+  for (const std::string& code : defined)
+    EXPECT_NE(std::find(listed.begin(), listed.end(), code), listed.end()) << code << " is missing from README.md";
+  for (const std::string& code : listed)
+    EXPECT_NE(std::find(defined.begin(), defined.end(), code), defined.end()) << code << " is not in error.h";
+  EXPECT_EQ(listed.size(), defined.size()) << "a code is listed twice";
 }
 
 }  // namespace

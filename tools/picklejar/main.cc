@@ -5,7 +5,10 @@
 // 3 I/O error (a file cannot be opened or read).
 #include <picklejar/joblib.h>
 #include <picklejar/picklejar.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -13,9 +16,12 @@
 #include <iostream>
 #include <iterator>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "progress.h"
 
 namespace {
 
@@ -36,7 +42,8 @@ commands:
   json FILE    the value as one line of tagged JSON (docs/JSON.md)
   info FILE    format, compression, protocol, and each array's path in the
                graph, dtype, shape and size
-  recode [--protocol N] [--joblib [--compress SPEC] [--threads N]] IN OUT
+  recode [--protocol N] [--buffers-in DIR] [--buffers-out DIR]
+         [--joblib [--compress SPEC] [--threads N]] IN OUT
                load IN (any pickle or joblib file) and write it as a pickle of
                protocol N (default 4): the bytes CPython's
                pickle.dumps(pickle.loads(IN), N) writes; with --joblib, what
@@ -51,6 +58,8 @@ options (show, json, info, recode):
   --no-fix-imports   keep Python 2 module names (__builtin__, copy_reg, ...)
                      in protocol 0-2 pickles
   --buffers-in DIR   out-of-band buffers (protocol 5) as DIR/0.bin, DIR/1.bin, ...
+  --mmap             map an uncompressed joblib file: its arrays are views into
+                     the file instead of copies in memory
 
 options (recode):
   --protocol N       0-5 (default 4, CPython 3.11's default)
@@ -65,36 +74,54 @@ options (recode):
   --threads N        compress on N threads (0: one per core; default 1, the
                      bytes joblib writes): zlib, gzip, bz2 and xz output stays
                      one file joblib.load reads, with other bytes
-  --mmap             show/json/info: map an uncompressed joblib file's arrays
+  --progress         show progress on stderr (default: only for inputs of 64 MiB
+                     or more, and only when stderr is a terminal)
+  --quiet            never show progress
 
   -h, --help         this text
   --version          the library version
 
-exit status: 0 success, 1 bad input, 2 usage error, 3 I/O error.
+dis takes no options. exit status: 0 success, 1 bad input, 2 usage error,
+3 I/O error.
 )";
 
 struct UsageError {
   std::string message;
 };
+// An I/O failure the CLI itself meets; printed as the library prints its kIo errors.
 struct IoError {
   std::string message;
 };
 
-std::vector<uint8_t> read_all(std::istream& in, const std::string& name) {
+IoError io_error(std::string_view verb, const std::string& path, const std::string& reason) {
+  return IoError{"kIo: cannot " + std::string(verb) + " " + path + ": " + reason};
+}
+
+std::vector<uint8_t> read_all(std::istream& in, const std::string& name, picklejar_cli::Progress* progress = nullptr) {
   std::vector<uint8_t> data;
-  char buf[1 << 16];
+  std::vector<char> buf(1 << 20);
   while (in) {
-    in.read(buf, sizeof buf);
-    data.insert(data.end(), buf, buf + in.gcount());
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    data.insert(data.end(), buf.data(), buf.data() + in.gcount());
+    if (progress) progress->update(data.size());
   }
-  if (in.bad()) throw IoError{name + ": read error"};
+  if (in.bad()) throw io_error("read", name, "read error");
   return data;
+}
+
+// Fails as the library does for an input it cannot read, before any output is made.
+void check_readable(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw io_error("read", path, "is a directory");
+  std::ifstream probe(path, std::ios::binary);
+  if (!probe) throw io_error("read", path, std::strerror(errno));
 }
 
 std::vector<uint8_t> read_file(const std::string& path) {
   if (path == "-") return read_all(std::cin, "<stdin>");
+  check_readable(path);
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw IoError{path + ": " + std::strerror(errno)};
+  if (!f) throw io_error("read", path, std::strerror(errno));
   return read_all(f, path);
 }
 
@@ -111,65 +138,102 @@ struct Options {
   std::optional<std::string> compress;
   std::optional<unsigned> threads;
   bool mmap = false;
+  bool progress = false;
+  bool quiet = false;
+  std::set<std::string> given;  // the options on the command line, checked against the command
 };
+
+// Which command takes which option: an option a command would ignore is a usage error, not a
+// silent no-op.
+constexpr std::string_view kLoadOptions[] = {"--encoding", "--no-fix-imports", "--buffers-in", "--mmap"};
+constexpr std::string_view kRecodeOptions[] = {"--protocol", "--buffers-out", "--joblib", "--compress",
+                                               "--threads",  "--progress",    "--quiet"};
+
+void check_options_apply(const Options& o) {
+  for (const std::string& flag : o.given) {
+    bool load_option = false, recode_option = false;
+    for (std::string_view f : kLoadOptions) load_option |= flag == f;
+    for (std::string_view f : kRecodeOptions) recode_option |= flag == f;
+    if (o.command == "recode" || (load_option && o.command != "dis")) continue;
+    throw UsageError{flag + " does not apply to " + o.command +
+                     (load_option ? " (it applies to show, json, info and recode)" : " (it applies to recode)")};
+  }
+}
 
 Options parse(int argc, char** argv) {
   Options o;
   std::vector<std::string> positional;
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];
-    auto value = [&](std::string_view flag) -> std::string {
+    // "--name=value" is "--name value".
+    std::string_view flag = a;
+    std::optional<std::string> inline_value;
+    if (a.size() > 2 && a.substr(0, 2) == "--") {
+      if (auto eq = a.find('='); eq != std::string_view::npos) {
+        flag = a.substr(0, eq);
+        inline_value = std::string(a.substr(eq + 1));
+      }
+    }
+    auto value = [&]() -> std::string {
+      if (inline_value) return *inline_value;
       if (i + 1 >= argc) throw UsageError{std::string(flag) + " needs a value"};
       return argv[++i];
     };
-    if (a == "-h" || a == "--help") {
+    auto no_value = [&] {
+      if (inline_value) throw UsageError{std::string(flag) + " takes no value"};
+    };
+    if (flag == "-h" || flag == "--help") {
       std::cout << kUsage;
       std::exit(0);
-    } else if (a == "--version") {
+    } else if (flag == "--version") {
       std::cout << "picklejar " << picklejar::version() << "\n";
       std::exit(0);
-    } else if (a == "--encoding") {
-      o.encoding = value(a);
-    } else if (a.rfind("--encoding=", 0) == 0) {
-      o.encoding = std::string(a.substr(11));
-    } else if (a == "--no-fix-imports") {
+    } else if (flag == "--encoding") {
+      o.encoding = value();
+    } else if (flag == "--no-fix-imports") {
+      no_value();
       o.fix_imports = false;
-    } else if (a == "--buffers-in") {
-      o.buffers_in = value(a);
-    } else if (a.rfind("--buffers-in=", 0) == 0) {
-      o.buffers_in = std::string(a.substr(13));
-    } else if (a == "--protocol" || a.rfind("--protocol=", 0) == 0) {
-      std::string v = a == "--protocol" ? value(a) : std::string(a.substr(11));
+    } else if (flag == "--buffers-in") {
+      o.buffers_in = value();
+    } else if (flag == "--protocol") {
+      std::string v = value();
       if (v.size() != 1 || v[0] < '0' || v[0] > '5') throw UsageError{"--protocol must be 0-5, not '" + v + "'"};
       o.protocol = v[0] - '0';
-    } else if (a == "--buffers-out") {
-      o.buffers_out = value(a);
-    } else if (a.rfind("--buffers-out=", 0) == 0) {
-      o.buffers_out = std::string(a.substr(14));
-    } else if (a == "--joblib") {
+    } else if (flag == "--buffers-out") {
+      o.buffers_out = value();
+    } else if (flag == "--joblib") {
+      no_value();
       o.joblib = true;
-    } else if (a == "--compress") {
-      o.compress = value(a);
-    } else if (a.rfind("--compress=", 0) == 0) {
-      o.compress = std::string(a.substr(11));
-    } else if (a == "--threads" || a.rfind("--threads=", 0) == 0) {
-      std::string v = a == "--threads" ? value(a) : std::string(a.substr(10));
+    } else if (flag == "--compress") {
+      o.compress = value();
+    } else if (flag == "--threads") {
+      std::string v = value();
       if (v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string::npos)
         throw UsageError{"--threads must be a number 0-9999, not '" + v + "'"};
       o.threads = static_cast<unsigned>(std::stoul(v));
-    } else if (a == "--mmap") {
+    } else if (flag == "--mmap") {
+      no_value();
       o.mmap = true;
+    } else if (flag == "--progress") {
+      no_value();
+      o.progress = true;
+    } else if (flag == "--quiet") {
+      no_value();
+      o.quiet = true;
     } else if (a.size() > 1 && a[0] == '-') {
       throw UsageError{"unknown option " + std::string(a)};
     } else {
       positional.emplace_back(a);
+      continue;
     }
+    o.given.emplace(flag);
   }
   if (positional.empty()) throw UsageError{"no command given"};
   o.command = positional[0];
   if (o.command != "dis" && o.command != "show" && o.command != "json" && o.command != "info" &&
       o.command != "recode")
     throw UsageError{"unknown command '" + o.command + "'"};
+  check_options_apply(o);
   if (o.command == "recode") {
     if (positional.size() != 3) throw UsageError{"recode takes IN and OUT"};
     o.file = positional[1];
@@ -178,6 +242,7 @@ Options parse(int argc, char** argv) {
     if (o.compress && !o.joblib) throw UsageError{"--compress needs --joblib"};
     if (o.threads && !o.joblib) throw UsageError{"--threads needs --joblib"};
     if (o.buffers_out && o.joblib) throw UsageError{"--buffers-out does not apply to --joblib"};
+    if (o.progress && o.quiet) throw UsageError{"--progress and --quiet contradict each other"};
     return o;
   }
   if (positional.size() != 2) throw UsageError{o.command + " takes exactly one FILE"};
@@ -185,15 +250,15 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
-// Loads FILE with the options; keeps the buffer files alive in `storage` (the document borrows them).
-picklejar::Document load(const Options& o, std::vector<std::vector<uint8_t>>& storage) {
+picklejar::joblib::LoadOptions load_options(const Options& o, std::vector<std::vector<uint8_t>>& storage) {
   picklejar::LoadOptions lo;
   lo.encoding = o.encoding;
   lo.fix_imports = o.fix_imports;
   if (o.buffers_in) {
     namespace fs = std::filesystem;
     std::error_code ec;
-    if (!fs::is_directory(*o.buffers_in, ec)) throw IoError{*o.buffers_in + ": not a directory"};
+    if (!fs::is_directory(*o.buffers_in, ec))
+      throw io_error("read", *o.buffers_in, fs::exists(*o.buffers_in, ec) ? "not a directory" : "no such directory");
     for (size_t i = 0;; ++i) {
       fs::path p = fs::path(*o.buffers_in) / (std::to_string(i) + ".bin");
       if (!fs::exists(p, ec)) break;
@@ -205,29 +270,44 @@ picklejar::Document load(const Options& o, std::vector<std::vector<uint8_t>>& st
   picklejar::joblib::LoadOptions jo;
   jo.pickle = lo;
   jo.mmap = o.mmap ? picklejar::joblib::MmapMode::kReadOnly : picklejar::joblib::MmapMode::kNone;
-  if (o.file == "-") {
-    // Whole stdin in memory (compression is sniffed from its first bytes); kept alive with the document.
-    storage.push_back(read_all(std::cin, "<stdin>"));
-    return picklejar::joblib::load(picklejar::ByteView(storage.back().data(), storage.back().size()), jo);
-  }
-  {
-    std::ifstream probe(o.file, std::ios::binary);
-    if (!probe) throw IoError{o.file + ": " + std::strerror(errno)};
-  }
-  return picklejar::joblib::load(o.file, jo);
+  return jo;
 }
 
-void print_info(const Options& o, const picklejar::Document& doc) {
-  picklejar::joblib::LoadOptions jo;
-  jo.pickle.encoding = o.encoding;
-  jo.pickle.fix_imports = o.fix_imports;
-  picklejar::joblib::FileInfo info;
+// Loads FILE once with every option (buffers, mmap) and, for `info`, inspects that same load.
+// The buffer files and standard input's bytes stay in `storage`: the document borrows them.
+picklejar::Document load(const Options& o, std::vector<std::vector<uint8_t>>& storage,
+                         picklejar_cli::Progress& progress, picklejar::joblib::FileInfo* info = nullptr) {
+  picklejar::joblib::LoadOptions jo = load_options(o, storage);
+  picklejar::Document doc;
   if (o.file == "-") {
-    std::vector<uint8_t> data = read_all(std::cin, "<stdin>");
-    info = picklejar::joblib::inspect(picklejar::ByteView(data.data(), data.size()), jo);
-  } else {
-    info = picklejar::joblib::inspect(o.file, jo);
+    // Whole stdin in memory (compression is sniffed from its first bytes); kept alive with the document.
+    struct stat st {};
+    uint64_t total = ::fstat(0, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<uint64_t>(st.st_size) : 0;
+    progress.begin("reading", "<stdin>", total);
+    storage.push_back(read_all(std::cin, "<stdin>", &progress));
+    progress.end("read");
+    picklejar::ByteView data(storage.back().data(), storage.back().size());
+    if (info) {
+      *info = picklejar::joblib::inspect(data, jo, doc);
+    } else {
+      doc = picklejar::joblib::load(data, jo);
+    }
+    return doc;
   }
+  check_readable(o.file);
+  std::error_code ec;
+  progress.begin("reading", o.file, std::filesystem::file_size(o.file, ec));
+  progress.watch(o.file);
+  if (info) {
+    *info = picklejar::joblib::inspect(o.file, jo, doc);
+  } else {
+    doc = picklejar::joblib::load(o.file, jo);
+  }
+  progress.end("read");
+  return doc;
+}
+
+void print_info(const picklejar::joblib::FileInfo& info, const picklejar::Document& doc) {
   picklejar::Value root = doc.root();
   std::cout << "format: " << info.format << "\n";
   std::cout << "compression: " << info.compression << "\n";
@@ -244,45 +324,85 @@ void print_info(const Options& o, const picklejar::Document& doc) {
   std::cout << "arrays: " << info.arrays.size() << "\n";
   for (const auto& a : info.arrays) {
     std::cout << "  " << a.path << ": " << a.dtype << " (";
-    for (size_t i = 0; i < a.shape.size(); ++i) std::cout << (i ? ", " : "") << a.shape[i];
+    uint64_t count = 1;
+    for (size_t i = 0; i < a.shape.size(); ++i) {
+      std::cout << (i ? ", " : "") << a.shape[i];
+      count *= static_cast<uint64_t>(a.shape[i]);
+    }
     if (a.shape.size() == 1) std::cout << ",";
-    std::cout << ") " << a.nbytes << " bytes\n";
+    // An object array holds references to other values (listed on their own lines), not bytes.
+    if (a.dtype == "|O") {
+      std::cout << ") " << count << (count == 1 ? " object\n" : " objects\n");
+    } else {
+      std::cout << ") " << a.nbytes << " bytes\n";
+    }
   }
 }
 
-// Writes `data` to `path` atomically (temporary file in the same directory, then rename).
-void write_file_atomically(const std::filesystem::path& path, const std::vector<uint8_t>& data) {
-  std::filesystem::path tmp = path;
+// Writes `data` to `path` atomically (temporary file in the same directory, then rename). Errors
+// name `path`, never the temporary file, and say why (a directory, a missing directory).
+void write_file_atomically(const std::filesystem::path& path, const std::vector<uint8_t>& data,
+                           picklejar_cli::Progress* progress = nullptr) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw io_error("write", path.string(), "is a directory");
+  fs::path dir = path.parent_path();
+  if (!dir.empty() && !fs::is_directory(dir, ec))
+    throw io_error("write", path.string(), dir.string() + (fs::exists(dir, ec) ? " is not a directory" : " does not exist"));
+  fs::path tmp = path;
   tmp += ".tmp-picklejar";
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw IoError{tmp.string() + ": " + std::strerror(errno)};
-    f.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+    if (!f) throw io_error("write", path.string(), std::strerror(errno));
+    if (progress) progress->begin("writing", path.string(), data.size());
+    constexpr size_t kChunk = size_t{8} << 20;
+    for (size_t at = 0; at < data.size() && f; at += kChunk) {
+      size_t n = std::min(kChunk, data.size() - at);
+      f.write(reinterpret_cast<const char*>(data.data() + at), static_cast<std::streamsize>(n));
+      if (progress) progress->update(at + n);
+    }
     f.close();
     if (!f) {
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      throw IoError{tmp.string() + ": write failed"};
+      int err = errno;
+      fs::remove(tmp, ec);
+      throw io_error("write", path.string(), err ? std::strerror(err) : "write failed");
     }
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
+  fs::rename(tmp, path, ec);
   if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw IoError{path.string() + ": " + ec.message()};
+    std::string reason = ec.message();
+    fs::remove(tmp, ec);
+    throw io_error("write", path.string(), reason);
   }
+  if (progress) progress->end("wrote");
 }
 
 void recode(const Options& o) {
   std::vector<std::vector<uint8_t>> storage;
-  picklejar::Document doc = load(o, storage);
+  std::error_code size_ec;
+  uint64_t in_size = 0;
+  if (o.file != "-") {
+    in_size = std::filesystem::file_size(o.file, size_ec);
+  } else if (struct stat st {}; ::fstat(0, &st) == 0 && S_ISREG(st.st_mode)) {
+    in_size = static_cast<uint64_t>(st.st_size);
+  }
+  bool big = !size_ec && in_size >= picklejar_cli::kProgressThreshold;
+  bool terminal = ::isatty(2) == 1;
+  picklejar_cli::Progress progress(o.progress || (!o.quiet && big && terminal), terminal);
+  if (o.buffers_out) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(*o.buffers_out, ec))
+      throw io_error("write", *o.buffers_out + "/0.bin", *o.buffers_out +
+                                                          (std::filesystem::exists(*o.buffers_out, ec)
+                                                               ? " is not a directory"
+                                                               : " does not exist (--buffers-out needs an existing directory)"));
+  }
+  picklejar::Document doc = load(o, storage, progress);
   picklejar::DumpOptions d;
   d.protocol = o.protocol;
   d.fix_imports = o.fix_imports;
   std::vector<picklejar::ByteView> out_of_band;
   if (o.buffers_out) {
-    std::error_code ec;
-    if (!std::filesystem::is_directory(*o.buffers_out, ec)) throw IoError{*o.buffers_out + ": not a directory"};
     d.buffer_callback = [&](const picklejar::Value& b) {
       out_of_band.push_back(b.as_bytes());
       return picklejar::BufferPlacement::kOutOfBand;
@@ -320,21 +440,28 @@ void recode(const Options& o) {
   if (o.out == "-") {
     std::cout.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     std::cout.flush();
-    if (!std::cout) throw IoError{"<stdout>: write error"};
+    if (!std::cout) throw io_error("write", "<stdout>", "write error");
     return;
   }
-  write_file_atomically(o.out, bytes);
+  write_file_atomically(o.out, bytes, &progress);
 }
 
-int run(int argc, char** argv) {
-  Options o = parse(argc, argv);
+// The input's first opcode failed: more likely the wrong file than a damaged pickle (random bytes
+// give an unknown opcode, a text file a memo GET or a missing MARK). A pickle's first opcode is
+// PROTO from protocol 2 on, and a damaged PROTO is reported as it is.
+bool first_opcode_failed(const picklejar::Error& e) {
+  return e.offset() == 0 && e.opcode() != picklejar::Error::kNoOpcode && e.opcode() != 0x80 &&
+         e.code() != picklejar::ErrorCode::kLimitExceeded;
+}
+
+int run(const Options& o) {
   if (o.command == "dis") {
-    std::vector<uint8_t> data = read_file(o.file);
-    try {
+    if (o.file == "-") {
+      std::vector<uint8_t> data = read_all(std::cin, "<stdin>");
       picklejar::joblib::disassemble(picklejar::ByteView(data.data(), data.size()), std::cout);
-    } catch (...) {
-      std::cout.flush();
-      throw;
+    } else {
+      check_readable(o.file);
+      picklejar::joblib::disassemble(o.file, std::cout);
     }
     return 0;
   }
@@ -343,7 +470,9 @@ int run(int argc, char** argv) {
     return 0;
   }
   std::vector<std::vector<uint8_t>> storage;
-  picklejar::Document doc = load(o, storage);
+  picklejar_cli::Progress no_progress(false, false);
+  picklejar::joblib::FileInfo info;
+  picklejar::Document doc = load(o, storage, no_progress, o.command == "info" ? &info : nullptr);
   if (o.command == "show") {
     picklejar::write_show(doc.root(), std::cout);
     std::cout << "\n";
@@ -351,10 +480,10 @@ int run(int argc, char** argv) {
     picklejar::write_json(doc.root(), std::cout);
     std::cout << "\n";
   } else {
-    print_info(o, doc);
+    print_info(info, doc);
   }
   std::cout.flush();
-  if (!std::cout) throw IoError{"<stdout>: write error"};
+  if (!std::cout) throw io_error("write", "<stdout>", "write error");
   return 0;
 }
 
@@ -362,17 +491,22 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
+  Options o;
   try {
-    return run(argc, argv);
+    o = parse(argc, argv);
+    return run(o);
   } catch (const UsageError& e) {
     std::cerr << "picklejar: " << e.message << "\n(run 'picklejar --help' for usage)\n";
     return kExitUsage;
   } catch (const IoError& e) {
+    std::cout.flush();
     std::cerr << "picklejar: " << e.message << "\n";
     return kExitIo;
   } catch (const picklejar::Error& e) {
     std::cout.flush();
-    std::cerr << "picklejar: " << e.what() << "\n";
+    std::cerr << "picklejar: " << e.what();
+    if (first_opcode_failed(e)) std::cerr << " (" << (o.file == "-" ? "<stdin>" : o.file) << " does not look like a pickle or joblib file)";
+    std::cerr << "\n";
     if (e.code() == picklejar::ErrorCode::kIo) return kExitIo;
     if (e.code() == picklejar::ErrorCode::kInvalidArgument) return kExitUsage;
     return kExitBadInput;
