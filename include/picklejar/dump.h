@@ -41,16 +41,16 @@ struct DumpOptions {
   int protocol = 4;
   // For protocols 0-2, write Python 2 names (builtins -> __builtin__, ...) as CPython does.
   bool fix_imports = true;
-  PersistentIdFn persistent_id;
+  PersistentIdFn persistent_id{};
   // Without a callback every PickleBuffer is written in-band.
-  BufferCallbackFn buffer_callback;
+  BufferCallbackFn buffer_callback{};
   // Sets are written in the order CPython iterates them, which follows str and bytes hashes, which
   // follow PYTHONHASHSEED. 0 (the default) reproduces CPython run with PYTHONHASHSEED=0; give the
   // seed of the Python you compare with. (With random hashing, Python's own output varies per run.)
   uint32_t hash_seed = 0;
   NumpyPaths numpy_paths = NumpyPaths::kAsLoaded;
   // max_depth bounds nesting (the writer is iterative; this bounds its work stack).
-  Limits limits;
+  Limits limits{};
 };
 
 // Writes `v` as a pickle: the very bytes CPython 3.11's pickle.dumps(obj, protocol) writes for the

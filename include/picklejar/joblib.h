@@ -28,7 +28,7 @@ enum class MmapMode : uint8_t {
 struct LoadOptions {
   // How the pickle itself loads: limits, and `encoding` for files written under Python 2
   // ("bytes" or "latin1" load them; the default "ASCII" refuses them as joblib does).
-  picklejar::LoadOptions pickle;
+  picklejar::LoadOptions pickle{};
   MmapMode mmap = MmapMode::kNone;  // ignored (arrays read into memory) for compressed files
 };
 
@@ -43,7 +43,7 @@ PICKLEJAR_EXPORT Document load(ByteView data, const LoadOptions& options = {});
 
 // joblib.dump's `compress`: a codec and a level.
 struct Compression {
-  std::string codec;  // "" (none), "zlib", "gzip", "bz2", "lzma", "xz" or "lz4"
+  std::string codec{};  // "" (none), "zlib", "gzip", "bz2", "lzma", "xz" or "lz4"
   int level = -1;     // 1-9 (lzma/xz presets and lz4: 0-9); -1: joblib's default (zlib/gzip 3, bz2 9, lzma/xz 6, lz4 0)
 };
 // Parses a CLI SPEC: "0"-"9" (zlib at that level; 0 is none) or "NAME[:LEVEL]" (LEVEL 0 is none, as
@@ -56,7 +56,7 @@ PICKLEJAR_EXPORT Compression compression_for_path(const std::filesystem::path& p
 
 struct DumpOptions {
   int protocol = 4;          // joblib's default: pickle.DEFAULT_PROTOCOL
-  Compression compression;   // none by default
+  Compression compression{};   // none by default
   uint32_t hash_seed = 0;    // see picklejar::DumpOptions
   // Compression threads (0: one per core). With 1, the single-threaded encoders (for zlib, gzip,
   // bz2 and xz byte for byte what joblib's compressor writes). With more, zlib and gzip are still one stream (one gzip member) built
@@ -89,16 +89,16 @@ PICKLEJAR_EXPORT void disassemble(ByteView data, std::ostream& out, const LoadOp
 
 // What `picklejar info` reports.
 struct ArrayInfo {
-  std::string path;   // where in the graph: "root['_fit_X']", "root[3]", "root.state['coef_']"
-  std::string dtype;  // "<f8"
-  std::vector<int64_t> shape;
+  std::string path{};   // where in the graph: "root['_fit_X']", "root[3]", "root.state['coef_']"
+  std::string dtype{};  // "<f8"
+  std::vector<int64_t> shape{};
   uint64_t nbytes = 0;
 };
 struct FileInfo {
-  std::string format;       // "pickle", "joblib", "joblib (legacy .npy side files)", "joblib (legacy ZF)"
-  std::string compression;  // "none", "zlib", "gzip", "bz2", "lzma", "xz", "lz4"
+  std::string format{};      // "pickle", "joblib", "joblib (legacy .npy side files)", "joblib (legacy ZF)"
+  std::string compression{};  // "none", "zlib", "gzip", "bz2", "lzma", "xz", "lz4"
   int protocol = 0;
-  std::vector<ArrayInfo> arrays;
+  std::vector<ArrayInfo> arrays{};
 };
 PICKLEJAR_EXPORT FileInfo inspect(const std::filesystem::path& path, const LoadOptions& options = {});
 PICKLEJAR_EXPORT FileInfo inspect(ByteView data, const LoadOptions& options = {});

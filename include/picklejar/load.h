@@ -22,7 +22,7 @@ namespace picklejar {
 // A caller-supplied out-of-band buffer (protocol 5, NEXT_BUFFER). Borrowed: the memory must
 // outlive the Document, which points into it without copying.
 struct BufferView {
-  ByteView data;
+  ByteView data{};
   bool readonly = false;  // true as if the caller passed a read-only memoryview
 };
 
@@ -31,16 +31,16 @@ struct BufferView {
 using PersistentLoad = std::function<Value(Document& doc, Value pid)>;
 
 struct LoadOptions {
-  Limits limits;
+  Limits limits{};
   // Out-of-band buffers for NEXT_BUFFER, in order. Absent (nullopt) is like Python's buffers=None:
   // a NEXT_BUFFER is then an error, as is running out of buffers. Extra buffers are ignored.
   // The same view given twice (same memory, size and readonly flag) loads as one buffer object,
   // as Python's loader returns the same object twice: a value holding one PickleBuffer twice
   // pickles (out-of-band, unmemoized, as CPython does) to two NEXT_BUFFERs and the buffer list
   // the callback built holds it twice.
-  std::optional<std::vector<BufferView>> buffers;
+  std::optional<std::vector<BufferView>> buffers{};
   // Without a callback, persistent ids load as inert kPersistentId values holding the pid.
-  PersistentLoad persistent_load;
+  PersistentLoad persistent_load{};
   // How Python 2 str opcodes (STRING, BINSTRING, SHORT_BINSTRING) decode, as pickle.load's
   // encoding=: "ASCII" (default), "latin1" (also "latin-1", "iso-8859-1"), "utf-8", or "bytes"
   // (they load as bytes). Anything else throws kInvalidArgument.
@@ -58,7 +58,7 @@ struct LoadOptions {
   // builtins.set/frozenset/bytearray/bytes, _codecs.encode (bytes), copyreg._reconstructor and
   // builtins.object (objects); list those to accept such streams. Absent (the default): any
   // global loads, as an inert value.
-  std::optional<std::vector<std::pair<std::string, std::string>>> allowed_globals;
+  std::optional<std::vector<std::pair<std::string, std::string>>> allowed_globals{};
 };
 
 // Loads one pickle from memory. Zero-copy: str and bytes payloads may point into `data`, which
