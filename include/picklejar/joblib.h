@@ -53,6 +53,12 @@ PICKLEJAR_EXPORT Compression parse_compression(std::string_view spec);
 // What joblib.dump(obj, path, compress=0) chooses from the file name: the extension (.z .gz .bz2
 // .lzma .xz .lz4) selects that codec at its default level; otherwise none.
 PICKLEJAR_EXPORT Compression compression_for_path(const std::filesystem::path& path);
+// The whole of joblib.dump's choice for writing `out` (empty: not a file, e.g. stdout): with no
+// spec, compression_for_path(out); with a bare level "0"-"9", the codec of out's extension when it
+// has one (".gz" + "3": gzip at 3; ".gz" + "0": gzip at its default level), else as
+// parse_compression; with "NAME[:LEVEL]", parse_compression. What `picklejar recode --joblib
+// [--compress SPEC] IN OUT` writes. Throws kInvalidArgument for a bad spec.
+PICKLEJAR_EXPORT Compression compression_for(std::optional<std::string_view> spec, const std::filesystem::path& out);
 
 struct DumpOptions {
   int protocol = 4;          // joblib's default: pickle.DEFAULT_PROTOCOL

@@ -50,4 +50,18 @@ Compression compression_for_path(const std::filesystem::path& path) {
 }
 
 
+Compression compression_for(std::optional<std::string_view> spec, const std::filesystem::path& out) {
+  if (!spec) return out.empty() ? Compression{} : compression_for_path(out);
+  Compression c = parse_compression(*spec);
+  bool bare_level = spec->size() == 1 && (*spec)[0] >= '0' && (*spec)[0] <= '9';
+  if (bare_level && !out.empty()) {
+    Compression by_name = compression_for_path(out);
+    if (!by_name.codec.empty()) {
+      int level = (*spec)[0] - '0';
+      c = {by_name.codec, level == 0 ? -1 : level};
+    }
+  }
+  return c;
+}
+
 }  // namespace picklejar::joblib

@@ -414,21 +414,9 @@ void recode(const Options& o) {
     picklejar::joblib::DumpOptions jd;
     jd.protocol = o.protocol;
     if (o.threads) jd.threads = *o.threads;
-    if (o.compress) {
-      jd.compression = picklejar::joblib::parse_compression(*o.compress);
-      // joblib.dump(obj, filename, compress=<int>): the codec comes from the file name's extension
-      // when it has one (.gz + 3 -> gzip level 3; .gz + 0 -> gzip at its default level), else zlib.
-      bool bare_level = o.compress->size() == 1 && (*o.compress)[0] >= '0' && (*o.compress)[0] <= '9';
-      if (bare_level && o.out != "-") {
-        picklejar::joblib::Compression by_name = picklejar::joblib::compression_for_path(o.out);
-        if (!by_name.codec.empty()) {
-          int level = (*o.compress)[0] - '0';
-          jd.compression = {by_name.codec, level == 0 ? -1 : level};
-        }
-      }
-    } else if (o.out != "-") {
-      jd.compression = picklejar::joblib::compression_for_path(o.out);
-    }
+    std::optional<std::string_view> spec;
+    if (o.compress) spec = *o.compress;
+    jd.compression = picklejar::joblib::compression_for(spec, o.out == "-" ? std::filesystem::path() : std::filesystem::path(o.out));
     bytes = picklejar::joblib::dump(doc.root(), jd);
   } else {
     bytes = picklejar::dump(doc.root(), d);

@@ -136,6 +136,23 @@ TEST(JoblibMmap, CompressedFilesAreReadIntoTheDocument) {
 
 // ---- parse_compression / compression_for_path (FORMATS.md §3.4) -------------------------------------
 
+// joblib.dump(obj, filename, compress=SPEC)'s whole choice, in one place (what recode --joblib uses).
+TEST(JoblibCompression, ForSpecAndFileName) {
+  auto is = [](const jl::Compression& c, const std::string& codec, int level) {
+    return c.codec == codec && c.level == level;
+  };
+  EXPECT_TRUE(is(jl::compression_for(std::nullopt, "m.joblib.gz"), "gzip", -1)) << "the extension alone";
+  EXPECT_TRUE(is(jl::compression_for(std::nullopt, "m.joblib"), "", -1)) << "no extension: none";
+  EXPECT_TRUE(is(jl::compression_for(std::nullopt, ""), "", -1)) << "not a file: none";
+  EXPECT_TRUE(is(jl::compression_for("3", "m.gz"), "gzip", 3)) << "a bare level takes the extension's codec";
+  EXPECT_TRUE(is(jl::compression_for("0", "m.gz"), "gzip", -1)) << "compress=0 with .gz: gzip's default level";
+  EXPECT_TRUE(is(jl::compression_for("3", "m.pkl"), "zlib", 3)) << "no codec extension: zlib";
+  EXPECT_TRUE(is(jl::compression_for("0", "m.pkl"), "", -1)) << "compress=0: none";
+  EXPECT_TRUE(is(jl::compression_for("3", ""), "zlib", 3)) << "stdout: zlib";
+  EXPECT_TRUE(is(jl::compression_for("bz2:5", "m.gz"), "bz2", 5)) << "a named codec wins over the extension";
+  EXPECT_THROW(jl::compression_for("10", "m.gz"), Error);
+}
+
 TEST(JoblibCompression, ParseLevels) {
   auto is = [](const jl::Compression& c, const std::string& codec, int level) {
     return c.codec == codec && c.level == level;
