@@ -16,4 +16,15 @@ std::string twos_complement_to_decimal(const uint8_t* p, size_t n);
 // that a hostile huge int cannot make the quadratic conversion take hours.
 std::string twos_complement_to_text(const uint8_t* p, size_t n, size_t max_decimal_bytes);
 
+// Negates n little-endian two's-complement bytes in place (invert, add one): a negative value's
+// magnitude, for a magnitude of n bytes with room for its sign.
+inline void negate_twos_complement(uint8_t* p, size_t n) {
+  unsigned carry = 1;
+  for (size_t i = 0; i < n; ++i) {
+    unsigned x = static_cast<uint8_t>(~p[i]) + carry;
+    p[i] = static_cast<uint8_t>(x);
+    carry = x >> 8;
+  }
+}
+
 }  // namespace picklejar::internal

@@ -116,12 +116,7 @@ void JoblibSaver::joblib_dict(const DocumentImpl* d, uint32_t id) {
   const ArrayData& a = d->array(id);
   bool has_object = d->dtype(a.dtype).has_object;
   bool f_order = array_f_contiguous(*d, a) && !array_c_contiguous(*d, a);
-  if (p_->protocol() >= 1) {
-    p_->op(Op::EMPTY_DICT);
-  } else {
-    p_->op(Op::MARK);
-    p_->op(Op::DICT);
-  }
+  p_->empty_container(Op::EMPTY_DICT, Op::DICT);
   p_->memo_put_fresh();
   const DocumentImpl* cls_doc = d;
   uint32_t cls = a.cls;

@@ -1,5 +1,7 @@
 #include "model/document_impl.h"
 
+#include "base/int_text.h"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -86,14 +88,7 @@ std::vector<uint8_t> integral_double_bytes(double f) {
     uint64_t v = mant >> (-shift);
     for (int i = 0; i < 8; ++i) mag[static_cast<size_t>(i)] = uint8_t(v >> (8 * i));
   }
-  if (neg) {
-    unsigned carry = 1;
-    for (auto& b : mag) {
-      unsigned x = static_cast<uint8_t>(~b) + carry;
-      b = static_cast<uint8_t>(x);
-      carry = x >> 8;
-    }
-  }
+  if (neg) negate_twos_complement(mag.data(), mag.size());
   mag.resize(minimal_len(mag.data(), mag.size()));
   return mag;
 }

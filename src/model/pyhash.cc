@@ -3,6 +3,8 @@
 // tuple combiner and the frozenset shuffle (Python 3.11 Objects/setobject.c, Python/pyhash.c).
 #include "model/pyhash.h"
 
+#include "base/int_text.h"
+
 #include <cmath>
 #include <cstring>
 #include <string_view>
@@ -102,14 +104,7 @@ int64_t hash_int64(int64_t v) {
 int64_t hash_big_int(const uint8_t* p, size_t n) {
   bool neg = n && (p[n - 1] & 0x80);
   std::vector<uint8_t> mag(p, p + n);
-  if (neg) {
-    unsigned carry = 1;
-    for (auto& b : mag) {
-      unsigned v = static_cast<uint8_t>(~b) + carry;
-      b = static_cast<uint8_t>(v);
-      carry = v >> 8;
-    }
-  }
+  if (neg) negate_twos_complement(mag.data(), mag.size());
   uint64_t h = 0;  // the magnitude modulo 2**61 - 1, from the most significant byte
   for (size_t i = mag.size(); i-- > 0;) {  // h = (h * 256 + byte) mod 2**61 - 1
     h = mul_pow2(h, 8) + mag[i];

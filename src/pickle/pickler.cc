@@ -241,12 +241,7 @@ void Pickler::save(const DocumentImpl* d, uint32_t id, bool pers) {
     return;
   }
   if (id == kEmptyTupleNode || (n.kind == Kind::kTuple && d->item_count(id) == 0)) {
-    if (proto_ >= 1) {
-      op(Op::EMPTY_TUPLE);
-    } else {
-      op(Op::MARK);
-      op(Op::TUPLE);
-    }
+    empty_container(Op::EMPTY_TUPLE, Op::TUPLE);
     return;
   }
   if (in_memo(d, id)) {
@@ -583,12 +578,7 @@ void Pickler::fresh_tuple_end(uint32_t n) {
 
 
 void Pickler::save_list(const DocumentImpl* d, uint32_t id) {
-  if (proto_ >= 1) {
-    op(Op::EMPTY_LIST);
-  } else {
-    op(Op::MARK);
-    op(Op::LIST);
-  }
+  empty_container(Op::EMPTY_LIST, Op::LIST);
   memo_put(d, id);
   if (d->item_count(id) > 0) push(T::kBatchList, d, id, 0, exact());
 }
@@ -642,12 +632,7 @@ void Pickler::write_number(const DocumentImpl* d, uint32_t id) {
 
 
 void Pickler::save_dict(const DocumentImpl* d, uint32_t id) {
-  if (proto_ >= 1) {
-    op(Op::EMPTY_DICT);
-  } else {
-    op(Op::MARK);
-    op(Op::DICT);
-  }
+  empty_container(Op::EMPTY_DICT, Op::DICT);
   memo_put(d, id);
   if (d->item_count(id) > 0) push(T::kBatchDict, d, id, 0, exact());
 }
@@ -733,12 +718,7 @@ void Pickler::save_set_reduce(const DocumentImpl* d, uint32_t id, std::string_vi
 
 void Pickler::fresh_list(const DocumentImpl* d, uint32_t set_id) {
   opcode_boundary();
-  if (proto_ >= 1) {
-    op(Op::EMPTY_LIST);
-  } else {
-    op(Op::MARK);
-    op(Op::LIST);
-  }
+  empty_container(Op::EMPTY_LIST, Op::LIST);
   memo_put_fresh();
   if (d->item_count(set_id) > 0) push(T::kBatchList, d, set_id, 0, exact());
 }
@@ -791,12 +771,7 @@ uint32_t Pickler::made_shape(const std::vector<int64_t>& shape) {
 
 void Pickler::fresh_list_of(const DocumentImpl* d, uint32_t list) {
   opcode_boundary();
-  if (proto_ >= 1) {
-    op(Op::EMPTY_LIST);
-  } else {
-    op(Op::MARK);
-    op(Op::LIST);
-  }
+  empty_container(Op::EMPTY_LIST, Op::LIST);
   memo_put_fresh();
   if (d->item_count(list) > 0) push(T::kBatchList, d, list, 0, exact());
 }

@@ -125,6 +125,15 @@ class Pickler {
     uint8_t b = static_cast<uint8_t>(o);
     write(&b, 1);
   }
+  // An empty list, dict or tuple: its EMPTY_* opcode, or MARK and its text opcode at protocol 0.
+  void empty_container(Op empty, Op text) {
+    if (proto_ >= 1) {
+      op(empty);
+    } else {
+      op(Op::MARK);
+      op(text);
+    }
+  }
   void opcode_boundary();
   void commit_frame();
   void flush();

@@ -1,7 +1,6 @@
 // The pickle VM's out-of-line half: its construction and error paths, the memo, Python 2 str
 // decoding and int literals, globals and the strict-mode allowlist, persistent ids, REDUCE, and the
 // entry points. The opcode switch is in unpickler_opcodes.cc; the machine in unpickler_vm.h.
-#include "model/value_access.h"
 #include "pickle/unpickler.h"
 
 #include <cctype>
@@ -9,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "base/int_text.h"
 #include "base/utf8.h"
+#include "model/value_access.h"
 #include "pickle/globals.h"
 #include "pickle/unpickler_vm.h"
 
@@ -218,14 +219,7 @@ uint32_t Unpickler::int_from_decimal(std::string_view s) {
   std::vector<uint8_t> bytes(limbs.size() * 4 + 1, 0);
   for (size_t i = 0; i < limbs.size(); ++i)
     for (int k = 0; k < 4; ++k) bytes[i * 4 + static_cast<size_t>(k)] = static_cast<uint8_t>(limbs[i] >> (8 * k));
-  if (neg) {
-    unsigned carry = 1;
-    for (auto& b : bytes) {
-      unsigned x = static_cast<uint8_t>(~b) + carry;
-      b = static_cast<uint8_t>(x);
-      carry = x >> 8;
-    }
-  }
+  if (neg) negate_twos_complement(bytes.data(), bytes.size());
   return d_.add_int_bytes(bytes.data(), bytes.size(), op_off_);
 }
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <tuple>
 
-#include "model/value_access.h"
 #include "base/text_literals.h"
+#include "model/value_access.h"
 #include "pickle/unpickler_vm.h"
 
 namespace picklejar::internal {
