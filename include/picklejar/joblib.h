@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "picklejar/document.h"
+#include "picklejar/compression.h"
 #include "picklejar/export.h"
 #include "picklejar/pickle.h"
 #include "picklejar/value.h"
@@ -41,11 +42,8 @@ PICKLEJAR_EXPORT Document load(const std::filesystem::path& path, const LoadOpti
 // when aligned (joblib >= 1.2 aligns them), which must then outlive the Document.
 PICKLEJAR_EXPORT Document load(ByteView data, const LoadOptions& options = {});
 
-// joblib.dump's `compress`: a codec and a level.
-struct Compression {
-  std::string codec{};  // "" (none), "zlib", "gzip", "bz2", "lzma", "xz" or "lz4"
-  int level = -1;     // 1-9 (lzma/xz presets and lz4: 0-9); -1: joblib's default (zlib/gzip 3, bz2 9, lzma/xz 6, lz4 0)
-};
+// joblib.dump's `compress`: a codec and a level (picklejar/compression.h).
+using Compression = picklejar::Compression;
 // Parses a CLI SPEC: "0"-"9" (zlib at that level; 0 is none) or "NAME[:LEVEL]" (LEVEL 0 is none, as
 // joblib's (NAME, 0)). joblib.dump(obj, filename, compress=<int>) takes the codec from the file
 // name's extension when it has one (compression_for_path); the CLI does too. Throws kInvalidArgument.

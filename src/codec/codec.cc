@@ -432,28 +432,6 @@ class Lz4Encoder final : public Encoder {
 
 }  // namespace
 
-std::string_view codec_name(Codec c) {
-  switch (c) {
-    case Codec::kZlib: return "zlib";
-    case Codec::kGzip: return "gzip";
-    case Codec::kBz2: return "bz2";
-    case Codec::kLzma: return "lzma";
-    case Codec::kXz: return "xz";
-    case Codec::kLz4: return "lz4";
-    default: return "none";
-  }
-}
-
-std::optional<Codec> codec_from_name(std::string_view name) {
-  if (name == "zlib") return Codec::kZlib;
-  if (name == "gzip") return Codec::kGzip;
-  if (name == "bz2") return Codec::kBz2;
-  if (name == "lzma") return Codec::kLzma;
-  if (name == "xz") return Codec::kXz;
-  if (name == "lz4") return Codec::kLz4;
-  return std::nullopt;
-}
-
 int codec_default_level(Codec c) {
   switch (c) {
     case Codec::kBz2: return 9;
@@ -511,3 +489,29 @@ std::unique_ptr<Encoder> make_encoder(Codec c, int level, ChunkWriter out) {
 }
 
 }  // namespace picklejar::internal
+
+namespace picklejar {
+
+std::string_view codec_name(Codec c) noexcept {
+  switch (c) {
+    case Codec::kZlib: return "zlib";
+    case Codec::kGzip: return "gzip";
+    case Codec::kBz2: return "bz2";
+    case Codec::kLzma: return "lzma";
+    case Codec::kXz: return "xz";
+    case Codec::kLz4: return "lz4";
+    default: return "none";
+  }
+}
+
+std::optional<Codec> codec_from_name(std::string_view name) noexcept {
+  if (name == "zlib") return Codec::kZlib;
+  if (name == "gzip") return Codec::kGzip;
+  if (name == "bz2") return Codec::kBz2;
+  if (name == "lzma") return Codec::kLzma;
+  if (name == "xz") return Codec::kXz;
+  if (name == "lz4") return Codec::kLz4;
+  return std::nullopt;
+}
+
+}  // namespace picklejar

@@ -12,13 +12,14 @@
 #include <string_view>
 
 #include "io/byte_reader.h"
+#include "picklejar/compression.h"
 
 namespace picklejar::internal {
 
-enum class Codec : uint8_t { kNone, kZlib, kGzip, kBz2, kLzma, kXz, kLz4 };
-
-std::string_view codec_name(Codec c);                   // "zlib", "gzip", "bz2", "lzma", "xz", "lz4", "none"
-std::optional<Codec> codec_from_name(std::string_view name);
+// The one codec enum and its names are public (picklejar/compression.h).
+using picklejar::Codec;
+using picklejar::codec_from_name;
+using picklejar::codec_name;
 int codec_default_level(Codec c);                       // joblib's defaults: zlib/gzip 3, bz2 9, lzma/xz 6, lz4 0
 
 // joblib's detection by magic bytes: zlib 78, gzip 1f 8b, bz2 BZ, lzma 5d 00, xz fd 37 7a 58 5a,

@@ -15,7 +15,7 @@ Compression parse_compression(std::string_view spec) {
     if (spec.size() != 1)
       throw_error(ErrorCode::kInvalidArgument, "compression level must be 0-9, not '" + std::string(spec) + "'");
     if (spec[0] != '0') {
-      c.codec = "zlib";
+      c.codec = Codec::kZlib;
       c.level = spec[0] - '0';
     }
     return c;
@@ -25,9 +25,10 @@ Compression parse_compression(std::string_view spec) {
     name = spec.substr(0, colon);
     level = spec.substr(colon + 1);
   }
-  if (!internal::codec_from_name(name))
+  std::optional<Codec> codec = codec_from_name(name);
+  if (!codec)
     throw_error(ErrorCode::kInvalidArgument, "unknown compressor '" + std::string(name) + "' (zlib, gzip, bz2, lzma, xz, lz4)");
-  c.codec = std::string(name);
+  c.codec = *codec;
   if (!level.empty()) {
     if (level.size() != 1 || level[0] < '0' || level[0] > '9')
       throw_error(ErrorCode::kInvalidArgument, "compression level must be 0-9, not '" + std::string(level) + "'");
@@ -41,8 +42,8 @@ Compression compression_for_path(const std::filesystem::path& path) {
   std::string p = path.string();
   Compression c;
   // joblib: the last registered match wins (.z zlib, .gz gzip, .bz2 bz2, .lzma lzma, .xz xz, .lz4 lz4).
-  for (auto [ext, codec] : {std::pair{".z", "zlib"}, {".gz", "gzip"}, {".bz2", "bz2"}, {".lzma", "lzma"}, {".xz", "xz"},
-                            {".lz4", "lz4"}}) {
+  for (auto [ext, codec] : {std::pair{".z", Codec::kZlib}, {".gz", Codec::kGzip}, {".bz2", Codec::kBz2},
+                            {".lzma", Codec::kLzma}, {".xz", Codec::kXz}, {".lz4", Codec::kLz4}}) {
     if (p.size() >= std::strlen(ext) && p.compare(p.size() - std::strlen(ext), std::string::npos, ext) == 0)
       c.codec = codec;
   }
@@ -56,7 +57,7 @@ Compression compression_for(std::optional<std::string_view> spec, const std::fil
   bool bare_level = spec->size() == 1 && (*spec)[0] >= '0' && (*spec)[0] <= '9';
   if (bare_level && !out.empty()) {
     Compression by_name = compression_for_path(out);
-    if (!by_name.codec.empty()) {
+    if (by_name.codec != Codec::kNone) {
       int level = (*spec)[0] - '0';
       c = {by_name.codec, level == 0 ? -1 : level};
     }

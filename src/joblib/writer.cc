@@ -257,20 +257,21 @@ void write_joblib(const Value& v, const DumpOptions& options, const internal::Ch
   internal::NumpySaver numpy;
   internal::Saver* const savers[] = {&joblib, &numpy};
   const Compression& c = options.compression;
-  if (c.codec.empty()) {
+  if (c.codec == Codec::kNone) {
     internal::FunctionSink sink(out);
     internal::dump_to(v, sink, d, mode, savers);
     return;
   }
-  auto codec = internal::codec_from_name(c.codec);
-  if (!codec) throw_error(ErrorCode::kInvalidArgument, "unknown compressor '" + c.codec + "'");
-  int level = c.level < 0 ? internal::codec_default_level(*codec) : c.level;
-  bool lzma_like = *codec == internal::Codec::kLzma || *codec == internal::Codec::kXz;
-  if (level > 9 || (level < 1 && !lzma_like && *codec != internal::Codec::kLz4))
-    throw_error(ErrorCode::kInvalidArgument, "compression level for " + c.codec + " must be 1-9, not " + std::to_string(level));
+  const Codec codec = c.codec;
+  if (codec_name(codec) == "none")  // a value outside the enum
+    throw_error(ErrorCode::kInvalidArgument, "unknown compressor " + std::to_string(static_cast<int>(codec)));
+  int level = c.level < 0 ? internal::codec_default_level(codec) : c.level;
+  bool lzma_like = codec == internal::Codec::kLzma || codec == internal::Codec::kXz;
+  if (level > 9 || (level < 1 && !lzma_like && codec != internal::Codec::kLz4))
+    throw_error(ErrorCode::kInvalidArgument, "compression level for " + std::string(codec_name(codec)) + " must be 1-9, not " + std::to_string(level));
   unsigned threads = options.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  std::unique_ptr<internal::Encoder> enc = internal::make_parallel_encoder(*codec, level, threads, out);
+  std::unique_ptr<internal::Encoder> enc = internal::make_parallel_encoder(codec, level, threads, out);
   internal::FunctionSink sink([&](const uint8_t* p, size_t n) { enc->write(p, n); });
   internal::dump_to(v, sink, d, mode, savers);
   enc->finish();

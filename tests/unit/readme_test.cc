@@ -104,6 +104,23 @@ TEST_F(Readme, ExamplesRunAndAreQuotedExactly) {
     EXPECT_EQ(x.shape(), (std::vector<int64_t>{105, 4}));
     EXPECT_EQ(xs.size(), 420u);
   }
+  {
+    fs::copy_file(fs::path(PICKLEJAR_FIXTURES_DIR) / "joblib" / "model.joblib", dir_ / "model.joblib",
+                  fs::copy_options::overwrite_existing);
+    SNIPPET(picklejar::Document model = picklejar::joblib::load("model.joblib");
+            picklejar::joblib::dump_file(model.root(), "copy.joblib.gz", {.compression = {picklejar::Codec::kGzip, 3}});)
+    picklejar::Document copy = picklejar::joblib::load("copy.joblib.gz");
+    EXPECT_EQ(picklejar::joblib::inspect("copy.joblib.gz").compression, "gzip");
+    EXPECT_EQ(picklejar::to_json(copy.root()), picklejar::to_json(model.root()));
+  }
+  {
+    fs::copy_file(fs::path(PICKLEJAR_FIXTURES_DIR) / "numpy" / "bigendian_f8.p3.pkl", dir_ / "data.pkl",
+                  fs::copy_options::overwrite_existing);
+    SNIPPET(picklejar::LoadOptions strict;
+            strict.allowed_globals = {{"numpy", "*"}, {"numpy.core.multiarray", "_reconstruct"}};
+            picklejar::Document doc = picklejar::load_file("data.pkl", strict);)
+    EXPECT_EQ(doc.root().kind(), picklejar::Kind::kArray);
+  }
   for (const std::string& s : snippets())
     EXPECT_NE(readme_code().find(squeeze(s)), std::string::npos) << "README.md does not quote: " << s;
 }

@@ -242,7 +242,7 @@ TEST(ParallelCompression, JoblibDumpWithThreadsLoadsBack) {
   for (const char* codec : {"zlib", "gzip", "bz2", "xz", "lzma", "lz4"}) {
     joblib::DumpOptions one;
     // Default levels, but the fastest lzma/xz preset (the default 6 is slow, and has 4 MiB blocks).
-    one.compression = {codec, std::string(codec) == "xz" || std::string(codec) == "lzma" ? 0 : -1};
+    one.compression = {*picklejar::codec_from_name(codec), std::string(codec) == "xz" || std::string(codec) == "lzma" ? 0 : -1};
     const auto single = joblib::dump(doc.root(), one);
     joblib::DumpOptions explicit_one = one;
     explicit_one.threads = 1;

@@ -78,7 +78,7 @@ std::vector<Row> read_manifest() {
 
 jl::Compression compression_of(const Row& r) {
   if (r.codec == "none") return {};
-  return {r.codec, r.level == "default" ? -1 : std::stoi(r.level)};
+  return {*picklejar::codec_from_name(r.codec), r.level == "default" ? -1 : std::stoi(r.level)};
 }
 
 // Equality of two values with shared references expanded (identity ignored): kinds, atoms,
