@@ -35,6 +35,7 @@ This file is the driver; each fixture family is a module of tools/fixturegen/:
   sklearn_case  fixtures/sklearn/model*
   redump        fixtures/redump/, REDUMP.tsv
   joblib_cases  fixtures/joblib/, JOBLIB.tsv
+  array_values  fixtures/arrayvalues/ (`json --arrays values` of fixtures/numpy/)
   torch_cases   fixtures/torch/, TORCH.tsv (objects in torch_build, error cases in torch_bad,
                 fixtures/torch/README.md in torch_readme)
   readme        fixtures/README.md
@@ -50,6 +51,7 @@ if os.environ.get("PYTHONHASHSEED") != "0":
     env = dict(os.environ, PYTHONHASHSEED="0")
     os.execve(sys.executable, [sys.executable] + sys.argv, env)
 
+from fixturegen.array_values import array_values_fixtures  # noqa: E402
 from fixturegen.common import EXPECTED_VERSIONS  # noqa: E402
 from fixturegen.internals_cases import internals_fixtures  # noqa: E402
 from fixturegen.joblib_cases import joblib_fixtures  # noqa: E402
@@ -79,7 +81,7 @@ def all_cases():
 
 # Families that make, write and verify their own files: `--only NAME` regenerates just one.
 SELF_CONTAINED = {"joblib": joblib_fixtures, "pickler": pickler_fixtures, "internals": internals_fixtures,
-                  "torch": torch_fixtures}
+                  "torch": torch_fixtures, "arrayvalues": array_values_fixtures}
 
 
 def main():
@@ -124,6 +126,7 @@ def main():
     pickler_fixtures()  # fixtures/pickler/, fixtures/PICKLER.tsv
     internals_fixtures()  # fixtures/internals/
     torch_fixtures()  # fixtures/torch/, fixtures/TORCH.tsv
+    array_values_fixtures()  # fixtures/arrayvalues/, from fixtures/numpy/
 
 
 if __name__ == "__main__":

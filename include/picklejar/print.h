@@ -16,6 +16,17 @@ namespace picklejar {
 PICKLEJAR_EXPORT void write_json(const Value& v, std::ostream& out, const Limits& limits = {});
 PICKLEJAR_EXPORT std::string to_json(const Value& v, const Limits& limits = {});
 
+// How write_json prints what the faithful form would print as pickled objects.
+struct JsonOptions {
+  // numpy arrays as the nested lists of their values that ndarray.tolist() gives (docs/JSON.md
+  // "Array values") instead of the objects they were pickled as; false: the faithful form.
+  bool array_values = false;
+};
+// write_json / to_json with `options`; the same form as above when every option is off.
+PICKLEJAR_EXPORT void write_json(const Value& v, std::ostream& out, const JsonOptions& options,
+                                 const Limits& limits = {});
+PICKLEJAR_EXPORT std::string to_json(const Value& v, const JsonOptions& options, const Limits& limits = {});
+
 // Writes the value as readable, Python-like text (indented, one item per line for big
 // containers). Shared values are labelled `<&N>` where first shown and printed as `<*N>` later;
 // a cycle is a reference to a value still being printed.

@@ -1,11 +1,13 @@
 // The tagged JSON form of a value (docs/JSON.md): an iterative walker (an explicit work stack of
 // tokens), so a 1,000,000-deep list prints without recursion; shared values and cycles are
-// labelled where first printed and referenced afterwards (count_reach).
+// labelled where first printed and referenced afterwards (count_reach). Typed values (numpy's
+// arrays with `--arrays values`) print through the JsonTyped seam (print.h).
 #include <cmath>
 #include <ostream>
 #include <sstream>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "model/value_access.h"
@@ -23,15 +25,15 @@ using namespace internal;  // the printer helpers of model/print.h
 
 
 struct Token {
-  enum Type : uint8_t { kValue, kText, kClose } type;
-  uint32_t node;          // kValue
+  enum Type : uint8_t { kValue, kText, kOwned, kClose, kTypedEnd } type;
+  uint32_t node;          // kValue, kTypedEnd; kOwned: the index of its text in JsonWriter::owned_
   std::string_view text;  // kText, kClose (static strings only)
 };
 
 class JsonWriter {
  public:
-  JsonWriter(const DocumentImpl& d, const Limits& limits, std::ostream& out)
-      : d_(d), limits_(limits), out_(out), reach_(), ids_() {}
+  JsonWriter(const DocumentImpl& d, const Limits& limits, std::ostream& out, const JsonTyped* typed)
+      : d_(d), limits_(limits), out_(out), typed_(typed), reach_(), ids_() {}
 
   void run(uint32_t root) {
     reach_ = count_reach(d_, root);
@@ -41,8 +43,13 @@ class JsonWriter {
       work_.pop_back();
       if (t.type == Token::kText) {
         buf_ += t.text;
+      } else if (t.type == Token::kOwned) {
+        buf_ += owned_[t.node];
       } else if (t.type == Token::kClose) {
         buf_ += t.text;
+        --depth_;
+      } else if (t.type == Token::kTypedEnd) {
+        open_typed_.erase(t.node);
         --depth_;
       } else {
         value(t.node);
@@ -94,15 +101,7 @@ class JsonWriter {
       case Kind::kNone: buf_ += "null"; return;
       case Kind::kBool: buf_ += n.u.i ? "true" : "false"; return;
       case Kind::kInt: int_text(buf_, d_, id, true); return;
-      case Kind::kFloat:
-        if (std::isnan(n.u.f)) {
-          buf_ += "{\"$float\":\"nan\"}";
-        } else if (std::isinf(n.u.f)) {
-          buf_ += n.u.f < 0 ? "{\"$float\":\"-inf\"}" : "{\"$float\":\"inf\"}";
-        } else {
-          buf_ += float_repr(n.u.f);
-        }
-        return;
+      case Kind::kFloat: json_float(buf_, n.u.f); return;
       case Kind::kStr: json_string(buf_, payload_text(n)); return;
       case Kind::kBytes:
         buf_ += "{\"$bytes\":\"";
@@ -120,6 +119,7 @@ class JsonWriter {
       }
       default: break;
     }
+    if (typed_ && d_.tag(id) != internal::kTagNone && typed_value(id)) return;
     if (id == internal::kEmptyTupleNode) {
       buf_ += "{\"$tuple\":[]}";
       return;
@@ -228,9 +228,32 @@ class JsonWriter {
     }
   }
 
+  // Pushes the typed writer's pieces of `id`, if it takes the node. Its values print as a fresh
+  // copy at every occurrence (as tolist() makes new lists), so they take no $id, and a typed value
+  // inside itself (an object array holding itself) has no such form.
+  bool typed_value(uint32_t id) {
+    pieces_.clear();
+    if (!typed_->json(d_, id, pieces_)) return false;
+    if (!open_typed_.insert(id).second)
+      internal::throw_error(ErrorCode::kUnsupported, "a typed value that contains itself has no values form");
+    ++depth_;
+    check_depth(depth_, limits_);
+    work_.push_back({Token::kTypedEnd, id, {}});
+    for (size_t i = pieces_.size(); i-- > 0;) {
+      if (pieces_[i].then != kNoNode) val(pieces_[i].then);
+      owned_.push_back(std::move(pieces_[i].text));
+      work_.push_back({Token::kOwned, static_cast<uint32_t>(owned_.size() - 1), {}});
+    }
+    return true;
+  }
+
   const DocumentImpl& d_;
   const Limits& limits_;
   std::ostream& out_;
+  const JsonTyped* typed_;
+  std::vector<JsonTyped::Piece> pieces_;
+  std::vector<std::string> owned_;
+  std::unordered_set<uint32_t> open_typed_;  // typed values being printed
   std::vector<uint8_t> reach_;
   std::unordered_map<uint32_t, uint32_t> ids_;
   std::vector<Token> work_;
@@ -240,9 +263,27 @@ class JsonWriter {
 
 }  // namespace
 
+namespace internal {
+
+void json_float(std::string& out, double v) {
+  if (std::isnan(v)) {
+    out += "{\"$float\":\"nan\"}";
+  } else if (std::isinf(v)) {
+    out += v < 0 ? "{\"$float\":\"-inf\"}" : "{\"$float\":\"inf\"}";
+  } else {
+    out += float_repr(v);
+  }
+}
+
+void write_json(const DocumentImpl& d, uint32_t root, std::ostream& out, const Limits& limits, const JsonTyped* typed) {
+  JsonWriter(d, limits, out, typed).run(root);
+}
+
+}  // namespace internal
+
 void write_json(const Value& v, std::ostream& out, const Limits& limits) {
   if (!v.valid()) internal::throw_error(ErrorCode::kInvalidArgument, "write_json: invalid Value");
-  JsonWriter(*internal::impl_of(v), limits, out).run(v.id());
+  internal::write_json(*internal::impl_of(v), v.id(), out, limits, nullptr);
 }
 
 std::string to_json(const Value& v, const Limits& limits) {

@@ -1,6 +1,6 @@
 // What the printers share (the JSON writer in json.cc, the show writer in show.cc): atoms, the
 // children a walker visits, reach counts for labelling shared values, number and text helpers,
-// and the show writer's seam for typed values. Internal.
+// and the show and JSON writers' seams for typed values. Internal.
 #pragma once
 
 #include <cstdint>
@@ -69,6 +69,8 @@ void hex_bytes(std::string& out, const uint8_t* p, uint64_t n);
 // An int's text: decimal, or hex past kMaxDecimalIntBytes (JSON: as a string).
 void int_text(std::string& out, const DocumentImpl& d, uint32_t id, bool json);
 void check_depth(size_t depth, const Limits& limits);
+// A float as the JSON writer writes Python floats: repr(), or the tagged nan/inf (docs/JSON.md).
+void json_float(std::string& out, double v);
 
 // ---- show
 constexpr size_t kShowMaxBytes = 64;      // bytes-like payloads show this many bytes, then a note
@@ -99,5 +101,24 @@ class ShowTyped {
 
 // The readable `show` form of `root`, with `typed` (may be null) for typed values.
 void write_show(const DocumentImpl& d, uint32_t root, std::ostream& out, const Limits& limits, const ShowTyped* typed);
+
+// ---- json
+// The JSON writer's seam: a library's typed values (DocumentImpl::tag) written as plain values
+// (`json --arrays values`: an array as ndarray.tolist() gives it) instead of the objects they were
+// pickled as. numpy's is in src/numpy/json_values.cc.
+class JsonTyped {
+ public:
+  virtual ~JsonTyped() = default;
+  struct Piece {
+    std::string text;         // printed first
+    uint32_t then = kNoNode;  // a value printed (as any value) after text, or kNoNode
+  };
+  // Appends the pieces of typed node `id` (printed in order) and returns true, or returns false
+  // with `out` untouched to leave the node to the faithful form.
+  virtual bool json(const DocumentImpl& d, uint32_t id, std::vector<Piece>& out) const = 0;
+};
+
+// The tagged JSON form of `root`, with `typed` (may be null: the faithful form) for typed values.
+void write_json(const DocumentImpl& d, uint32_t root, std::ostream& out, const Limits& limits, const JsonTyped* typed);
 
 }  // namespace picklejar::internal

@@ -2,6 +2,8 @@
 // numpy's hooks and savers. They live in the numpy layer because plain pickles load with numpy
 // readings (and re-dump numpy values as numpy writes them) by default, and the pickle layer below
 // knows no numpy (DESIGN.md §1b). Compressed input is decoded on the way in (src/codec/).
+// The printers of picklejar/print.h that know numpy values (write_show, write_json with
+// JsonOptions) are here for the same reason.
 #include <algorithm>
 #include <istream>
 #include <memory>
@@ -12,12 +14,14 @@
 #include "codec/codec.h"
 #include "io/atomic_file.h"
 #include "io/byte_reader.h"
+#include "numpy/json_values.h"
 #include "numpy/numpy.h"
 #include "numpy/saver.h"
 #include "numpy/show.h"
 #include "pickle/pickler.h"
 #include "pickle/unpickler.h"
 #include "picklejar/pickle.h"
+#include "picklejar/print.h"
 
 namespace picklejar {
 namespace {
@@ -138,6 +142,18 @@ void write_show(const Value& v, std::ostream& out, const Limits& limits) {
 std::string to_show(const Value& v, const Limits& limits) {
   std::ostringstream s;
   write_show(v, s, limits);
+  return std::move(s).str();
+}
+
+void write_json(const Value& v, std::ostream& out, const JsonOptions& options, const Limits& limits) {
+  if (!v.valid()) internal::throw_error(ErrorCode::kInvalidArgument, "write_json: invalid Value");
+  internal::write_json(*internal::impl_of(v), v.id(), out, limits,
+                       options.array_values ? &internal::numpy_json_values() : nullptr);
+}
+
+std::string to_json(const Value& v, const JsonOptions& options, const Limits& limits) {
+  std::ostringstream s;
+  write_json(v, s, options, limits);
   return std::move(s).str();
 }
 

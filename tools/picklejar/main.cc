@@ -39,7 +39,8 @@ commands:
                spliced array data is one line per array
   show FILE    the value as readable Python-like text; shared values are
                labelled <&N> where first shown and <*N> where met again
-  json FILE    the value as one line of tagged JSON (docs/JSON.md)
+  json [--arrays values|faithful] FILE
+               the value as one line of tagged JSON (docs/JSON.md)
   info FILE    format, compression, protocol, and each array's path in the
                graph, dtype, shape and size
   recode [--protocol N] [--buffers-in DIR] [--buffers-out DIR]
@@ -60,6 +61,11 @@ options (show, json, info, recode):
   --buffers-in DIR   out-of-band buffers (protocol 5) as DIR/0.bin, DIR/1.bin, ...
   --mmap             map an uncompressed joblib file: its arrays are views into
                      the file instead of copies in memory
+
+options (json):
+  --arrays FORM      values: numpy arrays as the nested lists of numbers (and
+                     other values) ndarray.tolist() gives; faithful (the
+                     default): as the objects they were pickled as
 
 options (recode):
   --protocol N       0-5 (default 4, CPython 3.11's default)
@@ -140,23 +146,27 @@ struct Options {
   bool mmap = false;
   bool progress = false;
   bool quiet = false;
+  bool array_values = false;  // json --arrays values
   std::set<std::string> given;  // the options on the command line, checked against the command
 };
 
 // Which command takes which option: an option a command would ignore is a usage error, not a
 // silent no-op.
 constexpr std::string_view kLoadOptions[] = {"--encoding", "--no-fix-imports", "--buffers-in", "--mmap"};
+constexpr std::string_view kJsonOptions[] = {"--arrays"};
 constexpr std::string_view kRecodeOptions[] = {"--protocol", "--buffers-out", "--joblib", "--compress",
                                                "--threads",  "--progress",    "--quiet"};
 
 void check_options_apply(const Options& o) {
   for (const std::string& flag : o.given) {
-    bool load_option = false, recode_option = false;
+    bool load_option = false, json_option = false;
     for (std::string_view f : kLoadOptions) load_option |= flag == f;
-    for (std::string_view f : kRecodeOptions) recode_option |= flag == f;
-    if (o.command == "recode" || (load_option && o.command != "dis")) continue;
+    for (std::string_view f : kJsonOptions) json_option |= flag == f;
+    if (json_option ? o.command == "json" : (o.command == "recode" || (load_option && o.command != "dis"))) continue;
     throw UsageError{flag + " does not apply to " + o.command +
-                     (load_option ? " (it applies to show, json, info and recode)" : " (it applies to recode)")};
+                     (load_option   ? " (it applies to show, json, info and recode)"
+                      : json_option ? " (it applies to json)"
+                                    : " (it applies to recode)")};
   }
 }
 
@@ -211,6 +221,10 @@ Options parse(int argc, char** argv) {
       if (v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string::npos)
         throw UsageError{"--threads must be a number 0-9999, not '" + v + "'"};
       o.threads = static_cast<unsigned>(std::stoul(v));
+    } else if (flag == "--arrays") {
+      std::string v = value();
+      if (v != "values" && v != "faithful") throw UsageError{"--arrays must be values or faithful, not '" + v + "'"};
+      o.array_values = v == "values";
     } else if (flag == "--mmap") {
       no_value();
       o.mmap = true;
@@ -465,7 +479,9 @@ int run(const Options& o) {
     picklejar::write_show(doc.root(), std::cout);
     std::cout << "\n";
   } else if (o.command == "json") {
-    picklejar::write_json(doc.root(), std::cout);
+    picklejar::JsonOptions json;
+    json.array_values = o.array_values;
+    picklejar::write_json(doc.root(), std::cout, json);
     std::cout << "\n";
   } else {
     print_info(info, doc);
