@@ -59,6 +59,15 @@ case("limit_max_input_bytes_declared", b"\x80\x04\x8e" + le8(200) + b"x" * 200 +
 # on how the arena grows, so no offset is pinned.
 case("limit_max_memory_bytes", b"\x80\x02]" + b"]a" * 20000 + b".", "kLimitExceeded",
      {"max_memory_bytes": 262144})
+# ... which also bounds the VM's own tables, while the document stays at its first ~2 KiB. The VM
+# stack: 3000 NONEs never consumed; its table doubles from 64 4-byte entries, and growing 2048
+# entries (8 KiB) to 4096 would pass 16 KiB: the NONE pushed 2049th (offset 2 + 2048).
+case("limit_max_memory_bytes_stack", b"\x80\x02" + b"N" * 3000 + b".", "kLimitExceeded",
+     {"max_memory_bytes": 16384}, 2050)
+# ... and the memo: one None memoized 3000 times; the same doubling from 64 slots, so MEMOIZE
+# number 2049 (offset 3 + 2048) fails.
+case("limit_max_memory_bytes_memo", b"\x80\x04N" + b"\x94" * 3000 + b".", "kLimitExceeded",
+     {"max_memory_bytes": 16384}, 2051)
 
 # max_memo_entries: BINPUT 0..10 with room for 10 entries: the 11th (offset 3 + 2*10) fails.
 case("limit_max_memo_entries", b"\x80\x02N" + b"".join(b"q" + bytes([i]) for i in range(11)) + b".",

@@ -13,9 +13,10 @@ struct Limits {
   // Total bytes of pickle stream read. Stops endless streams and decompression bombs from feeding
   // the VM forever.
   uint64_t max_input_bytes = uint64_t{1} << 40;
-  // Bytes the document may allocate for its own blocks (nodes, item lists, copied payloads,
-  // memo, VM stack). Stops inputs whose values cost far more memory than their bytes (every
-  // 1-byte EMPTY_LIST is a node) from exhausting memory.
+  // Bytes the document's own blocks (nodes, item lists, copied payloads) and, while a load runs,
+  // the VM's memo and stacks may hold together. Stops inputs whose values cost far more memory
+  // than their bytes (every 1-byte EMPTY_LIST is a node, every 1-byte MEMOIZE a memo slot) from
+  // exhausting memory.
   uint64_t max_memory_bytes = uint64_t{16} << 30;
   // Memo entries (PUT/BINPUT/LONG_BINPUT/MEMOIZE). Stops memo bombs; a PUT at a huge index
   // costs one entry, never a table of that size.

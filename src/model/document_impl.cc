@@ -392,7 +392,15 @@ size_t DocumentImpl::index_bytes(const HashIndex& ix) {
 size_t DocumentImpl::memory_bytes() const {
   return nodes_.capacity() * sizeof(Node) + items_.capacity() * sizeof(uint32_t) +
          objects_.capacity() * sizeof(ObjectData) + indexes_.capacity() * sizeof(HashIndex) + block_bytes_ +
-         index_bytes_;
+         index_bytes_ + working_bytes_;
+}
+
+void DocumentImpl::charge_working(size_t add, uint64_t offset, const char* what) {
+  if (memory_bytes() + add > limits_.max_memory_bytes)
+    throw_error(ErrorCode::kLimitExceeded, std::string(what) + " would pass Limits::max_memory_bytes (" +
+                                               std::to_string(limits_.max_memory_bytes) + ")",
+                offset);
+  working_bytes_ += add;
 }
 
 void DocumentImpl::check_memory(uint64_t offset) const {

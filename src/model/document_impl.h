@@ -222,6 +222,12 @@ class DocumentImpl {
   size_t memory_bytes() const;
   // Throws kLimitExceeded when the document's own memory passes limits().max_memory_bytes.
   void check_memory(uint64_t offset) const;
+  // What a load holds for the document outside its blocks (the VM's memo and stacks) while it
+  // runs: counted with them in memory_bytes(), so max_memory_bytes bounds both. The loader charges
+  // each growth of its tables by `add` bytes before allocating it (throws kLimitExceeded naming
+  // `what` when that would pass the limit) and releases its total when it ends.
+  void charge_working(size_t add, uint64_t offset, const char* what);
+  void release_working(size_t bytes) noexcept { working_bytes_ -= bytes; }
 
   // ---- Python semantics over nodes (may compare across documents)
   uint64_t hash_of(uint32_t id, int depth = 0) const;  // throws kUnhashable
@@ -273,6 +279,7 @@ class DocumentImpl {
   uint8_t* block_cur_ = nullptr;
   size_t block_left_ = 0;
   size_t block_bytes_ = 0;
+  size_t working_bytes_ = 0;  // charge_working()
   std::vector<std::shared_ptr<const void>> keepalive_;
   std::unordered_map<std::string, uint32_t> globals_;  // "module\0name" -> node (interning)
 };

@@ -3,9 +3,11 @@
 // entry points. The opcode switch is in unpickler_opcodes.cc; the machine in unpickler_vm.h.
 #include "pickle/unpickler.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/int_text.h"
@@ -98,6 +100,31 @@ void Unpickler::underflow() {
   fail(ErrorCode::kStackUnderflow, "unpickling stack underflow");
 }
 
+void Unpickler::grow_stack() {
+  if (stack_.size() >= lim_.max_container_items)
+    fail(ErrorCode::kLimitExceeded, "VM stack passes Limits::max_container_items");
+  if (stack_.size() == stack_.capacity()) {
+    const size_t had = stack_.capacity();
+    const size_t want = had ? had * 2 : 64;
+    charge((want - had) * sizeof(uint32_t), "VM stack");
+    stack_.reserve(want);
+    // A mapped table (PodVector, from 1 MiB) rounds up to whole pages.
+    if (stack_.capacity() > want) charge((stack_.capacity() - want) * sizeof(uint32_t), "VM stack");
+  }
+  stack_room_ = static_cast<size_t>(std::min<uint64_t>(stack_.capacity(), lim_.max_container_items));
+}
+
+void Unpickler::push_mark() {
+  if (marks_.size() >= lim_.max_container_items) fail(ErrorCode::kLimitExceeded, "too many open MARKs");
+  if (marks_.size() == marks_.capacity()) {
+    const size_t had = marks_.capacity();
+    const size_t want = had ? had * 2 : 16;
+    charge((want - had) * sizeof(size_t), "MARK stack");
+    marks_.reserve(want);
+  }
+  marks_.push_back(stack_.size());
+}
+
 void Unpickler::bad_operand(uint32_t id, const std::string& wanted) {
   fail(ErrorCode::kBadOperand, std::string(opcode_info(static_cast<uint8_t>(op_)).name) + " expects " + wanted +
                                    ", found " + std::string(kind_name(kind(id))));
@@ -121,11 +148,24 @@ void Unpickler::memo_put(uint64_t idx, uint32_t id) {
   count_memo();
   // Dense growth only as far as the entries present justify; a lone huge index goes to the map.
   if (idx <= 2 * memo_count_ + 1024) {
+    if (idx >= memo_.capacity()) grow_memo(static_cast<size_t>(idx) + 1);
     memo_.resize(static_cast<size_t>(idx) + 1, kNoNode);
     memo_[idx] = id;
   } else {
+    // A map entry is a node (the pair and a link); its bucket array grows now and then.
+    charge(sizeof(std::pair<const uint64_t, uint32_t>) + sizeof(void*), "memo");
+    const size_t buckets = sparse_.bucket_count();
     sparse_.emplace(idx, id);
+    if (sparse_.bucket_count() > buckets) charge((sparse_.bucket_count() - buckets) * sizeof(void*), "memo");
   }
+}
+
+// Capacity is chosen here (doubling), so resize() never reallocates uncounted.
+void Unpickler::grow_memo(size_t need) {
+  const size_t had = memo_.capacity();
+  const size_t want = std::max<size_t>({need, had * 2, 64});
+  charge((want - had) * sizeof(uint32_t), "memo");
+  memo_.reserve(want);
 }
 
 void Unpickler::count_memo() {

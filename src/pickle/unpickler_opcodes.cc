@@ -14,7 +14,6 @@
 namespace picklejar::internal {
 
 void Unpickler::run_opcodes() {
-  stack_.reserve(64);
   for (;;) {
     op_off_ = in_.pos();
     op_ = Error::kNoOpcode;
@@ -279,8 +278,7 @@ void Unpickler::run_opcodes() {
         push(top());
         break;
       case Op::MARK:
-        if (marks_.size() >= lim_.max_container_items) fail(ErrorCode::kLimitExceeded, "too many open MARKs");
-        marks_.push_back(stack_.size());
+        push_mark();
         break;
       case Op::POP_MARK:
         stack_.resize(pop_mark());

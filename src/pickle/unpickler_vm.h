@@ -58,6 +58,9 @@ constexpr const char* line_what(Op op, int index) {
 class Unpickler {
  public:
   Unpickler(ByteReader& in, Document& doc, const LoadOptions& opt);
+  ~Unpickler() { d_.release_working(working_bytes_); }
+  Unpickler(const Unpickler&) = delete;
+  Unpickler& operator=(const Unpickler&) = delete;
   // Runs the pickle up to STOP and sets the document's root. Throws Error, naming the failing
   // opcode and its offset.
   void run();
@@ -144,11 +147,13 @@ class Unpickler {
   // Too few values above the fence. With a MARK there, the MARK is where a value must be
   // (CPython: "unexpected MARK found").
   [[noreturn]] void underflow();
+  // One compare per push: stack_room_ is where the stack must grow (memory counted) or stop.
   [[gnu::always_inline]] void push(uint32_t id) {
-    if (stack_.size() >= lim_.max_container_items) [[unlikely]]
-      fail(ErrorCode::kLimitExceeded, "VM stack passes Limits::max_container_items");
+    if (stack_.size() >= stack_room_) [[unlikely]] grow_stack();
     stack_.push_back(id);
   }
+  [[gnu::noinline]] void grow_stack();
+  void push_mark();
   uint32_t pop() {
     if (stack_.size() <= fence()) underflow();
     uint32_t v = stack_.back();
@@ -167,10 +172,18 @@ class Unpickler {
   }
   Kind kind(uint32_t id) const { return d_.node(id).kind; }
   [[noreturn]] void bad_operand(uint32_t id, const std::string& wanted);
+  // The VM's own tables count toward Limits::max_memory_bytes (with the document's blocks): each
+  // growth of `add` bytes is charged before it is allocated, so the error names the opcode that
+  // grew them and what grew ("VM stack", "MARK stack", "memo").
+  void charge(size_t add, const char* what) {
+    d_.charge_working(add, op_off_, what);
+    working_bytes_ += add;
+  }
 
   // ---- memo
   void memo_put(uint64_t idx, uint32_t id);
   void count_memo();
+  void grow_memo(size_t need);
   uint32_t memo_get(uint64_t idx);
   uint64_t parse_memo_index(std::string_view s);
 
@@ -239,6 +252,8 @@ class Unpickler {
   std::unordered_set<std::string> allowed_;          // "module\0qualname"
   std::unordered_set<std::string> allowed_modules_;  // modules allowed with qualname "*"
   uint64_t memo_count_ = 0;
+  size_t stack_room_ = 0;     // min(stack_ capacity, max_container_items): push() slows down there
+  size_t working_bytes_ = 0;  // charged to the document by charge(), released when the VM ends
   size_t next_buffer_ = 0;
   std::map<std::tuple<const uint8_t*, size_t, bool>, uint32_t> buffer_nodes_;  // a view given twice is one object
   uint64_t op_off_ = 0;
