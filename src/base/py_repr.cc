@@ -238,10 +238,15 @@ std::string repr_str(std::string_view s) {
   return out;
 }
 
+// Which quote a repr of these bytes uses. (Through a string_view: p may be null when n is 0, which
+// memchr does not allow.)
+static char bytes_repr_quote(const uint8_t* p, size_t n) {
+  std::string_view s(reinterpret_cast<const char*>(p), n);
+  return repr_quote(s.find('\'') != std::string_view::npos, s.find('"') != std::string_view::npos);
+}
+
 std::string repr_latin1(const uint8_t* p, size_t n) {
-  bool sq = std::memchr(p, '\'', n) != nullptr;
-  bool dq = std::memchr(p, '"', n) != nullptr;
-  char q = repr_quote(sq, dq);
+  char q = bytes_repr_quote(p, n);
   std::string out;
   out.reserve(n + 2);
   out += q;
@@ -251,9 +256,7 @@ std::string repr_latin1(const uint8_t* p, size_t n) {
 }
 
 std::string repr_bytes(const uint8_t* p, size_t n, bool bytearray_style) {
-  bool sq = std::memchr(p, '\'', n) != nullptr;
-  bool dq = std::memchr(p, '"', n) != nullptr;
-  char q = repr_quote(sq, dq);
+  char q = bytes_repr_quote(p, n);
   std::string out;
   out.reserve(n + 3);
   out += 'b';

@@ -28,6 +28,10 @@ TEST(PyRepr, Latin1AndBytes) {
   EXPECT_EQ(repr_bytes(q, 1), "b\"'\"");
   EXPECT_EQ(repr_bytes(q, 1, true), "b\"\\'\"");  // bytearray(b"\'")
   EXPECT_EQ(repr_bytes(std::string_view("\x80\xff")), "b'\\x80\\xff'");
+  // An empty buffer may have no address (an empty out-of-band buffer file): UBSan's nonnull check
+  // failed here when the quote choice called memchr(nullptr, ..., 0).
+  EXPECT_EQ(repr_bytes(static_cast<const uint8_t*>(nullptr), 0), "b''");
+  EXPECT_EQ(repr_latin1(static_cast<const uint8_t*>(nullptr), 0), "''");
 }
 
 TEST(PyRepr, Printable) {
