@@ -1,8 +1,12 @@
 # Registers a GoogleTest binary with CTest as one test per suite, not one per case: CTest starting the
 # binary once per case (gtest_discover_tests) cost 6,146 processes and 11 minutes, where one process
 # runs every case in 30 s. Run after each link of the binary (POST_BUILD) as
-#   cmake -DEXE=<binary> -DOUT=<file> [-DTIMEOUT=<seconds>] -P gtest_suites.cmake
+#   cmake -DEXE=<binary> -DOUT=<file> [-DTIMEOUT=<seconds>] [-DSHARDS=<n>] -P gtest_suites.cmake
 # and writes OUT, a CTest script that the build directory's CTestTestfile includes.
+#
+# With SHARDS=n (PICKLEJAR_TEST_SHARDS; .ci/run's sanitized stage) the binary is instead n tests,
+# "gtest.shard<k>of<n>", each running every n-th case (GTEST_TOTAL_SHARDS/GTEST_SHARD_INDEX): a
+# sanitized process takes about a second to start, so 165 suites cost minutes of starting alone.
 #
 # Each suite S (parameterized: PREFIX/S) becomes the test "S.*" running `EXE --gtest_filter=S.*`, so
 # `ctest -R '^S\.'` selects it as it selected S's cases before. A failing case fails its suite's test
@@ -57,11 +61,24 @@ foreach(suite IN LISTS suites)
     continue()  # every case disabled: gtest would run nothing
   endif()
   math(EXPR total "${total} + ${cases_${suite}}")
+  if(SHARDS)
+    continue()
+  endif()
   set(name "${suite}.*")
   string(APPEND script
     "add_test([==[${name}]==] [==[${EXE}]==] [==[--gtest_filter=${name}]==] --gtest_brief=1)\n"
     "set_tests_properties([==[${name}]==] PROPERTIES COST ${cases_${suite}} TIMEOUT ${TIMEOUT} LABELS gtest)\n")
 endforeach()
+if(SHARDS)
+  math(EXPR last "${SHARDS} - 1")
+  foreach(k RANGE 0 ${last})
+    set(name "gtest.shard${k}of${SHARDS}")
+    string(APPEND script
+      "add_test([==[${name}]==] [==[${EXE}]==] --gtest_brief=1)\n"
+      "set_tests_properties([==[${name}]==] PROPERTIES ENVIRONMENT [==[GTEST_TOTAL_SHARDS=${SHARDS};GTEST_SHARD_INDEX=${k}]==]"
+      " COST ${total} TIMEOUT ${TIMEOUT} LABELS gtest)\n")
+  endforeach()
+endif()
 string(APPEND script "set(picklejar_gtest_cases ${total})\n")
 
 # Rewrite only on change, so an unchanged list does not touch CTest's input.

@@ -26,7 +26,6 @@ import math
 import os
 import pickle
 import random
-import subprocess
 import sys
 import tempfile
 import warnings
@@ -34,6 +33,8 @@ import zlib
 
 import joblib
 import numpy as np
+
+import _cli
 
 try:
     import lz4.frame
@@ -220,7 +221,7 @@ class Run:
         print('FAIL %s: %s' % (where, what))
 
     def cli_run(self, args):
-        return subprocess.run([self.cli] + args, capture_output=True)
+        return self.cli.run(args)
 
 
 def jl_dump(obj, path, compress, protocol):
@@ -312,14 +313,14 @@ def check_extensions(run, tmp, obj):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--cli', required=True)
+    _cli.add_arguments(ap)
     ap.add_argument('--fixtures')
     ap.add_argument('--build')
     ap.add_argument('--cases', type=int, default=30)
     args = ap.parse_args()
     rng = random.Random(20261202)
-    run = Run(args.cli)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, _cli.Cli.from_args(args) as cli:
+        run = Run(cli)
         for case in range(args.cases):
             obj = random_value(rng, 3, [])
             for codec in CODECS:

@@ -54,6 +54,7 @@ def graph():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--cli', required=True)
+    ap.add_argument('--cli-batch')  # unused: few command lines, each its own process (threads)
     ap.add_argument('--fixtures')
     ap.add_argument('--build')
     args = ap.parse_args()

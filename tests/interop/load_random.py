@@ -18,9 +18,10 @@ import math
 import os
 import pickle
 import random
-import subprocess
 import sys
 import tempfile
+
+import _cli
 
 ATOM_TYPES = (type(None), bool, int, float, str, bytes)
 
@@ -187,7 +188,7 @@ def same(a, b, seen_a, seen_b, path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--cli', required=True)
+    _cli.add_arguments(ap)
     ap.add_argument('--fixtures')
     ap.add_argument('--build')
     ap.add_argument('--cases', type=int, default=150)
@@ -197,20 +198,20 @@ def main():
     failures = 0
     checked = 0
     redumps = 0
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, _cli.Cli.from_args(args) as cli:
         for case in range(args.cases):
             obj = random_value(rng, 4, [])
             for proto in range(6):
                 path = os.path.join(tmp, 'case%d.p%d.pkl' % (case, proto))
                 with open(path, 'wb') as f:
                     f.write(pickle.dumps(obj, protocol=proto))
-                r = subprocess.run([args.cli, 'json', path], capture_output=True, text=True)
+                r = cli.run(['json', path])
                 if r.returncode != 0:
-                    print('FAIL case %d protocol %d: exit %d: %s' % (case, proto, r.returncode, r.stderr))
+                    print('FAIL case %d protocol %d: exit %d: %s' % (case, proto, r.returncode, r.stderr.decode()))
                     failures += 1
                     continue
                 try:
-                    same(obj, decode(r.stdout), {}, {}, 'root')
+                    same(obj, decode(r.stdout.decode()), {}, {}, 'root')
                 except (AssertionError, KeyError, ValueError, TypeError, IndexError) as e:
                     print('FAIL case %d protocol %d: %s' % (case, proto, e))
                     failures += 1
@@ -218,8 +219,7 @@ def main():
                 loaded = pickle.loads(open(path, 'rb').read())
                 for out_proto in range(6):
                     want = pickle.dumps(loaded, protocol=out_proto)
-                    r = subprocess.run([args.cli, 'recode', '--protocol', str(out_proto), path, '-'],
-                                       capture_output=True)
+                    r = cli.run(['recode', '--protocol', out_proto, path, '-'])
                     redumps += 1
                     if r.returncode != 0 or r.stdout != want:
                         failures += 1

@@ -22,11 +22,12 @@ Run by CTest with Debian's /usr/bin/python3 (numpy 1.24): numpy_roundtrip.py --c
 import argparse
 import os
 import pickle
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
+
+import _cli
 
 # ---- random values ---------------------------------------------------------------------------
 
@@ -353,12 +354,12 @@ class Run:
         print("FAIL " + what)
 
     def recode(self, path, proto, buffers_in=None, buffers_out=None):
-        cmd = [self.cli, "recode", "--protocol", str(proto)]
+        cmd = ["recode", "--protocol", str(proto)]
         if buffers_in is not None:
             cmd += ["--buffers-in", buffers_in]
         if buffers_out is not None:
             cmd += ["--buffers-out", buffers_out]
-        r = subprocess.run(cmd + [path, "-"], capture_output=True)
+        r = self.cli.run(cmd + [path, "-"])
         self.recodes += 1
         return r
 
@@ -436,15 +437,15 @@ class Run:
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--cli", required=True)
+    _cli.add_arguments(ap)
     ap.add_argument("--fixtures")
     ap.add_argument("--build")
     ap.add_argument("--cases", type=int, default=60)
     ap.add_argument("--seed", type=int, default=20261201)
     args = ap.parse_args()
     rng = np.random.RandomState(args.seed)
-    with tempfile.TemporaryDirectory() as tmp:
-        run = Run(args.cli, tmp)
+    with tempfile.TemporaryDirectory() as tmp, _cli.Cli.from_args(args) as cli:
+        run = Run(cli, tmp)
         for case in range(args.cases):
             value = random_value(rng)
             run.inband(case, value)

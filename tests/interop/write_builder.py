@@ -176,6 +176,7 @@ def check_identities(root, protocol):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--cli')  # unused: the writer is found in the build directory
+    ap.add_argument('--cli-batch')  # unused
     ap.add_argument('--fixtures')
     ap.add_argument('--build', required=True)
     args = ap.parse_args()

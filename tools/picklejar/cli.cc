@@ -1,5 +1,7 @@
-// The picklejar command-line tool: inspect pickles (dis, show, json, info).
-// Uses only the public API (include/picklejar/). Contract: DESIGN.md §6 and README.md "CLI".
+// The picklejar command-line tool: inspect pickles (dis, show, json, info) and recode them.
+// Uses only the public API (include/picklejar/). Contract: README.md "The CLI". main() is in
+// main.cc; tests/interop/cli_batch.cc runs many command lines through run_command_line() in one
+// process.
 //
 // Exit codes: 0 success; 1 bad input (a picklejar::Error naming code and offset); 2 usage error;
 // 3 I/O error (a file cannot be opened or read).
@@ -21,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli.h"
 #include "progress.h"
 
 namespace {
@@ -94,6 +97,8 @@ dis takes no options. exit status: 0 success, 1 bad input, 2 usage error,
 struct UsageError {
   std::string message;
 };
+// --help or --version printed what was asked: the command line ends there, successfully.
+struct Done {};
 // An I/O failure the CLI itself meets; printed as the library prints its kIo errors.
 struct IoError {
   std::string message;
@@ -194,10 +199,10 @@ Options parse(int argc, char** argv) {
     };
     if (flag == "-h" || flag == "--help") {
       std::cout << kUsage;
-      std::exit(0);
+      throw Done{};
     } else if (flag == "--version") {
       std::cout << "picklejar " << picklejar::version() << "\n";
-      std::exit(0);
+      throw Done{};
     } else if (flag == "--encoding") {
       o.encoding = value();
     } else if (flag == "--no-fix-imports") {
@@ -493,12 +498,14 @@ int run(const Options& o) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  std::ios::sync_with_stdio(false);
+int picklejar_cli::run_command_line(int argc, char** argv) {
   Options o;
   try {
     o = parse(argc, argv);
     return run(o);
+  } catch (const Done&) {
+    std::cout.flush();
+    return std::cout ? 0 : kExitIo;
   } catch (const UsageError& e) {
     std::cerr << "picklejar: " << e.message << "\n(run 'picklejar --help' for usage)\n";
     return kExitUsage;
