@@ -42,8 +42,8 @@ commands:
                spliced array data is one line per array
   show FILE    the value as readable Python-like text; shared values are
                labelled <&N> where first shown and <*N> where met again
-  json [--arrays values|faithful] FILE
-               the value as one line of tagged JSON (docs/JSON.md)
+  json FILE    the value as one line of tagged JSON (docs/JSON.md); numpy
+               arrays as nested lists of numbers with --arrays values
   info FILE    format, compression, protocol, and each array's path in the
                graph, dtype, shape and size
   recode [--protocol N] [--buffers-in DIR] [--buffers-out DIR]
