@@ -365,7 +365,10 @@ uint8_t* DocumentImpl::alloc_bytes(size_t n) {
       block_bytes_ += rounded;
       return blocks_.back().get();
     }
-    size_t size = 65536;
+    // Blocks grow from 4 KiB to 64 KiB: a small document stays small (thousands of small loads
+    // do not each claim 64 KiB).
+    size_t size = std::max(next_block_, rounded);
+    next_block_ = std::min<size_t>(next_block_ * 2, 65536);
     blocks_.emplace_back(new uint8_t[size]);
     block_bytes_ += size;
     block_cur_ = blocks_.back().get();

@@ -279,6 +279,7 @@ class DocumentImpl {
   uint8_t* block_cur_ = nullptr;
   size_t block_left_ = 0;
   size_t block_bytes_ = 0;
+  size_t next_block_ = 4096;  // alloc_bytes(): the next shared block's size
   size_t working_bytes_ = 0;  // charge_working()
   std::vector<std::shared_ptr<const void>> keepalive_;
   std::unordered_map<std::string, uint32_t> globals_;  // "module\0name" -> node (interning)
