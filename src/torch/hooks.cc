@@ -98,12 +98,12 @@ bool is_quantized_storage(std::string_view storage_name) {
 }
 
 void bind_torch_storage(DocumentImpl& d, uint32_t index, const uint8_t* p, uint64_t available, bool swap,
-                        uint64_t offset) {
+                        uint64_t offset, const std::string& source) {
   TorchStorageData& s = d.torch_storage(index);
   uint64_t nbytes = s.numel * s.itemsize;  // checked against overflow when the storage was made
   if (available < nbytes)
     throw_error(ErrorCode::kBadLength, "torch storage '" + s.key + "' needs " + std::to_string(nbytes) + " bytes (" +
-                                           std::to_string(s.numel) + " elements), its data has " +
+                                           std::to_string(s.numel) + " elements), " + source + " has " +
                                            std::to_string(available),
                 offset);
   size_t align = torch_dtype_info(static_cast<torch::DType>(s.dtype)).code == 'c' ? s.itemsize / 2 : s.itemsize;

@@ -63,7 +63,8 @@ TorchFile load_zip(ByteView file, Document& doc, const picklejar::LoadOptions& o
     if (!m) throw_error(ErrorCode::kBadArgument, "torch storage '" + key + "' has no member '" + prefix + "data/" + key + "'",
                         offset);
     ByteView b = zip.bytes(*m, dd);
-    bind_torch_storage(dd, index, b.data(), b.size(), swap, m->data_offset);
+    bind_torch_storage(dd, index, b.data(), b.size(), swap, offset,
+                       "its member '" + m->name + "' (data at byte " + std::to_string(m->data_offset) + ")");
   });
   if (pkl->method == 0) {
     // Over the file from its start, so that offsets in errors are offsets in the file.
@@ -136,7 +137,7 @@ TorchFile load_legacy_stream(ByteView file, Document& doc, const picklejar::Load
     if (!p)
       throw_error(ErrorCode::kTruncated, "torch legacy file: storage '" + key + "' needs " + std::to_string(nbytes) +
                                              " bytes, the file has " + std::to_string(left) + " left", at);
-    bind_torch_storage(d, found->second, p, nbytes, swap, at);
+    bind_torch_storage(d, found->second, p, nbytes, swap, at, "the file");
   }
   for (const auto& [key, index] : hooks.storages())
     if (!d.torch_storage(index).bound)

@@ -34,11 +34,11 @@ const TorchDTypeInfo& torch_dtype_info(torch::DType dtype);
 // Whether `storage_name` is a quantized storage type (QInt8Storage, QUInt8Storage, ...).
 bool is_quantized_storage(std::string_view storage_name);
 
-// Points storage `index` at `p` (`available` bytes there, at file offset `offset`): kBadLength when
-// fewer than numel * itemsize; copied into an aligned document block when `p` is misaligned for the
+// Points storage `index` at `p` (`available` bytes there, described by `source` in errors, thrown
+// at `offset`): kBadLength when fewer than numel * itemsize; copied into an aligned document block when `p` is misaligned for the
 // element type, and byte-swapped when `swap` (a big-endian file).
 void bind_torch_storage(DocumentImpl& d, uint32_t index, const uint8_t* p, uint64_t available, bool swap,
-                        uint64_t offset);
+                        uint64_t offset, const std::string& source);
 
 // The hooks data.pkl (or a legacy main pickle) loads with, after numpy's. persistent_load reads
 // ('storage', torch.<X>Storage, key, location, numel[, view_metadata]) into one storage per key
