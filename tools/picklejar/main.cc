@@ -5,6 +5,7 @@
 // 3 I/O error (a file cannot be opened or read).
 #include <picklejar/joblib.h>
 #include <picklejar/picklejar.h>
+#include <picklejar/torch.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "progress.h"
+#include "torch_cli.h"
 
 namespace {
 
@@ -113,6 +115,13 @@ std::vector<uint8_t> read_all(std::istream& in, const std::string& name, picklej
   }
   if (in.bad()) throw io_error("read", name, "read error");
   return data;
+}
+
+// Standard input, read once (the torch check sniffs it before a loader reads it).
+std::vector<uint8_t>& stdin_bytes(picklejar_cli::Progress* progress = nullptr) {
+  static std::optional<std::vector<uint8_t>> data;
+  if (!data) data = read_all(std::cin, "<stdin>", progress);
+  return *data;
 }
 
 // Fails as the library does for an input it cannot read, before any output is made.
@@ -298,9 +307,9 @@ picklejar::Document load(const Options& o, std::vector<std::vector<uint8_t>>& st
     struct stat st {};
     uint64_t total = ::fstat(0, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<uint64_t>(st.st_size) : 0;
     progress.begin("reading", "<stdin>", total);
-    storage.push_back(read_all(std::cin, "<stdin>", &progress));
+    std::vector<uint8_t>& in = stdin_bytes(&progress);
     progress.end("read");
-    picklejar::ByteView data(storage.back().data(), storage.back().size());
+    picklejar::ByteView data(in.data(), in.size());
     if (info) {
       *info = picklejar::joblib::inspect(data, jo, doc);
     } else {
@@ -456,10 +465,56 @@ bool first_opcode_failed(const picklejar::Error& e) {
          e.code() != picklejar::ErrorCode::kLimitExceeded;
 }
 
+// info, show, json and dis of a torch.save file (zip or legacy): torch::load's document, tensors
+// printed as tensors.
+int run_torch(const Options& o) {
+  namespace pt = picklejar::torch;
+  if (o.command == "recode")
+    throw picklejar::Error(picklejar::ErrorCode::kUnsupported,
+                           "recode of a torch file: writing torch files is not supported yet");
+  if (o.buffers_in) throw UsageError{"--buffers-in does not apply to torch files"};
+  pt::LoadOptions lo;
+  lo.pickle.encoding = o.encoding;
+  lo.pickle.fix_imports = o.fix_imports;
+  lo.mmap = o.mmap && o.file != "-";
+  std::vector<uint8_t>* in = o.file == "-" ? &stdin_bytes() : nullptr;
+  picklejar::ByteView data = in ? picklejar::ByteView(in->data(), in->size()) : picklejar::ByteView();
+  if (o.command == "dis") {
+    in ? pt::disassemble(data, std::cout, lo) : pt::disassemble(o.file, std::cout, lo);
+  } else {
+    picklejar::Document doc;
+    pt::FileInfo info = in ? pt::inspect(data, lo, doc) : pt::inspect(o.file, lo, doc);
+    if (o.command == "show") {
+      pt::write_show(doc.root(), std::cout);
+      std::cout << "\n";
+    } else if (o.command == "json") {
+      picklejar::JsonOptions json;
+      json.array_values = o.array_values;
+      picklejar::write_json(doc.root(), std::cout, json);
+      std::cout << "\n";
+    } else {
+      picklejar_cli::print_torch_info(info, doc, std::cout);
+    }
+  }
+  std::cout.flush();
+  if (!std::cout) throw io_error("write", "<stdout>", "write error");
+  return 0;
+}
+
+bool torch_input(const Options& o) {
+  if (o.file == "-") {
+    std::vector<uint8_t>& in = stdin_bytes();
+    return picklejar::torch::looks_like_torch(picklejar::ByteView(in.data(), in.size()));
+  }
+  check_readable(o.file);
+  return picklejar_cli::is_torch_file(o.file);
+}
+
 int run(const Options& o) {
+  if (torch_input(o)) return run_torch(o);
   if (o.command == "dis") {
     if (o.file == "-") {
-      std::vector<uint8_t> data = read_all(std::cin, "<stdin>");
+      std::vector<uint8_t>& data = stdin_bytes();
       picklejar::joblib::disassemble(picklejar::ByteView(data.data(), data.size()), std::cout);
     } else {
       check_readable(o.file);
