@@ -2,9 +2,9 @@
 // stream format of `_use_new_zipfile_serialization=False`, and the legacy tar format of torch < 0.4)
 // into a Document whose tensors are typed, zero-copy values (Kind::kTensor, read with TensorRef).
 //
-//   picklejar::Document sd = picklejar::torch::load("model.pt", {.mmap = true});
-//   picklejar::torch::TensorRef w(sd.root().at("weight"));       // dtype kFloat32, shape {3, 4}
-//   std::span<const float> ws = w.as<float>();                    // a view into the mapped file
+//   picklejar::Document sd = picklejar::torch::load("linear.pt", {.mmap = true});
+//   picklejar::torch::TensorRef w(picklejar::torch::as_dict(sd.root()).at("weight"));  // float32 (3, 4)
+//   std::span<const float> ws = w.as<float>();  // a view into the mapped file
 //
 // Nothing is imported or run: a tensor is the inert _rebuild_tensor_v2 / _rebuild_parameter object
 // torch pickled, with a typed reading on the side (Value::as_object() still shows the call).
@@ -123,6 +123,11 @@ struct LoadOptions {
   // they are used). Without it the file is read into memory once and tensors point into that.
   bool mmap = false;
 };
+
+// The entries of a dict-like value: torch saves a state_dict as a collections.OrderedDict, which loads
+// as an inert object whose SETITEMS entries are a dict (Value::as_object().dict_items): that dict.
+// A plain dict is returned as it is; anything else is kTypeMismatch.
+PICKLEJAR_EXPORT Value as_dict(const Value& v);
 
 // Whether `data` starts as a torch file does: a zip (PK\3\4), a tar (ustar at 257), or the legacy
 // stream (the pickled magic number). Only sniffs; does not validate.

@@ -29,6 +29,18 @@ std::string_view format_name(Format format) noexcept {
   return "unknown";
 }
 
+Value as_dict(const Value& v) {
+  if (!v.valid()) throw_error(ErrorCode::kInvalidArgument, "as_dict of an invalid (empty) Value");
+  if (v.kind() == Kind::kDict) return v;
+  if (v.kind() == Kind::kObject) {
+    Value items = v.as_object().dict_items;
+    if (items.valid()) return items;
+    // An empty OrderedDict has no SETITEMS: its entries are an empty dict nowhere in the document.
+  }
+  throw_error(ErrorCode::kTypeMismatch, "expected a dict or a dict subclass with items (a state_dict), found " +
+                                            std::string(kind_name(v.kind())), v.offset());
+}
+
 bool looks_like_torch(ByteView data) noexcept { return internal::sniff_torch_format(data).has_value(); }
 
 namespace {

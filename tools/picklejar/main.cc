@@ -34,7 +34,8 @@ constexpr int kExitIo = 3;
 constexpr const char* kUsage = R"(usage: picklejar COMMAND [OPTIONS] FILE
 
 Inspect Python pickles (protocols 0-5) and joblib files, plain or compressed
-(zlib, gzip, bz2, lzma, xz, lz4), without executing anything.
+(zlib, gzip, bz2, lzma, xz, lz4), and PyTorch torch.save files (zip and
+legacy formats), without executing anything.
 
 commands:
   dis FILE     opcode listing, like `python -m pickletools FILE`; joblib's
@@ -44,7 +45,9 @@ commands:
   json [--arrays values|faithful] FILE
                the value as one line of tagged JSON (docs/JSON.md)
   info FILE    format, compression, protocol, and each array's path in the
-               graph, dtype, shape and size
+               graph, dtype, shape and size; for a torch file each tensor's
+               path, dtype, shape, strides (when not contiguous), storage key
+               and offset, bytes, and whether its storage is shared
   recode [--protocol N] [--buffers-in DIR] [--buffers-out DIR]
          [--joblib [--compress SPEC] [--threads N]] IN OUT
                load IN (any pickle or joblib file) and write it as a pickle of
@@ -61,8 +64,9 @@ options (show, json, info, recode):
   --no-fix-imports   keep Python 2 module names (__builtin__, copy_reg, ...)
                      in protocol 0-2 pickles
   --buffers-in DIR   out-of-band buffers (protocol 5) as DIR/0.bin, DIR/1.bin, ...
-  --mmap             map an uncompressed joblib file: its arrays are views into
-                     the file instead of copies in memory
+  --mmap             map an uncompressed joblib file or a torch file: its arrays
+                     and tensors are views into the file instead of copies in
+                     memory
 
 options (json):
   --arrays FORM      values: numpy arrays as the nested lists of numbers (and

@@ -155,7 +155,9 @@ void check_file(const Row& row, bool mmap) {
   picklejar::Document doc;
   pt::FileInfo info = pt::inspect(fixtures() + "/" + row.file, {.mmap = mmap}, doc);
   EXPECT_EQ(info.format, row.format == "zip" ? pt::Format::kZip : pt::Format::kLegacyStream);
-  if (row.format == "zip") EXPECT_EQ(info.root, exp["root"].str);
+  if (row.format == "zip") {
+    EXPECT_EQ(info.root, exp["root"].str);
+  }
   EXPECT_EQ(info.protocol, 2);
   const Json& tensors = exp["tensors"];
   ASSERT_EQ(info.tensors.size(), tensors.items.size());
@@ -195,15 +197,22 @@ void check_file(const Row& row, bool mmap) {
     }
     // Sharing: one storage value per key, as torch.load makes one storage object per key.
     auto [it, fresh] = storage_by_key.emplace(std::string(t.storage_key()), t.storage());
-    if (!fresh) EXPECT_TRUE(it->second.is(t.storage())) << where << " does not share its key's storage";
-    if (t.is_contiguous() && t.numel()) EXPECT_EQ(t.data().size(), bytes.size()) << where;
+    if (!fresh) {
+      EXPECT_TRUE(it->second.is(t.storage())) << where << " does not share its key's storage";
+    }
+    if (t.is_contiguous() && t.numel()) {
+      EXPECT_EQ(t.data().size(), bytes.size()) << where;
+    }
   }
   // Distinct keys are distinct storages, each holding the bytes the sidecar hashed.
   for (const Json& s : exp["storages"].items) {
     auto it = storage_by_key.find(s["key"].str);
     ASSERT_NE(it, storage_by_key.end()) << "storage " << s["key"].str;
-    for (const auto& [k, v] : storage_by_key)
-      if (k != s["key"].str) EXPECT_FALSE(v.is(it->second));
+    for (const auto& [k, v] : storage_by_key) {
+      if (k != s["key"].str) {
+        EXPECT_FALSE(v.is(it->second));
+      }
+    }
   }
   for (const pt::TensorInfo& t : info.tensors) {
     if (!t.same_as.empty()) continue;
