@@ -143,14 +143,7 @@ uint32_t TorchHooks::persistent_load(Document& doc, uint32_t pid, uint64_t offse
   auto key = str_of(d, it[2]);
   auto location = str_of(d, it[3]);
   auto numel = int_of(d, it[4]);
-  if (d.node(type_node).kind != Kind::kGlobal) bad("the storage type is not a global");
-  std::string_view all = text(d, type_node);
-  std::string_view module = all.substr(0, d.node(type_node).aux), name = all.substr(d.node(type_node).aux);
-  if (module != "torch") bad("the storage type " + std::string(module) + "." + std::string(name) + " is not torch's");
-  if (is_quantized_storage(name))
-    throw_error(ErrorCode::kUnsupported, "torch." + std::string(name) + ": quantized tensors are not supported", offset);
-  const TorchDTypeInfo* t = torch_dtype_by_storage(name);
-  if (!t) throw_error(ErrorCode::kUnsupported, "unknown torch storage type torch." + std::string(name), offset);
+  const TorchDTypeInfo& t = storage_type(d, type_node, offset);
   if (!key) bad("the storage key is not a str");
   if (!location) bad("the storage location is not a str");
   if (!numel || *numel < 0) bad("the storage size is not a non-negative int");
@@ -158,32 +151,56 @@ uint32_t TorchHooks::persistent_load(Document& doc, uint32_t pid, uint64_t offse
     throw_error(ErrorCode::kUnsupported, "torch storage '" + std::string(*key) +
                                              "': storage views (view_metadata, torch < 1.0) are not supported",
                 offset);
-  uint64_t nbytes = 0;
-  if (!checked_mul(static_cast<uint64_t>(*numel), t->itemsize, &nbytes) || nbytes > d.limits().max_input_bytes)
-    throw_error(ErrorCode::kBadLength, "torch storage '" + std::string(*key) + "' of " + std::to_string(*numel) +
-                                           " elements is larger than any file (Limits::max_input_bytes)",
-                offset);
   std::string k(*key);
   if (auto found = by_key_.find(k); found != by_key_.end()) {
     const TorchStorageData& s = d.torch_storage(found->second);
-    if (s.dtype != static_cast<uint8_t>(t->dtype) || s.numel != static_cast<uint64_t>(*numel))
+    if (s.dtype != static_cast<uint8_t>(t.dtype) || s.numel != static_cast<uint64_t>(*numel))
       bad("storage '" + k + "' is named again with another type or size");
     return s.node;  // one storage object per key, as torch.load's loaded_storages
   }
   uint32_t node = d.add_node(Kind::kPersistentId, offset);
   d.node(node).aux = pid;
+  add_storage(d, node, t, std::move(k), std::string(*location), *numel, offset);
+  return node;
+}
+
+const TorchDTypeInfo& TorchHooks::storage_type(const DocumentImpl& d, uint32_t type_node, uint64_t offset) {
+  if (d.node(type_node).kind != Kind::kGlobal)
+    throw_error(ErrorCode::kBadArgument, "torch storage type is a " + std::string(kind_name(d.node(type_node).kind)) +
+                                             ", not a global", offset);
+  std::string_view all = text(d, type_node);
+  std::string_view module = all.substr(0, d.node(type_node).aux), name = all.substr(d.node(type_node).aux);
+  if (module != "torch")
+    throw_error(ErrorCode::kBadArgument, "torch storage type " + std::string(module) + "." + std::string(name) +
+                                             " is not torch's", offset);
+  if (is_quantized_storage(name))
+    throw_error(ErrorCode::kUnsupported, "torch." + std::string(name) + ": quantized tensors are not supported", offset);
+  const TorchDTypeInfo* t = torch_dtype_by_storage(name);
+  if (!t) throw_error(ErrorCode::kUnsupported, "unknown torch storage type torch." + std::string(name), offset);
+  return *t;
+}
+
+uint32_t TorchHooks::add_storage(DocumentImpl& d, uint32_t node, const TorchDTypeInfo& t, std::string key,
+                                 std::string location, int64_t numel, uint64_t offset) {
+  uint64_t nbytes = 0;
+  if (numel < 0 || !checked_mul(static_cast<uint64_t>(numel), t.itemsize, &nbytes) ||
+      nbytes > d.limits().max_input_bytes)
+    throw_error(ErrorCode::kBadLength, "torch storage '" + key + "' of " + std::to_string(numel) +
+                                           " elements is larger than any file (Limits::max_input_bytes)",
+                offset);
+  if (by_key_.count(key)) throw_error(ErrorCode::kBadArgument, "torch storage '" + key + "' is defined twice", offset);
   TorchStorageData s;
   s.node = node;
-  s.dtype = static_cast<uint8_t>(t->dtype);
-  s.itemsize = t->itemsize;
-  s.key = k;
-  s.location = std::string(*location);
-  s.numel = static_cast<uint64_t>(*numel);
+  s.dtype = static_cast<uint8_t>(t.dtype);
+  s.itemsize = t.itemsize;
+  s.key = key;
+  s.location = std::move(location);
+  s.numel = static_cast<uint64_t>(numel);
   uint32_t index = d.add_torch_storage(std::move(s));
-  by_key_.emplace(std::move(k), index);
+  by_key_.emplace(std::move(key), index);
   by_node_.emplace(node, index);
   if (bind_) bind_(d, index, offset);
-  return node;
+  return index;
 }
 
 void TorchHooks::after_reduce(DocumentImpl& d, uint32_t obj) {

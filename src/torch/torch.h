@@ -54,6 +54,13 @@ class TorchHooks final : public VmHooks {
   uint32_t persistent_load(Document& doc, uint32_t pid, uint64_t offset) override;
   void after_reduce(DocumentImpl& d, uint32_t obj) override;
 
+  // The storage type a torch.<X>Storage global names: kUnsupported for quantized and unknown ones.
+  static const TorchDTypeInfo& storage_type(const DocumentImpl& d, uint32_t type_node, uint64_t offset);
+  // Registers a storage (its value `node`, shared by every use), binds it when the hooks bind, and
+  // returns its index (kBadLength for a size past max_input_bytes, kBadArgument for a key met before).
+  uint32_t add_storage(DocumentImpl& d, uint32_t node, const TorchDTypeInfo& t, std::string key, std::string location,
+                       int64_t numel, uint64_t offset);
+
   // key -> index into DocumentImpl's torch storages, for the storages met so far.
   const std::unordered_map<std::string, uint32_t>& storages() const { return by_key_; }
 

@@ -85,6 +85,9 @@ TEST_F(TorchCli, Errors) {
   EXPECT_EQ(recode.status, 1) << recode.err;
   EXPECT_NE(recode.err.find("not supported yet"), std::string::npos) << recode.err;
   EXPECT_FALSE(fs::exists(work() / "out.pkl"));
+  CliRun recode_in = cli("recode - " + picklejar_cli_test::quote(work() / "out.pkl"), kFixtures / "torch/linear.pt");
+  EXPECT_EQ(recode_in.status, 1) << recode_in.err;
+  EXPECT_NE(recode_in.err.find("not supported yet"), std::string::npos) << recode_in.err;
 }
 
 }  // namespace

@@ -300,6 +300,11 @@ picklejar::joblib::LoadOptions load_options(const Options& o, std::vector<std::v
   return jo;
 }
 
+[[noreturn]] void refuse_torch_recode() {
+  throw picklejar::Error(picklejar::ErrorCode::kUnsupported,
+                         "recode of a torch file: writing torch files is not supported yet");
+}
+
 // Loads FILE once with every option (buffers, mmap) and, for `info`, inspects that same load.
 // The buffer files and standard input's bytes stay in `storage`: the document borrows them.
 picklejar::Document load(const Options& o, std::vector<std::vector<uint8_t>>& storage,
@@ -314,6 +319,7 @@ picklejar::Document load(const Options& o, std::vector<std::vector<uint8_t>>& st
     std::vector<uint8_t>& in = stdin_bytes(&progress);
     progress.end("read");
     picklejar::ByteView data(in.data(), in.size());
+    if (o.command == "recode" && picklejar::torch::looks_like_torch(data)) refuse_torch_recode();
     if (info) {
       *info = picklejar::joblib::inspect(data, jo, doc);
     } else {
@@ -473,9 +479,7 @@ bool first_opcode_failed(const picklejar::Error& e) {
 // printed as tensors.
 int run_torch(const Options& o) {
   namespace pt = picklejar::torch;
-  if (o.command == "recode")
-    throw picklejar::Error(picklejar::ErrorCode::kUnsupported,
-                           "recode of a torch file: writing torch files is not supported yet");
+  if (o.command == "recode") refuse_torch_recode();
   if (o.buffers_in) throw UsageError{"--buffers-in does not apply to torch files"};
   pt::LoadOptions lo;
   lo.pickle.encoding = o.encoding;
@@ -515,7 +519,8 @@ bool torch_input(const Options& o) {
 }
 
 int run(const Options& o) {
-  if (torch_input(o)) return run_torch(o);
+  // recode reads standard input itself (showing progress) and refuses a torch file there.
+  if (!(o.command == "recode" && o.file == "-") && torch_input(o)) return run_torch(o);
   if (o.command == "dis") {
     if (o.file == "-") {
       std::vector<uint8_t>& data = stdin_bytes();
