@@ -186,11 +186,13 @@ void disassemble(ByteView data, std::ostream& out, const LoadOptions& options) {
     out << "\n# storages from offset " << at << " to " << data.size() << "\n";
     return;
   }
-  if (*format == Format::kLegacyTar)
-    throw_error(ErrorCode::kUnsupported, "torch legacy tar format (torch < 0.4): not disassembled");
-  Document scratch;  // holds inflated members
+  Document scratch;  // holds inflated and tar members
   internal::DocumentImpl& d = internal::impl_of(scratch);
   d.set_limits(options.pickle.limits);
+  if (*format == Format::kLegacyTar) {  // the object pickle (the other members mix pickles and raw data)
+    picklejar::disassemble(internal::legacy_tar_members(data, d, options.pickle.limits).at("pickle"), out);
+    return;
+  }
   internal::ZipArchive zip(data, options.pickle.limits);
   const internal::ZipMember* first = nullptr;
   for (const internal::ZipMember& m : zip.members())

@@ -93,8 +93,7 @@ uint32_t int_tuple(DocumentImpl& d, const std::vector<int64_t>& v, uint64_t offs
 
 }  // namespace
 
-TorchFile load_legacy_tar(ByteView file, Document& doc, const picklejar::LoadOptions& options) {
-  DocumentImpl& d = impl_of(doc);
+std::map<std::string, ByteView> legacy_tar_members(ByteView file, DocumentImpl& d, const Limits& limits) {
   std::unique_ptr<archive, int (*)(archive*)> a(archive_read_new(), archive_read_free);
   if (!a) throw_error(ErrorCode::kLimitExceeded, "libarchive: out of memory");
   archive_read_support_format_tar(a.get());
@@ -112,17 +111,26 @@ TorchFile load_legacy_tar(ByteView file, Document& doc, const picklejar::LoadOpt
     if (members.count(name)) throw_error(ErrorCode::kBadArgument, "torch legacy tar: member '" + name + "' twice");
     int64_t size = archive_entry_size(e);
     if (size < 0 || static_cast<uint64_t>(size) > file.size() ||
-        static_cast<uint64_t>(size) > options.limits.max_memory_bytes)
+        static_cast<uint64_t>(size) > limits.max_memory_bytes)
       throw_error(ErrorCode::kLimitExceeded, "torch legacy tar: member '" + name + "' claims " + std::to_string(size) +
                                                  " bytes, more than the file or Limits::max_memory_bytes");
     uint8_t* block = d.alloc_bytes(static_cast<size_t>(size));
     d.check_memory(0);
-    la_ssize_t got = archive_read_data(a.get(), block, static_cast<size_t>(size));
-    if (got != size) throw_error(ErrorCode::kTruncated, "torch legacy tar: member '" + name + "' is cut short");
+    for (int64_t got = 0; got < size;) {  // archive_read_data may return less than asked
+      la_ssize_t n = archive_read_data(a.get(), block + got, static_cast<size_t>(size - got));
+      if (n <= 0) throw_error(ErrorCode::kTruncated, "torch legacy tar: member '" + name + "' is cut short");
+      got += n;
+    }
     members[name] = ByteView(block, static_cast<size_t>(size));
   }
   for (const char* need : {"storages", "tensors", "pickle"})
     if (!members.count(need)) throw_error(ErrorCode::kBadArgument, std::string("torch legacy tar: no '") + need + "' member");
+  return members;
+}
+
+TorchFile load_legacy_tar(ByteView file, Document& doc, const picklejar::LoadOptions& options) {
+  DocumentImpl& d = impl_of(doc);
+  std::map<std::string, ByteView> members = legacy_tar_members(file, d, options.limits);
   uint64_t limit = options.limits.max_input_bytes;
   TorchHooks hooks(nullptr);
   TarHooks tar;

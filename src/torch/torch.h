@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -87,5 +88,8 @@ std::optional<torch::Format> sniff_torch_format(ByteView file);
 // Loads the torch file `file` (which must outlive `doc`) into `doc`: its root is the saved object.
 TorchFile load_torch_file(ByteView file, Document& doc, const picklejar::LoadOptions& options);
 TorchFile load_legacy_tar(ByteView file, Document& doc, const picklejar::LoadOptions& options);
+// A legacy tar's members `storages`, `tensors` and `pickle` (read into blocks of `d`; others are
+// skipped, nothing is extracted): kBadArgument when one is missing or the tar is damaged.
+std::map<std::string, ByteView> legacy_tar_members(ByteView file, DocumentImpl& d, const Limits& limits);
 
 }  // namespace picklejar::internal

@@ -97,7 +97,7 @@ TEST(TorchApi, ShowPrintsTensors) {
 // `dis` lists data.pkl as pickletools.dis does (the fixtures' .dis files), and a legacy stream's
 // five pickles with the headers the generator wrote.
 TEST(TorchApi, DisassemblyMatchesPickletools) {
-  for (const char* stem : {"linear", "linear_legacy", "views", "checkpoint_legacy", "dtypes"}) {
+  for (const char* stem : {"linear", "linear_legacy", "views", "checkpoint_legacy", "dtypes", "views_tar", "checkpoint_tar"}) {
     std::ostringstream out;
     pt::disassemble(fixtures() + "/torch/" + stem + ".pt", out);
     EXPECT_EQ(out.str(), slurp(fixtures() + "/torch/" + stem + ".dis")) << stem;
@@ -105,7 +105,7 @@ TEST(TorchApi, DisassemblyMatchesPickletools) {
 }
 
 TEST(TorchApi, Sniffing) {
-  for (const char* name : {"linear.pt", "linear_legacy.pt"}) {
+  for (const char* name : {"linear.pt", "linear_legacy.pt", "linear_tar.pt"}) {
     std::string f = slurp(fixtures() + "/torch/" + name);
     EXPECT_TRUE(pt::looks_like_torch(ByteView(reinterpret_cast<const uint8_t*>(f.data()), f.size()))) << name;
   }

@@ -280,7 +280,7 @@ TEST(TorchErrors, TruncatedZipIsCleanError) {
 }
 
 TEST(TorchErrors, EveryByteFlipIsCleanOrLoads) {
-  for (const char* name : {"/torch/views.pt", "/torch/views_legacy.pt"}) {
+  for (const char* name : {"/torch/views.pt", "/torch/views_legacy.pt", "/torch/views_tar.pt"}) {
     std::string f = slurp(fixtures() + name);
     for (size_t i = 0; i < f.size(); ++i) {
       std::vector<uint8_t> g(f.begin(), f.end());
@@ -291,6 +291,24 @@ TEST(TorchErrors, EveryByteFlipIsCleanOrLoads) {
         pt::inspect(ByteView(g.data(), g.size()), {}, d2);
       } catch (const Error&) {
       }
+    }
+  }
+}
+
+TEST(TorchErrors, TarCutShortOrIncomplete) {
+  std::string f = slurp(fixtures() + "/torch/linear_tar.pt");
+  Json exp = read_json(fixtures() + "/torch/linear_tar.expect.json");
+  const Json& last = exp["members"].items.back();
+  size_t end = static_cast<size_t>(last["data_offset"].as_int() + last["size"].as_int());
+  // Cut before the last member's data ends: libarchive reports the damage, or a member is missing
+  // or cut short. (After it only the tar's padding and end blocks are lost, which is no loss.)
+  for (size_t cut = 600; cut < end; cut += 97) {
+    std::vector<uint8_t> part(f.begin(), f.begin() + static_cast<ptrdiff_t>(cut));
+    try {
+      pt::load(ByteView(part.data(), part.size()));
+      ADD_FAILURE() << "a tar cut at " << cut << " of " << f.size() << " loaded";
+    } catch (const Error& e) {
+      EXPECT_TRUE(e.code() == ErrorCode::kBadArgument || e.code() == ErrorCode::kTruncated) << cut << ": " << e.what();
     }
   }
 }
