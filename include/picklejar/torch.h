@@ -26,6 +26,7 @@
 #include "picklejar/error.h"
 #include "picklejar/export.h"
 #include "picklejar/load.h"
+#include "picklejar/print.h"
 #include "picklejar/value.h"
 
 namespace picklejar::torch {
@@ -162,6 +163,12 @@ PICKLEJAR_EXPORT FileInfo inspect(ByteView data, const LoadOptions& options, Doc
 // The `show` form with tensors as `tensor(dtype=float32, shape=(3, 4), data=[...])` (numpy values
 // as picklejar::write_show prints them).
 PICKLEJAR_EXPORT void write_show(const Value& v, std::ostream& out, const Limits& limits = {});
+
+// picklejar::write_json with tensors too: with options.array_values, a tensor is the nested lists
+// tensor.tolist() gives (elements as docs/JSON.md "Array values" prints numpy's; bfloat16 as a float),
+// as numpy arrays are; otherwise the faithful form (a tensor is the _rebuild_tensor_v2 call).
+PICKLEJAR_EXPORT void write_json(const Value& v, std::ostream& out, const JsonOptions& options,
+                                 const Limits& limits = {});
 
 // Disassembles every pickle of a torch file like picklejar::disassemble: data.pkl (zip, and any other
 // .pkl member), or the five pickles of a legacy stream; each listing is headed by a line naming it.

@@ -172,6 +172,12 @@ void write_show(const Value& v, std::ostream& out, const Limits& limits) {
   internal::write_show(*internal::impl_of(v), v.id(), out, limits, &show);
 }
 
+void write_json(const Value& v, std::ostream& out, const JsonOptions& options, const Limits& limits) {
+  if (!v.valid()) throw_error(ErrorCode::kInvalidArgument, "write_json: invalid Value");
+  internal::write_json(*internal::impl_of(v), v.id(), out, limits,
+                       options.array_values ? &internal::torch_json_values() : nullptr);
+}
+
 void disassemble(ByteView data, std::ostream& out, const LoadOptions& options) {
   auto format = internal::sniff_torch_format(data);
   if (!format) throw_error(ErrorCode::kBadArgument, "not a torch file: neither a zip, a tar nor torch's legacy stream", 0);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "base/half_float.h"
 #include "model/value_access.h"
 #include "picklejar/print.h"
 #include "torch/torch.h"
@@ -66,12 +67,6 @@ T load(const uint8_t* p) {
   return v;
 }
 
-double half_to_double(uint16_t h) {
-  int exp = (h >> 10) & 0x1f;
-  double mant = h & 0x3ff;
-  double v = exp == 0 ? std::ldexp(mant, -24) : exp == 31 ? (mant ? NAN : INFINITY) : std::ldexp(mant + 1024, exp - 25);
-  return (h & 0x8000) ? -v : v;
-}
 }  // namespace
 
 std::string tensor_element_text(torch::DType dtype, const uint8_t* p) {
@@ -80,7 +75,7 @@ std::string tensor_element_text(torch::DType dtype, const uint8_t* p) {
     case DType::kFloat32: return float_repr(load<float>(p));
     case DType::kFloat64: return float_repr(load<double>(p));
     case DType::kFloat16: return float_repr(half_to_double(load<uint16_t>(p)));
-    case DType::kBFloat16: return float_repr(std::bit_cast<float>(uint32_t{load<uint16_t>(p)} << 16));
+    case DType::kBFloat16: return float_repr(bfloat16_to_double(load<uint16_t>(p)));
     case DType::kInt64: return std::to_string(load<int64_t>(p));
     case DType::kInt32: return std::to_string(load<int32_t>(p));
     case DType::kInt16: return std::to_string(load<int16_t>(p));

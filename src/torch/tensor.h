@@ -18,6 +18,10 @@ uint64_t tensor_numel(const TensorData& t);
 bool tensor_contiguous(const TensorData& t);
 // An element as Python prints it (float repr, int, True/False, (re+imj)).
 std::string tensor_element_text(torch::DType dtype, const uint8_t* p);
+// The JSON writer's typed values for `json --arrays values` (json.cc): tensors as tensor.tolist(),
+// the rest as numpy's writer prints them.
+class JsonTyped;
+const JsonTyped& torch_json_values();
 // `tensor(dtype=float32, shape=(3, 4), data=[...])`, the show form.
 std::string tensor_show_text(const DocumentImpl& d, uint32_t id);
 

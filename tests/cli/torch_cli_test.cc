@@ -71,6 +71,16 @@ TEST_F(TorchCli, JsonIsTheFaithfulForm) {
       << r.out;
 }
 
+TEST_F(TorchCli, JsonArrayValuesPrintsTensorsAsLists) {
+  CliRun r = cli("json --arrays values " + fixture("torch/tensor_tar.pt"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "[[1.0,2.0,3.0],[4.0,5.0,6.0]]\n");
+  CliRun e = cli("json --arrays values " + fixture("torch/scalars_empty.pt"));
+  ASSERT_EQ(e.status, 0) << e.err;
+  EXPECT_EQ(e.out, "{\"f32_0d\":3.5,\"i64_0d\":7,\"bool_0d\":true,\"empty\":[],\"empty_0x3\":[],"
+                   "\"empty_2x0_i32\":[[],[]]}\n");
+}
+
 TEST_F(TorchCli, Errors) {
   CliRun ts = cli("info " + fixture("torch/bad/torchscript_like.pt"));
   EXPECT_EQ(ts.status, 1);

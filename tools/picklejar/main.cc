@@ -69,9 +69,10 @@ options (show, json, info, recode):
                      memory
 
 options (json):
-  --arrays FORM      values: numpy arrays as the nested lists of numbers (and
-                     other values) ndarray.tolist() gives; faithful (the
-                     default): as the objects they were pickled as
+  --arrays FORM      values: numpy arrays and torch tensors as the nested lists
+                     of numbers (and other values) ndarray.tolist() and
+                     tensor.tolist() give; faithful (the default): as the
+                     objects they were pickled as
 
 options (recode):
   --protocol N       0-5 (default 4, CPython 3.11's default)
@@ -498,7 +499,7 @@ int run_torch(const Options& o) {
     } else if (o.command == "json") {
       picklejar::JsonOptions json;
       json.array_values = o.array_values;
-      picklejar::write_json(doc.root(), std::cout, json);
+      pt::write_json(doc.root(), std::cout, json);
       std::cout << "\n";
     } else {
       picklejar_cli::print_torch_info(info, doc, std::cout);

@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -147,6 +148,33 @@ void expect_value(const Json& want, Value got, const std::vector<Value>& tensors
   }
 }
 
+// `json --arrays values` of a tensor: nested lists of the tensor's shape whose elements, in order,
+// are the sidecar's values (the same number text: both are repr() of the Python float; nan and
+// inf tagged; complex as $complex pairs).
+void expect_json_values(const Json& got, const std::vector<int64_t>& shape, size_t depth, const Json& want, size_t& k,
+                        const std::string& where) {
+  if (depth == shape.size()) {
+    const Json& w = want[k++];
+    if (got.type == Json::kObject && got.has("$complex")) {
+      ASSERT_EQ(w.type, Json::kArray) << where;
+      for (size_t i = 0; i < 2; ++i) {
+        const Json& part = got["$complex"][i];
+        EXPECT_EQ(part.has("$float") ? part["$float"].str : part.str, w[i].str) << where;
+      }
+    } else if (got.type == Json::kObject && got.has("$float")) {
+      EXPECT_EQ(got["$float"].str, w.str) << where;
+    } else if (got.type == Json::kBool) {
+      EXPECT_EQ(got.b, w.b) << where;
+    } else {
+      EXPECT_EQ(got.str, w.str) << where;
+    }
+    return;
+  }
+  ASSERT_EQ(got.type, Json::kArray) << where;
+  ASSERT_EQ(got.items.size(), static_cast<size_t>(shape[depth])) << where;
+  for (const Json& item : got.items) expect_json_values(item, shape, depth + 1, want, k, where);
+}
+
 class TorchFixture : public ::testing::TestWithParam<Row> {};
 
 void check_file(const Row& row, bool mmap) {
@@ -196,6 +224,11 @@ void check_file(const Row& row, bool mmap) {
       ASSERT_EQ(want["values"].items.size() * item, bytes.size()) << where;
       for (size_t k = 0; k < want["values"].items.size(); ++k)
         expect_element(want["values"][k], t.dtype(), bytes.data() + k * item, where + " value " + std::to_string(k));
+      std::ostringstream json;
+      pt::write_json(got.tensor, json, picklejar::JsonOptions{.array_values = true});
+      size_t k = 0;
+      expect_json_values(JsonParser(json.str()).parse(), t.shape(), 0, want["values"], k, where + " json " + json.str());
+      EXPECT_EQ(k, want["values"].items.size()) << where;
     }
     // Sharing: one storage value per key, as torch.load makes one storage object per key.
     auto [it, fresh] = storage_by_key.emplace(std::string(t.storage_key()), t.storage());
