@@ -1,10 +1,12 @@
 // The public torch entry points (picklejar/torch.h): load, inspect, show, disassemble.
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <ostream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "io/mapped_file.h"
 #include "model/print.h"
@@ -88,33 +90,48 @@ std::string path_part(const internal::DocumentImpl& d, uint32_t key) {
 }
 
 // Tensors in pickling order: dict items in order (also a dict subclass's, as an OrderedDict's),
-// list and tuple items by index, as torch_cases.py's tensor_paths walks them.
-void walk(const internal::DocumentImpl& d, uint32_t id, const std::string& path, FileInfo& info,
-          std::unordered_map<uint32_t, std::string>& seen, size_t depth) {
-  internal::check_depth(depth, d.limits());
-  const internal::Node& n = d.node(id);
-  auto join = [&](const std::string& part) { return path.empty() ? part : path + "." + part; };
-  if (d.tag(id) == internal::kTagTensor) {
-    TensorInfo t;
-    t.path = path;
-    t.tensor = internal::make_value(&d, id);
-    if (auto it = seen.find(id); it != seen.end()) {
-      t.same_as = it->second;
-    } else {
-      seen.emplace(id, path);
+// list and tuple items by index, as torch_cases.py's tensor_paths walks them. Iterative (a
+// hostile pickle may nest a million lists); a container met again (shared, or a cycle) is not
+// walked again, so the walk costs the document's size.
+void walk(const internal::DocumentImpl& d, FileInfo& info) {
+  struct Item {
+    uint32_t id;
+    std::string path;
+    size_t depth;
+  };
+  std::vector<Item> todo{{d.root, "", 0}};
+  std::unordered_map<uint32_t, std::string> seen;  // tensor -> its first path
+  std::unordered_set<uint32_t> entered;            // containers walked
+  while (!todo.empty()) {
+    Item it = std::move(todo.back());
+    todo.pop_back();
+    internal::check_depth(it.depth, d.limits());
+    auto join = [&](const std::string& part) { return it.path.empty() ? part : it.path + "." + part; };
+    const internal::Node& n = d.node(it.id);
+    if (d.tag(it.id) == internal::kTagTensor) {
+      TensorInfo t;
+      t.path = it.path;
+      t.tensor = internal::make_value(&d, it.id);
+      if (auto f = seen.find(it.id); f != seen.end()) {
+        t.same_as = f->second;
+      } else {
+        seen.emplace(it.id, it.path);
+      }
+      info.tensors.push_back(std::move(t));
+      continue;
     }
-    info.tensors.push_back(std::move(t));
-    return;
+    if (!entered.insert(it.id).second) continue;
+    size_t mark = todo.size();  // children pushed in order, then reversed: popped in order
+    uint32_t items = n.kind == Kind::kObject ? d.object(it.id).dict_items : it.id;
+    if (items != internal::kNoNode && d.node(items).kind == Kind::kDict) {
+      for (uint32_t i = 0, c = d.item_count(items); i < c; ++i)
+        todo.push_back({d.items(items)[2 * i + 1], join(path_part(d, d.items(items)[2 * i])), it.depth + 1});
+    } else if ((n.kind == Kind::kList || n.kind == Kind::kTuple) && it.id != internal::kEmptyTupleNode) {
+      for (uint32_t i = 0, c = d.item_count(it.id); i < c; ++i)
+        todo.push_back({d.items(it.id)[i], join(std::to_string(i)), it.depth + 1});
+    }
+    std::reverse(todo.begin() + static_cast<ptrdiff_t>(mark), todo.end());
   }
-  uint32_t items = n.kind == Kind::kObject ? d.object(id).dict_items : id;
-  if (items != internal::kNoNode && d.node(items).kind == Kind::kDict) {
-    for (uint32_t i = 0, c = d.item_count(items); i < c; ++i)
-      walk(d, d.items(items)[2 * i + 1], join(path_part(d, d.items(items)[2 * i])), info, seen, depth + 1);
-    return;
-  }
-  if ((n.kind == Kind::kList || n.kind == Kind::kTuple) && id != internal::kEmptyTupleNode)
-    for (uint32_t i = 0, c = d.item_count(id); i < c; ++i)
-      walk(d, d.items(id)[i], join(std::to_string(i)), info, seen, depth + 1);
 }
 
 FileInfo describe(const Document& doc, const internal::TorchFile& f) {
@@ -123,8 +140,7 @@ FileInfo describe(const Document& doc, const internal::TorchFile& f) {
   info.format = f.format;
   info.root = f.root;
   info.protocol = f.protocol;
-  std::unordered_map<uint32_t, std::string> seen;
-  walk(d, d.root, "", info, seen, 0);
+  walk(d, info);
   std::unordered_map<uint32_t, uint32_t> users;  // storage -> distinct tensors
   for (const TensorInfo& t : info.tensors)
     if (t.same_as.empty()) ++users[d.tensor(t.tensor.id()).storage];

@@ -69,7 +69,8 @@ TorchFile load_zip(ByteView file, Document& doc, const picklejar::LoadOptions& o
   if (pkl->method == 0) {
     // Over the file from its start, so that offsets in errors are offsets in the file.
     ByteReader in(file.data(), static_cast<size_t>(pkl->data_offset + pkl->size), options.limits.max_input_bytes);
-    in.take(static_cast<size_t>(pkl->data_offset));
+    if (!in.take(static_cast<size_t>(pkl->data_offset)))
+      throw_error(ErrorCode::kLimitExceeded, "torch zip: data.pkl starts past Limits::max_input_bytes", 0);
     run_unpickler(in, doc, options, hooks.with_numpy());
   } else {
     ByteView b = zip.bytes(*pkl, d);

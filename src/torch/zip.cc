@@ -98,6 +98,15 @@ ZipArchive::ZipArchive(ByteView file, const Limits& limits) : impl_(std::make_un
       zip_error("stored member '" + m.name + "' says " + std::to_string(m.size) + " bytes but holds " +
                     std::to_string(m.compressed_size),
                 m.data_offset);
+    if (info.flag & 1)
+      throw_error(ErrorCode::kUnsupported, "torch zip member '" + m.name + "' is encrypted", m.data_offset);
+    // Deflate expands at most 1032:1; a larger claim is a lie (a zip bomb's), refused before any
+    // memory is set aside for it.
+    if (m.method == 8 && m.size / 1032 > m.compressed_size + 1)
+      throw_error(ErrorCode::kCompression,
+                  "torch zip member '" + m.name + "' claims " + std::to_string(m.size) + " bytes from " +
+                      std::to_string(m.compressed_size) + " deflated bytes, more than deflate can produce",
+                  m.data_offset);
     if (m.method != 0 && m.method != 8)
       throw_error(ErrorCode::kUnsupported,
                   "torch zip member '" + m.name + "' uses compression method " + std::to_string(m.method) +

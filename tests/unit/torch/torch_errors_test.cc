@@ -50,6 +50,7 @@ struct Stream {
   std::vector<Tensor> tensors{Tensor{}};
   bool little_endian = true;
   std::function<Value(Builder&, Value)> pid_override;  // replaces the storage pid
+  std::function<Value(Builder&, Value)> object_override;  // the saved object, given the tensors' dict
 
   std::vector<uint8_t> bytes() const {
     std::vector<uint8_t> out;
@@ -93,6 +94,7 @@ struct Stream {
     // Builder::dict takes an initializer list: build the dict from a tuple of pairs instead.
     if (entries.size() == 1) obj = b.dict({entries[0]});
     if (entries.size() == 2) obj = b.dict({entries[0], entries[1]});
+    if (object_override) obj = object_override(b, obj);
     add(obj, o);
     std::vector<Value> keys;
     for (const Storage& s : storages)
@@ -310,6 +312,24 @@ TEST(TorchErrors, TarCutShortOrIncomplete) {
     } catch (const Error& e) {
       EXPECT_TRUE(e.code() == ErrorCode::kBadArgument || e.code() == ErrorCode::kTruncated) << cut << ": " << e.what();
     }
+  }
+}
+
+// inspect's walk (what `info` lists) over a hostile object: deep nesting and a shared tuple
+// doubling at every level (2^40 paths) cost the document's size, not a stack or the paths.
+TEST(TorchErrors, InspectWalksHostileNestingInLinearTime) {
+  for (bool doubling : {false, true}) {
+    Stream s;
+    s.object_override = [doubling](Builder& b, Value tensors) {
+      Value inner = b.list({tensors});
+      for (int i = 0; i < (doubling ? 40 : 200000); ++i) inner = doubling ? b.tuple({inner, inner}) : b.list({inner});
+      return inner;
+    };
+    std::vector<uint8_t> file = s.bytes();
+    Document doc;
+    pt::FileInfo info = pt::inspect(ByteView(file.data(), file.size()), {}, doc);
+    ASSERT_EQ(info.tensors.size(), 1u) << doubling;
+    EXPECT_EQ(info.tensors[0].path.size() - info.tensors[0].path.find(".t0"), 3u);
   }
 }
 
