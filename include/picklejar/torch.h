@@ -134,11 +134,14 @@ PICKLEJAR_EXPORT Value as_dict(const Value& v);
 // stream (the pickled magic number). Only sniffs; does not validate.
 PICKLEJAR_EXPORT bool looks_like_torch(ByteView data) noexcept;
 
-// Loads a torch.save file: the root is the saved object (a state_dict is a dict, as torch writes it
-// an OrderedDict object whose BUILD set _metadata). Throws Error: kUnsupported for TorchScript
-// archives, quantized tensors and deflated members beyond the limits; kBadLength for a storage
-// member shorter than its storage or a tensor reaching past its storage's end; kBadArgument for
-// malformed containers, persistent ids, tensor arguments or missing members; kIo.
+// Loads a torch.save file: the root is the saved object (a state_dict is the collections.OrderedDict
+// object torch pickles, with the items as_dict() gives and the _metadata its BUILD set). Throws
+// Error: kUnsupported for TorchScript archives, quantized tensors, storage views of torch < 1.0 and
+// encrypted members; kBadLength for a storage whose data is shorter than its size needs or a tensor
+// reaching past its storage's end; kBadArgument for a damaged container, a missing member or
+// malformed persistent ids and tensor arguments; kCompression for a deflated member that does not
+// inflate to its size and CRC-32; kTruncated for a legacy file cut short; kLimitExceeded past
+// options.pickle.limits; kIo when the file cannot be read.
 PICKLEJAR_EXPORT Document load(const std::filesystem::path& path, const LoadOptions& options = {});
 // The same from memory (no mmap): tensors point into `data`, which must outlive the Document.
 PICKLEJAR_EXPORT Document load(ByteView data, const LoadOptions& options = {});
