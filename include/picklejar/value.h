@@ -53,11 +53,12 @@ enum class Kind : uint8_t {
   kArray,         // numpy.ndarray (as_array()); also an object (as_object() shows how it was pickled)
   kDType,         // numpy.dtype (as_dtype()); also an object
   kNumpyScalar,   // a numpy scalar such as np.float64(1.5) (as_scalar()); also an object
+  kTensor,        // a torch.Tensor or nn.Parameter (picklejar/torch.h: torch::TensorRef); also an object
 };
 
 // Python's name for a kind: "NoneType", "bool", "int", "float", "str", "bytes", "bytearray",
 // "tuple", "list", "dict", "set", "frozenset", "global", "object", "persistent_id", "PickleBuffer",
-// "ndarray", "dtype", "numpy scalar".
+// "ndarray", "dtype", "numpy scalar", "Tensor".
 PICKLEJAR_EXPORT std::string_view kind_name(Kind kind) noexcept;
 
 // How an inert object was made.

@@ -191,6 +191,22 @@ void DocumentImpl::set_scalar(uint32_t id, ScalarData s) {
   nodes_[id].tag = kTagScalar;
 }
 
+void DocumentImpl::set_tensor(uint32_t id, TensorData t) {
+  ObjectData& o = objects_[nodes_[id].aux];
+  if (nodes_[id].tag == kTagTensor) {
+    tensors_[o.typed] = std::move(t);
+    return;
+  }
+  o.typed = static_cast<uint32_t>(tensors_.size());
+  tensors_.push_back(std::move(t));
+  nodes_[id].tag = kTagTensor;
+}
+
+uint32_t DocumentImpl::add_torch_storage(TorchStorageData s) {
+  torch_storages_.push_back(std::move(s));
+  return static_cast<uint32_t>(torch_storages_.size() - 1);
+}
+
 uint32_t DocumentImpl::add_object(MadeBy how, uint32_t callable, uint32_t args, uint64_t offset) {
   uint32_t id = add_node(Kind::kObject, offset);
   ObjectData o;
@@ -395,7 +411,8 @@ size_t DocumentImpl::index_bytes(const HashIndex& ix) {
 size_t DocumentImpl::memory_bytes() const {
   return nodes_.capacity() * sizeof(Node) + items_.capacity() * sizeof(uint32_t) +
          objects_.capacity() * sizeof(ObjectData) + indexes_.capacity() * sizeof(HashIndex) + block_bytes_ +
-         index_bytes_ + working_bytes_;
+         index_bytes_ + working_bytes_ + tensors_.capacity() * sizeof(TensorData) +
+         torch_storages_.capacity() * sizeof(TorchStorageData);
 }
 
 void DocumentImpl::charge_working(size_t add, uint64_t offset, const char* what) {
@@ -467,6 +484,7 @@ uint64_t DocumentImpl::hash_of(uint32_t id, int depth) const {
     case Kind::kArray:  // numpy values are objects in the node table; listed for completeness
     case Kind::kDType:
     case Kind::kNumpyScalar:
+    case Kind::kTensor:
       return mix64(id + 0x1234567ull);  // identity hash (documents are compared by id too)
     case Kind::kByteArray:
     case Kind::kList:

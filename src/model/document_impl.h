@@ -72,6 +72,7 @@ enum ObjectTag : uint16_t {
   kTagArray = 1,   // numpy.ndarray: ObjectData::typed indexes arrays()
   kTagDType = 2,   // numpy.dtype: ObjectData::typed indexes dtypes()
   kTagScalar = 3,  // numpy scalar: ObjectData::typed indexes scalars()
+  kTagTensor = 4,  // torch.Tensor / nn.Parameter: ObjectData::typed indexes tensors()
 };
 
 struct FieldData {
@@ -124,6 +125,31 @@ struct ScalarData {
   uint32_t dtype = ~0u;
   const uint8_t* data = nullptr;
   uint64_t nbytes = 0;
+};
+
+// A torch storage (one per storage key of a checkpoint; tensors sharing a key share it), read from
+// its persistent id ('storage', torch.<X>Storage, key, location, numel[, view_metadata]).
+struct TorchStorageData {
+  uint32_t node = ~0u;    // the storage's value (the persistent id node every use of the key shares)
+  uint8_t dtype = 0;      // picklejar::torch::DType
+  uint64_t itemsize = 0;
+  std::string key;
+  std::string location;   // "cpu", "cuda:0", ...
+  uint64_t numel = 0;     // elements
+  const uint8_t* data = nullptr;  // numel * itemsize bytes, native order, aligned; null until bound
+  bool bound = false;
+};
+
+// A tensor: _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, hooks) or
+// _rebuild_parameter(tensor, requires_grad, hooks). Checked on load to lie inside its storage.
+struct TensorData {
+  uint32_t storage = ~0u;        // index into DocumentImpl::torch_storages()
+  int64_t storage_offset = 0;    // elements
+  std::vector<int64_t> shape;
+  std::vector<int64_t> strides;  // elements
+  bool requires_grad = false;
+  bool parameter = false;        // an nn.Parameter (its data tensor is base)
+  uint32_t base = ~0u;           // the Parameter's data tensor node, else kNoNode
 };
 
 struct ObjectData {
@@ -197,6 +223,14 @@ class DocumentImpl {
   void set_array(uint32_t id, ArrayData a);
   void set_scalar(uint32_t id, ScalarData s);
 
+  // ---- torch readings of objects (kTagTensor) and the storages they view
+  const TensorData& tensor(uint32_t id) const { return tensors_[objects_[nodes_[id].aux].typed]; }
+  void set_tensor(uint32_t id, TensorData t);
+  uint32_t add_torch_storage(TorchStorageData s);
+  const TorchStorageData& torch_storage(uint32_t i) const { return torch_storages_[i]; }
+  TorchStorageData& torch_storage(uint32_t i) { return torch_storages_[i]; }
+  size_t torch_storage_count() const { return torch_storages_.size(); }
+
   // ---- items (tuple, list, set, frozenset: ids; dict: key,value pairs)
   const uint32_t* items(uint32_t id) const { return items_.data() + nodes_[id].u.items.begin; }
   uint32_t item_count(uint32_t id) const { return nodes_[id].u.items.len; }
@@ -267,6 +301,8 @@ class DocumentImpl {
   std::vector<DTypeData> dtypes_;
   std::vector<ArrayData> arrays_;
   std::vector<ScalarData> scalars_;
+  std::vector<TensorData> tensors_;
+  std::vector<TorchStorageData> torch_storages_;
   std::vector<HashIndex> indexes_;
   struct CachedHash {
     uint32_t id_plus_1;  // 0: empty

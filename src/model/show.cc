@@ -196,7 +196,8 @@ class ShowWriter {
           }
         }
         [[fallthrough]];
-      case Kind::kArray: {
+      case Kind::kArray:
+      case Kind::kTensor: {
         const ObjectData& o = d_.object(id);
         buf_ += "object(";
         buf_ += made_by_name(o.how);

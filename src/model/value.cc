@@ -37,6 +37,7 @@ std::string_view kind_name(Kind kind) noexcept {
     case Kind::kArray: return "ndarray";
     case Kind::kDType: return "dtype";
     case Kind::kNumpyScalar: return "numpy scalar";
+    case Kind::kTensor: return "Tensor";
   }
   return "unknown";
 }
@@ -85,6 +86,7 @@ Kind Value::kind() const {
       case internal::kTagArray: return Kind::kArray;
       case internal::kTagDType: return Kind::kDType;
       case internal::kTagScalar: return Kind::kNumpyScalar;
+      case internal::kTagTensor: return Kind::kTensor;
       default: break;
     }
   }

@@ -11,25 +11,12 @@
 #include <vector>
 
 #include "base/byte_order.h"
+#include "base/half_float.h"
 #include "base/utf8.h"
 #include "numpy/numpy.h"
 
 namespace picklejar::internal {
 namespace {
-
-double half_to_double(uint16_t h) {
-  const int exponent = (h >> 10) & 0x1f;
-  const int mantissa = h & 0x3ff;
-  double v;
-  if (exponent == 0) {
-    v = std::ldexp(mantissa, -24);  // subnormal
-  } else if (exponent == 31) {
-    v = mantissa ? NAN : INFINITY;
-  } else {
-    v = std::ldexp(mantissa + 1024, exponent - 25);
-  }
-  return (h & 0x8000) ? -v : v;
-}
 
 // Whether every element of `t` becomes a value JSON.md can print (see the file comment).
 bool has_values_form(const DTypeData& t) {

@@ -145,7 +145,10 @@ class Disassembler {
  public:
   Disassembler(ByteView data, std::ostream& out) : data_(data), out_(out) {}
 
-  void run() {
+  // Starts at `start` instead of 0: offsets (and MARK references) are then positions in `data`,
+  // as pickletools prints a pickle read from the middle of a file.
+  void run(uint64_t start = 0) {
+    pos_ = start;
     try {
       loop();
     } catch (...) {
@@ -535,6 +538,7 @@ class Disassembler {
   int maxproto_ = -1;
 
  public:
+  uint64_t end() const { return pos_; }
   std::vector<internal::SkipRange> skips_;
   size_t next_skip_ = 0;
 };
@@ -548,6 +552,12 @@ void disassemble_with_skips(ByteView data, std::ostream& out, const std::vector<
   Disassembler d(data, out);
   d.skips_ = skips;
   d.run();
+}
+
+uint64_t disassemble_from(ByteView data, uint64_t start, std::ostream& out) {
+  Disassembler d(data, out);
+  d.run(start);
+  return d.end();
 }
 }  // namespace internal
 

@@ -19,4 +19,9 @@ struct SkipRange {
 // printed as one line and jumped over.
 void disassemble_with_skips(ByteView data, std::ostream& out, const std::vector<SkipRange>& skips);
 
+// One pickle of `data` starting at offset `start` (a stream of several pickles, as a legacy torch
+// file): offsets are positions in `data`, as pickletools.dis prints a pickle read from the middle
+// of a file. Returns the offset just after its STOP.
+uint64_t disassemble_from(ByteView data, uint64_t start, std::ostream& out);
+
 }  // namespace picklejar::internal

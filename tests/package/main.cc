@@ -1,6 +1,7 @@
 // Builds against an installed picklejar (find_package or pkg-config) and loads a pickle through the
 // public API only. Prints OK and exits 0, or says what differed and exits 1.
 #include <picklejar/picklejar.h>
+#include <picklejar/torch.h>
 
 #include <cstdint>
 #include <cstring>
@@ -46,6 +47,18 @@ int main() {
     std::cerr << "consumer: a truncated pickle threw something other than picklejar::Error: "
               << e.what() << "\n";
     return 1;
+  }
+
+  // The torch layer links its container libraries (minizip here) into the installed library:
+  // a zip that is no zip reaches minizip and comes back as a picklejar::Error.
+  const uint8_t kNotAZip[] = {'P', 'K', 3, 4, 0, 0, 0, 0};
+  if (!picklejar::torch::looks_like_torch(picklejar::ByteView(kNotAZip, sizeof kNotAZip)))
+    return fail("a zip's first bytes do not look like a torch file");
+  try {
+    picklejar::torch::load(picklejar::ByteView(kNotAZip, sizeof kNotAZip));
+    return fail("a broken torch zip loaded without error");
+  } catch (const picklejar::Error& e) {
+    std::cout << "broken torch zip throws " << picklejar::error_code_name(e.code()) << "\n";
   }
 
   std::cout << "OK\n";

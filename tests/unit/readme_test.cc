@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <picklejar/joblib.h>
 #include <picklejar/picklejar.h>
+#include <picklejar/torch.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -120,6 +121,16 @@ TEST_F(Readme, ExamplesRunAndAreQuotedExactly) {
             strict.allowed_globals = {{"numpy", "*"}, {"numpy.core.multiarray", "_reconstruct"}};
             picklejar::Document doc = picklejar::load_file("data.pkl", strict);)
     EXPECT_EQ(doc.root().kind(), picklejar::Kind::kArray);
+  }
+  {
+    fs::copy_file(fs::path(PICKLEJAR_FIXTURES_DIR) / "torch" / "linear.pt", dir_ / "linear.pt",
+                  fs::copy_options::overwrite_existing);
+    SNIPPET(picklejar::Document sd = picklejar::torch::load("linear.pt", {.mmap = true});
+            picklejar::torch::TensorRef w(picklejar::torch::as_dict(sd.root()).at("weight"));
+            std::span<const float> ws = w.as<float>();)
+    EXPECT_EQ(w.dtype(), picklejar::torch::DType::kFloat32);
+    EXPECT_EQ(w.shape(), (std::vector<int64_t>{3, 4}));
+    EXPECT_EQ(ws.size(), 12u);
   }
   for (const std::string& s : snippets())
     EXPECT_NE(readme_code().find(squeeze(s)), std::string::npos) << "README.md does not quote: " << s;

@@ -30,13 +30,15 @@ import tempfile
 import warnings
 import zipfile
 
-from . import torch_build
+from . import torch_build, torch_tar
 from .common import EXPECTED_VERSIONS, FIX, replace_tree, write_tsv
 from .torch_readme import TORCH_README, bad_readme_lines
 
 TORCH = os.path.join(FIX, "torch")
 TSV_HEADER = "file\tformat\tcase\ttorch\troot\tstorages\ttensors\tload\tweights_only\tdescription"
 MAX_LISTED = 64  # tensors with more elements get only their sha256 in the sidecar
+# The legacy tar keeps no requires_grad and no Parameter (torch 0.3 pickled Variables otherwise).
+TAR_SKIPPED = ("parameters",)
 LEGACY_PICKLES = ("magic_number", "protocol_version", "sys_info", "object", "storage_keys")
 
 
@@ -313,6 +315,15 @@ def expectation(case, fmt, rel, data, description, tmp):
         out["members"] = members
         keys = list(collections.OrderedDict.fromkeys(pid[2] for pid in scan.pids))
         assert sorted(keys) == sorted(raw), (keys, sorted(raw))
+    elif fmt == "tar":
+        members, tar_storages, _, scanned = torch_tar.read_tar(data, ScanUnpickler, StorageRef, TensorStub)
+        out["members"] = members
+        keys = [st[0] for st in tar_storages]
+        raw = {st[0]: st[3] for st in tar_storages}
+
+        class TarScan:  # the storages' zip-style persistent ids, as ScanUnpickler would collect them
+            pids = [("storage", GlobalRef("torch", st[1]), st[0], "cpu", st[2]) for st in tar_storages]
+        scan = TarScan()
     else:
         pickles, values, scan, storages = read_legacy(data)
         scanned = values["object"]
@@ -426,6 +437,9 @@ def good_fixtures(tmp):
         variants.append((case, "zip", "torch/%s.pt" % case, zips[case], desc))
         variants.append((case, "legacy", "torch/%s_legacy.pt" % case, legacy[case],
                          desc + "; torch.save(..., _use_new_zipfile_serialization=False)"))
+        if case not in TAR_SKIPPED:
+            variants.append((case, "tar", "torch/%s_tar.pt" % case, torch_tar.tar_bytes(torch_build.build(case)),
+                             desc + "; the legacy tar format of torch < 0.4, written by torch_tar.py"))
     buf = io.BytesIO()
     torch.save(torch_build.build("linear"), buf)
     variants.append(("linear", "zip", "torch/linear_buffer.pt", buf.getvalue(),
@@ -438,7 +452,12 @@ def good_fixtures(tmp):
         first = by_case.setdefault(case, exp)
         assert comparable(first["tensors"]) == comparable(exp["tensors"]), rel
         stem = rel[:-3]
-        pkl = zipfile.ZipFile(io.BytesIO(data)).read(exp["root"] + "/data.pkl") if fmt == "zip" else data
+        if fmt == "zip":
+            pkl = zipfile.ZipFile(io.BytesIO(data)).read(exp["root"] + "/data.pkl")
+        elif fmt == "tar":
+            pkl = torch_tar.read_tar(data, ScanUnpickler, StorageRef, TensorStub)[2]
+        else:
+            pkl = data
         files[rel] = data
         files[stem + ".expect.json"] = sidecar(exp)
         files[stem + ".dis"] = dis_text(pkl, fmt).encode("utf-8")

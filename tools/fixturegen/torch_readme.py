@@ -22,17 +22,21 @@ python3-torch 1.13.1+dfsg) and Python {python}.
 
 ## Files
 
-Each case (`torch_build.CASES`) is saved twice:
+Each case (`torch_build.CASES`) is saved two or three times:
 
 - `<case>.pt`: `torch.save(obj, "<dir>/<case>.pt")`, the zip format; its root directory is the
   file's stem. `linear_buffer.pt` was saved to an `io.BytesIO` instead: root `archive`.
 - `<case>_legacy.pt`: `torch.save(obj, buf, _use_new_zipfile_serialization=False)`, the legacy
-  *stream* format (below). torch {torch} cannot write the older legacy *tar* format at all (it only
-  reads it), so there is no tar fixture: none was made by hand.
+  *stream* format (below).
+- `<case>_tar.pt` (every case but `parameters`, whose requires_grad and Parameter class the tar
+  format cannot hold): the older legacy *tar* format, which torch {torch} reads but cannot write,
+  written by `tools/fixturegen/torch_tar.py` from the layout `legacy_load` reads (below) and
+  checked like every other file: `torch.load` must return the object that was saved.
 
 Next to each file:
 
-- `<stem>.dis`: `pickletools.dis(data.pkl, annotate=0)`; for a legacy file, all five pickles in order.
+- `<stem>.dis`: `pickletools.dis(data.pkl, annotate=0)`; for a legacy file, all five pickles in
+  order; for a tar file, its `pickle` member.
 - `<stem>.expect.json`: what a reader must find, computed from the object `torch.load` returns and
   checked against the bytes (data.pkl read by an unpickler that imports nothing, storages compared
   with the loaded ones) and against the object before saving:
@@ -86,7 +90,9 @@ the exception type for `bad/`), `weights_only`, `description`.
   in its argv, so the keys repeat on this machine; another machine or torch build gives other keys
   (and so another storage order). A reader must take keys and order from the file, never assume them.
 - Legacy tar: `torch.load` still reads a tar with members `storages`, `tensors`, `pickle`
-  (`legacy_load` in `serialization.py`), but no torch {torch} function writes one.
+  (`legacy_load` in `serialization.py`), but no torch {torch} function writes one. The `_tar.pt`
+  files' layout is in `torch_tar.py`; their sidecars have `members` (name, data offset, size) in
+  place of the zip's, and storage keys are the tar's int keys as decimal strs.
 
 ## bad/
 

@@ -7,6 +7,7 @@
 // 3 I/O error (a file cannot be opened or read).
 #include <picklejar/joblib.h>
 #include <picklejar/picklejar.h>
+#include <picklejar/torch.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@
 
 #include "cli.h"
 #include "progress.h"
+#include "torch_cli.h"
 
 namespace {
 
@@ -35,7 +37,8 @@ constexpr int kExitIo = 3;
 constexpr const char* kUsage = R"(usage: picklejar COMMAND [OPTIONS] FILE
 
 Inspect Python pickles (protocols 0-5) and joblib files, plain or compressed
-(zlib, gzip, bz2, lzma, xz, lz4), without executing anything.
+(zlib, gzip, bz2, lzma, xz, lz4), and PyTorch torch.save files (zip and
+legacy formats), without executing anything.
 
 commands:
   dis FILE     opcode listing, like `python -m pickletools FILE`; joblib's
@@ -45,7 +48,9 @@ commands:
   json FILE    the value as one line of tagged JSON (docs/JSON.md); numpy
                arrays as nested lists of numbers with --arrays values
   info FILE    format, compression, protocol, and each array's path in the
-               graph, dtype, shape and size
+               graph, dtype, shape and size; for a torch file each tensor's
+               path, dtype, shape, strides (when not contiguous), storage key
+               and offset, bytes, and whether its storage is shared
   recode [--protocol N] [--buffers-in DIR] [--buffers-out DIR]
          [--joblib [--compress SPEC] [--threads N]] IN OUT
                load IN (any pickle or joblib file) and write it as a pickle of
@@ -62,13 +67,15 @@ options (show, json, info, recode):
   --no-fix-imports   keep Python 2 module names (__builtin__, copy_reg, ...)
                      in protocol 0-2 pickles
   --buffers-in DIR   out-of-band buffers (protocol 5) as DIR/0.bin, DIR/1.bin, ...
-  --mmap             map an uncompressed joblib file: its arrays are views into
-                     the file instead of copies in memory
+  --mmap             map an uncompressed joblib file or a torch file: its arrays
+                     and tensors are views into the file instead of copies in
+                     memory
 
 options (json):
-  --arrays FORM      values: numpy arrays as the nested lists of numbers (and
-                     other values) ndarray.tolist() gives; faithful (the
-                     default): as the objects they were pickled as
+  --arrays FORM      values: numpy arrays and torch tensors as the nested lists
+                     of numbers (and other values) ndarray.tolist() and
+                     tensor.tolist() give; faithful (the default): as the
+                     objects they were pickled as
 
 options (recode):
   --protocol N       0-5 (default 4, CPython 3.11's default)
@@ -118,6 +125,13 @@ std::vector<uint8_t> read_all(std::istream& in, const std::string& name, picklej
   }
   if (in.bad()) throw io_error("read", name, "read error");
   return data;
+}
+
+// Standard input, read once (the torch check sniffs it before a loader reads it).
+std::vector<uint8_t>& stdin_bytes(picklejar_cli::Progress* progress = nullptr) {
+  static std::optional<std::vector<uint8_t>> data;
+  if (!data) data = read_all(std::cin, "<stdin>", progress);
+  return *data;
 }
 
 // Fails as the library does for an input it cannot read, before any output is made.
@@ -292,6 +306,11 @@ picklejar::joblib::LoadOptions load_options(const Options& o, std::vector<std::v
   return jo;
 }
 
+[[noreturn]] void refuse_torch_recode() {
+  throw picklejar::Error(picklejar::ErrorCode::kUnsupported,
+                         "recode of a torch file: writing torch files is not supported yet");
+}
+
 // Loads FILE once with every option (buffers, mmap) and, for `info`, inspects that same load.
 // The buffer files and standard input's bytes stay in `storage`: the document borrows them.
 picklejar::Document load(const Options& o, std::vector<std::vector<uint8_t>>& storage,
@@ -303,9 +322,10 @@ picklejar::Document load(const Options& o, std::vector<std::vector<uint8_t>>& st
     struct stat st {};
     uint64_t total = ::fstat(0, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<uint64_t>(st.st_size) : 0;
     progress.begin("reading", "<stdin>", total);
-    storage.push_back(read_all(std::cin, "<stdin>", &progress));
+    std::vector<uint8_t>& in = stdin_bytes(&progress);
     progress.end("read");
-    picklejar::ByteView data(storage.back().data(), storage.back().size());
+    picklejar::ByteView data(in.data(), in.size());
+    if (o.command == "recode" && picklejar::torch::looks_like_torch(data)) refuse_torch_recode();
     if (info) {
       *info = picklejar::joblib::inspect(data, jo, doc);
     } else {
@@ -461,10 +481,55 @@ bool first_opcode_failed(const picklejar::Error& e) {
          e.code() != picklejar::ErrorCode::kLimitExceeded;
 }
 
+// info, show, json and dis of a torch.save file (zip or legacy): torch::load's document, tensors
+// printed as tensors.
+int run_torch(const Options& o) {
+  namespace pt = picklejar::torch;
+  if (o.command == "recode") refuse_torch_recode();
+  if (o.buffers_in) throw UsageError{"--buffers-in does not apply to torch files"};
+  pt::LoadOptions lo;
+  lo.pickle.encoding = o.encoding;
+  lo.pickle.fix_imports = o.fix_imports;
+  lo.mmap = o.mmap && o.file != "-";
+  std::vector<uint8_t>* in = o.file == "-" ? &stdin_bytes() : nullptr;
+  picklejar::ByteView data = in ? picklejar::ByteView(in->data(), in->size()) : picklejar::ByteView();
+  if (o.command == "dis") {
+    in ? pt::disassemble(data, std::cout, lo) : pt::disassemble(o.file, std::cout, lo);
+  } else {
+    picklejar::Document doc;
+    pt::FileInfo info = in ? pt::inspect(data, lo, doc) : pt::inspect(o.file, lo, doc);
+    if (o.command == "show") {
+      pt::write_show(doc.root(), std::cout);
+      std::cout << "\n";
+    } else if (o.command == "json") {
+      picklejar::JsonOptions json;
+      json.array_values = o.array_values;
+      pt::write_json(doc.root(), std::cout, json);
+      std::cout << "\n";
+    } else {
+      picklejar_cli::print_torch_info(info, doc, std::cout);
+    }
+  }
+  std::cout.flush();
+  if (!std::cout) throw io_error("write", "<stdout>", "write error");
+  return 0;
+}
+
+bool torch_input(const Options& o) {
+  if (o.file == "-") {
+    std::vector<uint8_t>& in = stdin_bytes();
+    return picklejar::torch::looks_like_torch(picklejar::ByteView(in.data(), in.size()));
+  }
+  check_readable(o.file);
+  return picklejar_cli::is_torch_file(o.file);
+}
+
 int run(const Options& o) {
+  // recode reads standard input itself (showing progress) and refuses a torch file there.
+  if (!(o.command == "recode" && o.file == "-") && torch_input(o)) return run_torch(o);
   if (o.command == "dis") {
     if (o.file == "-") {
-      std::vector<uint8_t> data = read_all(std::cin, "<stdin>");
+      std::vector<uint8_t>& data = stdin_bytes();
       picklejar::joblib::disassemble(picklejar::ByteView(data.data(), data.size()), std::cout);
     } else {
       check_readable(o.file);
