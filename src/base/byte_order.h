@@ -5,6 +5,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace picklejar::internal {
 
@@ -16,6 +17,14 @@ constexpr char native_order() { return std::endian::native == std::endian::littl
 inline void swap_elements(uint8_t* p, size_t n, size_t unit) {
   if (unit < 2) return;
   for (size_t i = 0; i + unit <= n; i += unit) std::reverse(p + i, p + i + unit);
+}
+
+// The T at p, which may be misaligned for T.
+template <class T>
+T load_unaligned(const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
 }
 
 }  // namespace picklejar::internal

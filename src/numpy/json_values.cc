@@ -34,17 +34,10 @@ bool has_values_form(const DTypeData& t) {
   }
 }
 
-template <class T>
-T read_as(const uint8_t* p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
 double float_at(const uint8_t* p, uint64_t size) {
-  if (size == 2) return half_to_double(read_as<uint16_t>(p));
-  if (size == 4) return static_cast<double>(read_as<float>(p));
-  return read_as<double>(p);
+  if (size == 2) return half_to_double(load_unaligned<uint16_t>(p));
+  if (size == 4) return static_cast<double>(load_unaligned<float>(p));
+  return load_unaligned<double>(p);
 }
 
 // One native-order element as the JSON writer prints the Python object tolist() makes of it;
@@ -53,16 +46,16 @@ bool element_json(std::string& out, const DTypeData& t, const uint8_t* p) {
   switch (t.kind) {
     case 'b': out += p[0] ? "true" : "false"; return true;
     case 'i':
-      if (t.itemsize == 1) out += std::to_string(read_as<int8_t>(p));
-      if (t.itemsize == 2) out += std::to_string(read_as<int16_t>(p));
-      if (t.itemsize == 4) out += std::to_string(read_as<int32_t>(p));
-      if (t.itemsize == 8) out += std::to_string(read_as<int64_t>(p));
+      if (t.itemsize == 1) out += std::to_string(load_unaligned<int8_t>(p));
+      if (t.itemsize == 2) out += std::to_string(load_unaligned<int16_t>(p));
+      if (t.itemsize == 4) out += std::to_string(load_unaligned<int32_t>(p));
+      if (t.itemsize == 8) out += std::to_string(load_unaligned<int64_t>(p));
       return true;
     case 'u':
-      if (t.itemsize == 1) out += std::to_string(read_as<uint8_t>(p));
-      if (t.itemsize == 2) out += std::to_string(read_as<uint16_t>(p));
-      if (t.itemsize == 4) out += std::to_string(read_as<uint32_t>(p));
-      if (t.itemsize == 8) out += std::to_string(read_as<uint64_t>(p));
+      if (t.itemsize == 1) out += std::to_string(load_unaligned<uint8_t>(p));
+      if (t.itemsize == 2) out += std::to_string(load_unaligned<uint16_t>(p));
+      if (t.itemsize == 4) out += std::to_string(load_unaligned<uint32_t>(p));
+      if (t.itemsize == 8) out += std::to_string(load_unaligned<uint64_t>(p));
       return true;
     case 'f': json_float(out, float_at(p, t.itemsize)); return true;
     case 'c':
@@ -86,10 +79,10 @@ bool element_json(std::string& out, const DTypeData& t, const uint8_t* p) {
     }
     case 'U': {
       uint64_t n = t.itemsize / 4;
-      while (n && read_as<uint32_t>(p + 4 * (n - 1)) == 0) --n;
+      while (n && load_unaligned<uint32_t>(p + 4 * (n - 1)) == 0) --n;
       std::string text;
       for (uint64_t i = 0; i < n; ++i) {
-        uint32_t cp = read_as<uint32_t>(p + 4 * i);
+        uint32_t cp = load_unaligned<uint32_t>(p + 4 * i);
         if (cp > 0x10FFFF) return false;
         append_utf8(text, cp);
       }

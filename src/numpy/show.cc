@@ -15,10 +15,7 @@ namespace {
 
 // numpy values: a summary (dtype, shape, the first elements) instead of their pickled form.
 std::string element_text(const DTypeData& t, const uint8_t* p) {
-  auto load = [&](auto v) {
-    std::memcpy(&v, p, sizeof v);
-    return v;
-  };
+  auto load = [&](auto v) { return load_unaligned<decltype(v)>(p); };
   bool native = t.byteorder != (native_order() == '<' ? '>' : '<');
   if (!native) return "?";
   switch (t.kind) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/byte_order.h"
 #include "base/half_float.h"
 #include "model/print.h"
 #include "numpy/json_values.h"
@@ -14,33 +15,26 @@
 namespace picklejar::internal {
 namespace {
 
-template <class T>
-T load(const uint8_t* p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
 void element_json(std::string& out, torch::DType dtype, const uint8_t* p) {
   using torch::DType;
   switch (dtype) {
-    case DType::kFloat32: json_float(out, load<float>(p)); return;
-    case DType::kFloat64: json_float(out, load<double>(p)); return;
-    case DType::kFloat16: json_float(out, half_to_double(load<uint16_t>(p))); return;
-    case DType::kBFloat16: json_float(out, bfloat16_to_double(load<uint16_t>(p))); return;
-    case DType::kInt64: out += std::to_string(load<int64_t>(p)); return;
-    case DType::kInt32: out += std::to_string(load<int32_t>(p)); return;
-    case DType::kInt16: out += std::to_string(load<int16_t>(p)); return;
-    case DType::kInt8: out += std::to_string(load<int8_t>(p)); return;
+    case DType::kFloat32: json_float(out, load_unaligned<float>(p)); return;
+    case DType::kFloat64: json_float(out, load_unaligned<double>(p)); return;
+    case DType::kFloat16: json_float(out, half_to_double(load_unaligned<uint16_t>(p))); return;
+    case DType::kBFloat16: json_float(out, bfloat16_to_double(load_unaligned<uint16_t>(p))); return;
+    case DType::kInt64: out += std::to_string(load_unaligned<int64_t>(p)); return;
+    case DType::kInt32: out += std::to_string(load_unaligned<int32_t>(p)); return;
+    case DType::kInt16: out += std::to_string(load_unaligned<int16_t>(p)); return;
+    case DType::kInt8: out += std::to_string(load_unaligned<int8_t>(p)); return;
     case DType::kUInt8: out += std::to_string(p[0]); return;
     case DType::kBool: out += p[0] ? "true" : "false"; return;
     case DType::kComplex64:
     case DType::kComplex128: {
       bool wide = dtype == DType::kComplex128;
       out += "{\"$complex\":[";
-      json_float(out, wide ? load<double>(p) : load<float>(p));
+      json_float(out, wide ? load_unaligned<double>(p) : load_unaligned<float>(p));
       out += ",";
-      json_float(out, wide ? load<double>(p + 8) : load<float>(p + 4));
+      json_float(out, wide ? load_unaligned<double>(p + 8) : load_unaligned<float>(p + 4));
       out += "]}";
       return;
     }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "base/byte_order.h"
 #include "base/half_float.h"
 #include "model/value_access.h"
 #include "picklejar/print.h"
@@ -59,33 +60,24 @@ std::vector<uint8_t> tensor_row_major(const DocumentImpl& d, const TensorData& t
   return out;
 }
 
-namespace {
-template <class T>
-T load(const uint8_t* p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-}  // namespace
 
 std::string tensor_element_text(torch::DType dtype, const uint8_t* p) {
   using torch::DType;
   switch (dtype) {
-    case DType::kFloat32: return float_repr(load<float>(p));
-    case DType::kFloat64: return float_repr(load<double>(p));
-    case DType::kFloat16: return float_repr(half_to_double(load<uint16_t>(p)));
-    case DType::kBFloat16: return float_repr(bfloat16_to_double(load<uint16_t>(p)));
-    case DType::kInt64: return std::to_string(load<int64_t>(p));
-    case DType::kInt32: return std::to_string(load<int32_t>(p));
-    case DType::kInt16: return std::to_string(load<int16_t>(p));
-    case DType::kInt8: return std::to_string(load<int8_t>(p));
-    case DType::kUInt8: return std::to_string(load<uint8_t>(p));
+    case DType::kFloat32: return float_repr(load_unaligned<float>(p));
+    case DType::kFloat64: return float_repr(load_unaligned<double>(p));
+    case DType::kFloat16: return float_repr(half_to_double(load_unaligned<uint16_t>(p)));
+    case DType::kBFloat16: return float_repr(bfloat16_to_double(load_unaligned<uint16_t>(p)));
+    case DType::kInt64: return std::to_string(load_unaligned<int64_t>(p));
+    case DType::kInt32: return std::to_string(load_unaligned<int32_t>(p));
+    case DType::kInt16: return std::to_string(load_unaligned<int16_t>(p));
+    case DType::kInt8: return std::to_string(load_unaligned<int8_t>(p));
+    case DType::kUInt8: return std::to_string(load_unaligned<uint8_t>(p));
     case DType::kBool: return p[0] ? "True" : "False";
     case DType::kComplex64:
-      return "(" + float_repr(load<float>(p)) + "+" + float_repr(load<float>(p + 4)) + "j)";
+      return "(" + float_repr(load_unaligned<float>(p)) + "+" + float_repr(load_unaligned<float>(p + 4)) + "j)";
     case DType::kComplex128:
-      return "(" + float_repr(load<double>(p)) + "+" + float_repr(load<double>(p + 8)) + "j)";
+      return "(" + float_repr(load_unaligned<double>(p)) + "+" + float_repr(load_unaligned<double>(p + 8)) + "j)";
   }
   return "?";
 }
