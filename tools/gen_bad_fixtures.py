@@ -69,6 +69,16 @@ case("limit_max_memory_bytes_stack", b"\x80\x02" + b"N" * 3000 + b".", "kLimitEx
 case("limit_max_memory_bytes_memo", b"\x80\x04N" + b"\x94" * 3000 + b".", "kLimitExceeded",
      {"max_memory_bytes": 16384}, 2051)
 
+# max_decoder_bytes: a protocol-1 looking pickle that starts `]\x00` is an .lzma (alone) header,
+# whose next 4 bytes ask for a 640 MiB dictionary, which liblzma would allocate up front: refused
+# under the default limits (256 MiB). Found by fuzz_load once load_stream decompressed.
+case("limit_max_decoder_bytes_lzma_dictionary",
+     b"]\x00q\x00(c__builtin__\nlen\nq\x01c__builtin__\nset\nq\x02h\x01c__builtin__\nprint\nq\x03e.",
+     "kLimitExceeded")
+# ... and a smaller limit refuses a real joblib lzma dictionary (8 MiB, preset 3).
+case("limit_max_decoder_bytes_small", b"]\x00\x00\x80\x00" + b"\xff" * 8 + b"\x00" * 8, "kLimitExceeded",
+     {"max_decoder_bytes": 1 << 20})
+
 # max_memo_entries: BINPUT 0..10 with room for 10 entries: the 11th (offset 3 + 2*10) fails.
 case("limit_max_memo_entries", b"\x80\x02N" + b"".join(b"q" + bytes([i]) for i in range(11)) + b".",
      "kLimitExceeded", {"max_memo_entries": 10}, 23)

@@ -31,6 +31,10 @@ struct Limits {
   // Decimal digits in a text INT/LONG line. Decimal conversion is quadratic; CPython 3.11 refuses
   // more than 4300 digits (sys.int_info.default_max_str_digits) for the same reason.
   uint64_t max_int_digits = 4300;
+  // Memory a decompressor may take (at most max_memory_bytes too). Only lzma and xz need much: their
+  // header names a dictionary size the decoder allocates up front (xz -9 and joblib's lzma use
+  // 64 MiB), so a 13-byte .lzma header could otherwise claim 4 GiB.
+  uint64_t max_decoder_bytes = uint64_t{256} << 20;
 };
 
 }  // namespace picklejar

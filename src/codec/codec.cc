@@ -208,7 +208,8 @@ class LzmaDecoder final : public Source {
         // must not make us allocate gigabytes.
         throw_error(ErrorCode::kLimitExceeded,
                     std::string(codec_name(codec_)) + ": the stream needs " + std::to_string(lzma_memusage(&s_)) +
-                        " bytes of decoder memory, over max_memory_bytes (" + std::to_string(memlimit_) + ")",
+                        " bytes of decoder memory, over its limit (" + std::to_string(memlimit_) +
+                        ": Limits::max_decoder_bytes, at most max_memory_bytes)",
                     in_.offset());
       } else if (rc == LZMA_BUF_ERROR && action == LZMA_FINISH) {
         corrupt(codec_, "truncated: the compressed data ends early", in_.offset());

@@ -4,6 +4,7 @@
 // Only the libraries' streaming C APIs are used. Internal.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -13,6 +14,7 @@
 
 #include "io/byte_reader.h"
 #include "picklejar/compression.h"
+#include "picklejar/limits.h"
 
 namespace picklejar::internal {
 
@@ -35,6 +37,10 @@ Codec sniff_codec(const uint8_t* head, size_t n);
 // `memlimit` bounds the decoder's own memory where the format lets a header choose it (the
 // lzma/xz dictionary, up to 4 GiB): past it, kLimitExceeded. zlib, bz2 and lz4 need at most a few MiB.
 std::unique_ptr<Source> make_decoder(Codec c, std::unique_ptr<Source> inner, uint64_t memlimit = UINT64_MAX);
+// The `memlimit` a load under `limits` gives its decoder.
+inline uint64_t decoder_memlimit(const Limits& limits) {
+  return std::min(limits.max_decoder_bytes, limits.max_memory_bytes);
+}
 
 // Sniffs the first bytes of `raw` (sniff_codec) and returns a Source of the decompressed stream
 // when they are a codec's magic, else `raw` itself with the sniffed bytes replayed. `*found` (if

@@ -23,7 +23,7 @@ std::vector<uint8_t> decoded_stream(const std::filesystem::path* path, ByteView 
   internal::Codec codec = internal::sniff_codec(raw.data(), raw.size());
   if (codec == internal::Codec::kNone) return raw;
   auto src =
-      internal::make_decoder(codec, internal::make_memory_source(raw.data(), raw.size()), limits.max_memory_bytes);
+      internal::make_decoder(codec, internal::make_memory_source(raw.data(), raw.size()), internal::decoder_memlimit(limits));
   const uint64_t most = std::min(limits.max_input_bytes, limits.max_memory_bytes);
   std::vector<uint8_t> out;
   std::vector<uint8_t> buf(1 << 16);

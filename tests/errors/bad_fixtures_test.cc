@@ -41,6 +41,7 @@ const std::map<std::string, uint64_t Limits::*>& limit_fields() {
       {"max_input_bytes", &Limits::max_input_bytes},         {"max_memory_bytes", &Limits::max_memory_bytes},
       {"max_memo_entries", &Limits::max_memo_entries},       {"max_container_items", &Limits::max_container_items},
       {"max_depth", &Limits::max_depth},                     {"max_int_digits", &Limits::max_int_digits},
+      {"max_decoder_bytes", &Limits::max_decoder_bytes},
   };
   return fields;
 }
