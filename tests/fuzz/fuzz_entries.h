@@ -265,6 +265,15 @@ inline bool rewritten_by_pickler(const std::string& json) {
   return json.find("\"$object\":") != std::string::npos || json.find("\"$global\":") != std::string::npos ||
          json.find("\"$persid\":") != std::string::npos;
 }
+// numpy itself needs two rounds for an array that numpy.core.numeric._frombuffer made in a byte
+// order not the machine's: _frombuffer keeps it ('>i4'), a protocol 0-4 dump writes _reconstruct
+// with that dtype, and loading _reconstruct converts to native order ('<i4', the bytes swapped), so
+// the second dump differs from the first. numpy 1.24: pickle.dumps(x, 2) != pickle.dumps(
+// pickle.loads(pickle.dumps(x, 2)), 2) for x = _frombuffer(bytearray(8), dtype('>i4'), (2,), 'C').
+// (fuzz_roundtrip found it; picklejar does what numpy does.) Such a value gets a third round.
+inline bool has_frombuffer(const std::string& json) {
+  return json.find("\"_frombuffer\"]") != std::string::npos;
+}
 inline bool has_sets(const std::string& json) {
   return json.find("\"$set\":") != std::string::npos || json.find("\"$frozenset\":") != std::string::npos;
 }
@@ -457,6 +466,16 @@ inline int fuzz_roundtrip(const uint8_t* data, size_t size) {
     if (!dump_for_roundtrip(d1.root(), p, &second)) continue;  // deeper than max_depth now
     Document d2 = reload(second, at, json1);
     std::string json2 = json_of(d2.root(), at, json1);
+    Dumped earlier;  // what d1 may view (out-of-band buffers) once it is the old d2
+    if (json2 != json1 && has_frombuffer(json)) {
+      // numpy's byte-order normalisation (has_frombuffer): the fixed point is one round later.
+      d1 = std::move(d2);
+      json1 = std::move(json2);
+      earlier = std::move(second);
+      if (!dump_for_roundtrip(d1.root(), p, &second)) continue;
+      d2 = reload(second, at, json1);
+      json2 = json_of(d2.root(), at, json1);
+    }
     expect_same(at + " second round trip", json1, d1.root(), json2, d2.root());
     if (has_sets(json1)) continue;
     Dumped third;
