@@ -59,6 +59,11 @@ struct LoadOptions {
   // builtins.object (objects); list those to accept such streams. Absent (the default): any
   // global loads, as an inert value.
   std::optional<std::vector<std::pair<std::string, std::string>>> allowed_globals{};
+  // Threads the decompressor of a compressed input may use (0: one per core). Only xz files of
+  // several blocks (what joblib::DumpOptions::threads and `xz -T` write) decode on more than one;
+  // each thread holds a block, and the decoder as a whole stays within Limits::max_decoder_bytes
+  // (past it, it decodes on one thread).
+  unsigned decoder_threads = 0;
 };
 
 // Loads one pickle from memory. Zero-copy: str and bytes payloads may point into `data`, which

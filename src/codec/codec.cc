@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 #include "base/error.h"
@@ -173,10 +174,23 @@ class Bz2Decoder final : public Source {
 
 class LzmaDecoder final : public Source {
  public:
-  LzmaDecoder(Codec c, std::unique_ptr<Source> inner, uint64_t memlimit)
+  LzmaDecoder(Codec c, std::unique_ptr<Source> inner, uint64_t memlimit, unsigned threads)
       : codec_(c), in_(std::move(inner)), memlimit_(memlimit == 0 ? 1 : memlimit) {
-    lzma_ret rc = c == Codec::kXz ? lzma_stream_decoder(&s_, memlimit_, LZMA_CONCATENATED)
-                                  : lzma_alone_decoder(&s_, memlimit_);
+    lzma_ret rc;
+    if (c == Codec::kXz) {
+      // liblzma's threaded decoder decodes the blocks of a multi-block .xz file (what the
+      // threaded encoder, `--threads`, writes) on several threads, and a single-block file on one,
+      // as lzma_stream_decoder would. It stays inside the same memory limit: past it, it decodes on
+      // one thread (memlimit_threading) or stops with LZMA_MEMLIMIT_ERROR (memlimit_stop).
+      lzma_mt mt{};
+      mt.flags = LZMA_CONCATENATED;
+      mt.threads = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+      mt.memlimit_threading = memlimit_;
+      mt.memlimit_stop = memlimit_;
+      rc = lzma_stream_decoder_mt(&s_, &mt);
+    } else {
+      rc = lzma_alone_decoder(&s_, memlimit_);
+    }
     if (rc != LZMA_OK) throw_error(ErrorCode::kCompression, "lzma: cannot initialise the decompressor");
   }
   ~LzmaDecoder() override { lzma_end(&s_); }
@@ -453,24 +467,25 @@ Codec sniff_codec(const uint8_t* h, size_t n) {
   return Codec::kNone;
 }
 
-std::unique_ptr<Source> make_decoder(Codec c, std::unique_ptr<Source> inner, uint64_t memlimit) {
+std::unique_ptr<Source> make_decoder(Codec c, std::unique_ptr<Source> inner, uint64_t memlimit, unsigned threads) {
   switch (c) {
     case Codec::kZlib:
     case Codec::kGzip: return std::make_unique<ZlibDecoder>(c, std::move(inner));
     case Codec::kBz2: return std::make_unique<Bz2Decoder>(std::move(inner));
     case Codec::kLzma:
-    case Codec::kXz: return std::make_unique<LzmaDecoder>(c, std::move(inner), memlimit);
+    case Codec::kXz: return std::make_unique<LzmaDecoder>(c, std::move(inner), memlimit, threads);
     case Codec::kLz4: return std::make_unique<Lz4Decoder>(std::move(inner));
     default: return inner;
   }
 }
 
-std::unique_ptr<Source> decode_sniffed(std::unique_ptr<Source> raw, uint64_t memlimit, Codec* found) {
+std::unique_ptr<Source> decode_sniffed(std::unique_ptr<Source> raw, uint64_t memlimit, Codec* found,
+                                       unsigned threads) {
   std::vector<uint8_t> head = read_head(*raw, 6);
   Codec c = sniff_codec(head.data(), head.size());
   if (found) *found = c;
   auto replayed = make_prefixed_source(std::move(head), std::move(raw));
-  return c == Codec::kNone ? std::move(replayed) : make_decoder(c, std::move(replayed), memlimit);
+  return c == Codec::kNone ? std::move(replayed) : make_decoder(c, std::move(replayed), memlimit, threads);
 }
 
 std::unique_ptr<Encoder> make_xz_encoder_mt(int preset, unsigned threads, ChunkWriter out) {

@@ -36,7 +36,10 @@ Codec sniff_codec(const uint8_t* head, size_t n);
 // at their end. Truncated or corrupt data: kCompression with the compressed offset.
 // `memlimit` bounds the decoder's own memory where the format lets a header choose it (the
 // lzma/xz dictionary, up to 4 GiB): past it, kLimitExceeded. zlib, bz2 and lz4 need at most a few MiB.
-std::unique_ptr<Source> make_decoder(Codec c, std::unique_ptr<Source> inner, uint64_t memlimit = UINT64_MAX);
+// `threads` (0: one per core) is how many threads an xz decoder may use for a file of several
+// blocks; the other codecs decode on the calling thread.
+std::unique_ptr<Source> make_decoder(Codec c, std::unique_ptr<Source> inner, uint64_t memlimit = UINT64_MAX,
+                                     unsigned threads = 1);
 // The `memlimit` a load under `limits` gives its decoder.
 inline uint64_t decoder_memlimit(const Limits& limits) {
   return std::min(limits.max_decoder_bytes, limits.max_memory_bytes);
@@ -45,7 +48,8 @@ inline uint64_t decoder_memlimit(const Limits& limits) {
 // Sniffs the first bytes of `raw` (sniff_codec) and returns a Source of the decompressed stream
 // when they are a codec's magic, else `raw` itself with the sniffed bytes replayed. `*found` (if
 // given) gets the codec found. What load_file/load_stream and the joblib reader read through.
-std::unique_ptr<Source> decode_sniffed(std::unique_ptr<Source> raw, uint64_t memlimit, Codec* found = nullptr);
+std::unique_ptr<Source> decode_sniffed(std::unique_ptr<Source> raw, uint64_t memlimit, Codec* found = nullptr,
+                                       unsigned threads = 1);
 
 // A byte sink writing compressed data to `out` (called with each compressed chunk).
 class Encoder {

@@ -17,13 +17,15 @@ namespace {
 // The whole decoded stream of a file or buffer (decompressed; ZF unwrapped).
 // It is held in memory: it may be no longer than max_input_bytes and max_memory_bytes (a
 // decompression bomb stops there with kLimitExceeded).
-std::vector<uint8_t> decoded_stream(const std::filesystem::path* path, ByteView data, const Limits& limits) {
+std::vector<uint8_t> decoded_stream(const std::filesystem::path* path, ByteView data, const picklejar::LoadOptions& po) {
+  const Limits& limits = po.limits;
   std::vector<uint8_t> raw = path ? read_whole_file(*path) : std::vector<uint8_t>(data.begin(), data.end());
   if (raw.size() >= 2 && raw[0] == 'Z' && raw[1] == 'F') return read_zfile(raw, path ? path->string() : "<memory>", limits);
   internal::Codec codec = internal::sniff_codec(raw.data(), raw.size());
   if (codec == internal::Codec::kNone) return raw;
   auto src =
-      internal::make_decoder(codec, internal::make_memory_source(raw.data(), raw.size()), internal::decoder_memlimit(limits));
+      internal::make_decoder(codec, internal::make_memory_source(raw.data(), raw.size()),
+                             internal::decoder_memlimit(limits), po.decoder_threads);
   const uint64_t most = std::min(limits.max_input_bytes, limits.max_memory_bytes);
   std::vector<uint8_t> out;
   std::vector<uint8_t> buf(1 << 16);
@@ -42,7 +44,7 @@ std::vector<uint8_t> decoded_stream(const std::filesystem::path* path, ByteView 
 
 void disassemble_impl(const std::filesystem::path* path, ByteView data, std::ostream& out,
                       const LoadOptions& options) {
-  std::vector<uint8_t> stream = decoded_stream(path, data, options.pickle.limits);
+  std::vector<uint8_t> stream = decoded_stream(path, data, options.pickle);
   std::filesystem::path dir = path ? path->parent_path() : std::filesystem::path();
   if (path && dir.empty()) dir = ".";
   std::vector<internal::SkipRange> ranges = spliced_ranges(ByteView(stream.data(), stream.size()), dir, options);

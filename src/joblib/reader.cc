@@ -339,7 +339,8 @@ Loaded load_impl(const std::filesystem::path* path, ByteView data, const LoadOpt
     } else {
       raw = internal::make_memory_source(data.data(), data.size());
     }
-    std::unique_ptr<Source> src = internal::make_decoder(codec, std::move(raw), internal::decoder_memlimit(po.limits));
+    std::unique_ptr<Source> src = internal::make_decoder(codec, std::move(raw), internal::decoder_memlimit(po.limits),
+                                                                 po.decoder_threads);
     ByteReader in(src.get(), po.limits.max_input_bytes);
     internal::run_unpickler(in, out.doc, po, hook.with_numpy());
   }

@@ -34,7 +34,8 @@ internal::VmHookList numpy_hooks() {
 // Runs the VM over `src`, decompressing first when its first bytes are a codec's magic.
 Document load_source(std::unique_ptr<internal::Source> raw, const LoadOptions& options,
                      internal::Codec* found = nullptr) {
-  auto src = internal::decode_sniffed(std::move(raw), internal::decoder_memlimit(options.limits), found);
+  auto src = internal::decode_sniffed(std::move(raw), internal::decoder_memlimit(options.limits), found,
+                                     options.decoder_threads);
   Document doc;
   internal::ByteReader in(src.get(), options.limits.max_input_bytes);
   internal::run_unpickler(in, doc, options, numpy_hooks());

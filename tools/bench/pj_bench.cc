@@ -7,8 +7,10 @@
 //                                                    timer, or mapped inside the timer
 //   pj_bench dump SRC --protocol P [--oob]           picklejar::dump(root) into memory; --oob
 //                                                    (protocol 5) puts every buffer out of band
-//   pj_bench joblib_load FILE [--mmap r|c] [--touch] joblib::load(FILE); --touch then reads every
-//                                                    array byte (timed separately: touch_seconds)
+//   pj_bench joblib_load FILE [--mmap r|c] [--touch] [--threads N]
+//                                                    joblib::load(FILE); --touch then reads every
+//                                                    array byte (timed separately: touch_seconds);
+//                                                    --threads sets LoadOptions::decoder_threads
 //   pj_bench joblib_dump SRC --compress CODEC[:L] --out PATH [--threads N]
 //                                                    joblib::dump_file (CODEC "none" for raw)
 //
@@ -292,6 +294,7 @@ struct Args {
   bool touch = false;
   std::string compress = "none";
   unsigned threads = 1;
+  bool threads_given = false;
   fs::path out;
 };
 
@@ -320,7 +323,7 @@ Args parse(int argc, char** argv) {
     else if (k == "--touch") a.touch = true;
     else if (k == "--compress") a.compress = val();
     else if (k == "--out") a.out = val();
-    else if (k == "--threads") a.threads = static_cast<unsigned>(std::atoi(val().c_str()));
+    else if (k == "--threads") a.threads = static_cast<unsigned>(std::atoi(val().c_str())), a.threads_given = true;
     else die("unknown option " + k);
   }
   return a;
@@ -456,6 +459,7 @@ Result run(const Args& a) {
     if (a.mmap == "r") o.mmap = pj::joblib::MmapMode::kReadOnly;
     else if (a.mmap == "c") o.mmap = pj::joblib::MmapMode::kCopyOnWrite;
     else if (!a.mmap.empty()) die("--mmap must be r or c");
+    if (a.threads_given) o.pickle.decoder_threads = a.threads;
     for (int i = 0; i < a.runs; ++i) {
       std::optional<pj::Document> d;
       timed(r, i, [&] { d.emplace(pj::joblib::load(a.path, o)); });
