@@ -60,9 +60,9 @@ struct LoadOptions {
   // global loads, as an inert value.
   std::optional<std::vector<std::pair<std::string, std::string>>> allowed_globals{};
   // Threads the decompressor of a compressed input may use (0: one per core). Only xz files of
-  // several blocks (what joblib::DumpOptions::threads and `xz -T` write) decode on more than one;
-  // each thread holds a block, and the decoder as a whole stays within Limits::max_decoder_bytes
-  // (past it, it decodes on one thread).
+  // several blocks and bz2 files of several streams (what joblib::DumpOptions::threads, `xz -T`,
+  // pbzip2 and lbzip2 write) decode on more than one; each thread holds a block or stream, and
+  // the decoder as a whole stays within Limits::max_decoder_bytes (past it, one thread).
   unsigned decoder_threads = 0;
 };
 

@@ -26,7 +26,9 @@ constexpr size_t kChunk = 1 << 16;
 // Shared input handling: refills from the inner source; remembers how much was consumed.
 class InputWindow {
  public:
-  explicit InputWindow(std::unique_ptr<Source> inner) : inner_(std::move(inner)), buf_(kChunk) {}
+  // `start_offset`: the input offset of inner's first byte (for error messages).
+  explicit InputWindow(std::unique_ptr<Source> inner, uint64_t start_offset = 0)
+      : inner_(std::move(inner)), buf_(kChunk), consumed_(start_offset) {}
   // Makes input available; false at the end of the inner source.
   bool fill() {
     if (pos_ < len_) return true;
@@ -124,7 +126,9 @@ class ZlibDecoder final : public Source {
 
 class Bz2Decoder final : public Source {
  public:
-  explicit Bz2Decoder(std::unique_ptr<Source> inner) : in_(std::move(inner)) { init(); }
+  explicit Bz2Decoder(std::unique_ptr<Source> inner, uint64_t start_offset = 0) : in_(std::move(inner), start_offset) {
+    init();
+  }
   ~Bz2Decoder() override { BZ2_bzDecompressEnd(&s_); }
   size_t read(uint8_t* dst, size_t n) override {
     size_t out = 0;
@@ -471,12 +475,19 @@ std::unique_ptr<Source> make_decoder(Codec c, std::unique_ptr<Source> inner, uin
   switch (c) {
     case Codec::kZlib:
     case Codec::kGzip: return std::make_unique<ZlibDecoder>(c, std::move(inner));
-    case Codec::kBz2: return std::make_unique<Bz2Decoder>(std::move(inner));
+    case Codec::kBz2:
+      if (threads == 0) threads = std::thread::hardware_concurrency();
+      if (threads > 1) return make_parallel_bz2_decoder(std::move(inner), threads, memlimit);
+      return std::make_unique<Bz2Decoder>(std::move(inner));
     case Codec::kLzma:
     case Codec::kXz: return std::make_unique<LzmaDecoder>(c, std::move(inner), memlimit, threads);
     case Codec::kLz4: return std::make_unique<Lz4Decoder>(std::move(inner));
     default: return inner;
   }
+}
+
+std::unique_ptr<Source> make_bz2_decoder(std::unique_ptr<Source> inner, uint64_t start_offset) {
+  return std::make_unique<Bz2Decoder>(std::move(inner), start_offset);
 }
 
 std::unique_ptr<Source> decode_sniffed(std::unique_ptr<Source> raw, uint64_t memlimit, Codec* found,

@@ -37,9 +37,16 @@ Codec sniff_codec(const uint8_t* head, size_t n);
 // `memlimit` bounds the decoder's own memory where the format lets a header choose it (the
 // lzma/xz dictionary, up to 4 GiB): past it, kLimitExceeded. zlib, bz2 and lz4 need at most a few MiB.
 // `threads` (0: one per core) is how many threads an xz decoder may use for a file of several
-// blocks; the other codecs decode on the calling thread.
+// blocks, and a bz2 decoder for a file of several streams; the other codecs decode on the calling
+// thread.
 std::unique_ptr<Source> make_decoder(Codec c, std::unique_ptr<Source> inner, uint64_t memlimit = UINT64_MAX,
                                      unsigned threads = 1);
+// A bz2 decoder whose error messages count compressed offsets from `start_offset` (the input's
+// offset of inner's first byte): the one-thread decoder the parallel one falls back to.
+std::unique_ptr<Source> make_bz2_decoder(std::unique_ptr<Source> inner, uint64_t start_offset);
+// bz2 files of several streams, one stream per thread (src/codec/parallel_decode.cc); what is not
+// several streams decodes as make_bz2_decoder does.
+std::unique_ptr<Source> make_parallel_bz2_decoder(std::unique_ptr<Source> inner, unsigned threads, uint64_t memlimit);
 // The `memlimit` a load under `limits` gives its decoder.
 inline uint64_t decoder_memlimit(const Limits& limits) {
   return std::min(limits.max_decoder_bytes, limits.max_memory_bytes);

@@ -1,12 +1,17 @@
-// Multi-threaded decompression (src/codec/codec.cc, LoadOptions::decoder_threads): an xz file of
-// several blocks, as the threaded encoder writes it, decodes on liblzma's worker threads; a
-// single-block file and every other codec decode as before; the memory limit still holds.
+// Multi-threaded decompression (LoadOptions::decoder_threads): an xz file of several blocks, as the
+// threaded encoder writes it, decodes on liblzma's worker threads (src/codec/codec.cc); a bz2 file
+// of several streams one stream per thread (src/codec/parallel_decode.cc). Single-block and
+// single-stream files decode as before; output, errors and their offsets are the one-thread
+// decoder's; the memory limit still holds.
 #include <gtest/gtest.h>
+
+#include <time.h>
 
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "codec/codec.h"
@@ -27,6 +32,15 @@ std::vector<uint8_t> sample(size_t n) {
     for (size_t k = rng() % 16; k > 0 && i < n; --k) v[i++] = c;
   }
   return v;
+}
+
+std::vector<uint8_t> encode(Codec c, int level, const std::vector<uint8_t>& in, unsigned threads) {
+  std::vector<uint8_t> out;
+  auto sink = [&](const uint8_t* p, size_t n) { out.insert(out.end(), p, p + n); };
+  auto enc = internal::make_parallel_encoder(c, level, threads, sink);
+  enc->write(in.data(), in.size());
+  enc->finish();
+  return out;
 }
 
 std::vector<uint8_t> xz(const std::vector<uint8_t>& in, unsigned threads) {
@@ -109,6 +123,86 @@ TEST(ParallelDecompression, BelowTheThreadedMemoryItDecodesOnOneThread) {
   const auto z = xz(in, 2);
   auto dec = internal::make_decoder(Codec::kXz, std::make_unique<Mem>(z), 2 * kMiB, 8);
   EXPECT_EQ(drain(*dec, in.size()), in);
+}
+
+// What decoding `z` gives: the bytes, or the error's code and message (which names the offset).
+std::string outcome(const std::vector<uint8_t>& z, unsigned threads, uint64_t memlimit = UINT64_MAX) {
+  try {
+    auto dec = internal::make_decoder(Codec::kBz2, std::make_unique<Mem>(z), memlimit, threads);
+    std::string out;
+    char buf[1 << 16];
+    while (size_t k = dec->read(reinterpret_cast<uint8_t*>(buf), sizeof buf)) out.append(buf, k);
+    return out;
+  } catch (const Error& e) {
+    return "error " + std::string(error_code_name(e.code())) + ": " + e.what();
+  }
+}
+
+TEST(ParallelDecompression, Bz2StreamsDecodeToTheSameBytes) {
+  for (size_t n : {size_t{0}, size_t{1}, size_t{199999}, 3 * kMiB + 17}) {
+    const auto in = sample(n);
+    // Level 1: 200 kB streams (the parallel encoder's); one stream from the one-thread encoder.
+    for (unsigned enc_threads : {1u, 2u}) {
+      const auto z = encode(Codec::kBz2, 1, in, enc_threads);
+      for (unsigned threads : {0u, 1u, 2u, 3u, 8u})
+        EXPECT_EQ(outcome(z, threads), std::string(in.begin(), in.end()))
+            << "n=" << n << " encoder threads " << enc_threads << " decoder threads " << threads;
+    }
+  }
+}
+
+double cpu_seconds(clockid_t clock) {
+  timespec t{};
+  clock_gettime(clock, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+// The decoding is the workers': the calling thread only cuts the input and hands output on.
+TEST(ParallelDecompression, Bz2StreamsDecodeOnWorkerThreads) {
+  const auto in = sample(6 * kMiB);
+  const auto z = encode(Codec::kBz2, 1, in, 2);
+  for (unsigned threads : {1u, 2u}) {
+    const double thread0 = cpu_seconds(CLOCK_THREAD_CPUTIME_ID), process0 = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
+    EXPECT_EQ(outcome(z, threads), std::string(in.begin(), in.end()));
+    const double caller = cpu_seconds(CLOCK_THREAD_CPUTIME_ID) - thread0;
+    const double all = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - process0;
+    if (threads == 1)
+      EXPECT_GT(caller, 0.9 * all) << "one thread decodes on the caller's";
+    else
+      EXPECT_LT(caller, 0.5 * all) << "the caller did " << caller << " s of " << all << " s CPU";
+  }
+}
+
+// Damaged files fall back to the one-thread decoder at the piece that fails: the same error at
+// the same offset (or the same salvaged output) as a one-thread load.
+TEST(ParallelDecompression, Bz2DamageGivesTheOneThreadError) {
+  const auto in = sample(2 * kMiB + 5);
+  const auto z = encode(Codec::kBz2, 1, in, 2);
+  std::vector<std::vector<uint8_t>> bad;
+  for (size_t cut : {z.size() - 1, z.size() / 2, z.size() / 5, size_t{11}}) bad.emplace_back(z.begin(), z.begin() + cut);
+  for (size_t at : {z.size() / 3, z.size() - 20, size_t{40}}) {
+    bad.push_back(z);
+    bad.back()[at] ^= 0x55;
+  }
+  bad.push_back(z);  // trailing bytes, once plain and once a signature with nothing after it
+  bad.back().insert(bad.back().end(), {'x', 'y', 'z'});
+  bad.push_back(z);
+  const uint8_t signature[] = {'B', 'Z', 'h', '9', 0x31, 0x41, 0x59, 0x26, 0x53, 0x59, 0, 0};
+  bad.back().insert(bad.back().end(), std::begin(signature), std::end(signature));
+  for (size_t i = 0; i < bad.size(); ++i) {
+    const std::string one = outcome(bad[i], 1);
+    EXPECT_EQ(one.rfind("error ", 0), 0u) << "case " << i << " decoded";
+    EXPECT_EQ(outcome(bad[i], 2), one) << "case " << i;
+    EXPECT_EQ(outcome(bad[i], 4), one) << "case " << i;
+  }
+}
+
+// Pieces whose output would pass their share of the memory limit are decoded on one thread
+// instead: a 4 MiB limit leaves 1 MiB a piece, and a level 9 stream holds 1.8 MB.
+TEST(ParallelDecompression, Bz2StreamsOverTheirShareDecodeOnOneThread) {
+  const auto in = sample(5 * kMiB);
+  const auto z = encode(Codec::kBz2, 9, in, 2);
+  EXPECT_EQ(outcome(z, 2, 4 * kMiB), std::string(in.begin(), in.end()));
 }
 
 }  // namespace
