@@ -123,6 +123,26 @@ void bind_torch_storage(DocumentImpl& d, uint32_t index, const uint8_t* p, uint6
   t.bound = true;
 }
 
+void check_tensor_view(const DocumentImpl& d, const TensorData& t, uint64_t offset) {
+  // The elements the view reaches: offset + sum((size - 1) * stride) must lie in the storage.
+  const TorchStorageData& s = d.torch_storage(t.storage);
+  uint64_t numel = 1, last = static_cast<uint64_t>(t.storage_offset);
+  bool overflow = false;
+  for (size_t i = 0; i < t.shape.size(); ++i) {
+    uint64_t reach = 0;
+    overflow |= !checked_mul(numel, static_cast<uint64_t>(t.shape[i]), &numel);
+    if (t.shape[i] > 0) overflow |= !checked_mul(static_cast<uint64_t>(t.shape[i] - 1), static_cast<uint64_t>(t.strides[i]), &reach);
+    overflow |= __builtin_add_overflow(last, reach, &last);
+  }
+  if (overflow || numel > (uint64_t{1} << 62))
+    throw_error(ErrorCode::kBadLength, "torch tensor size or stride overflows", offset);
+  if (numel > 0 && last >= s.numel)
+    throw_error(ErrorCode::kBadLength, "torch tensor of " + std::to_string(numel) + " elements at storage offset " +
+                                           std::to_string(t.storage_offset) + " reaches element " + std::to_string(last) +
+                                           " of storage '" + s.key + "', which has " + std::to_string(s.numel),
+                offset);
+}
+
 VmHookList TorchHooks::with_numpy() {
   both_[0] = &numpy_vm_hooks();
   both_[1] = this;
@@ -256,23 +276,7 @@ void TorchHooks::after_reduce(DocumentImpl& d, uint32_t obj) {
       throw_error(ErrorCode::kBadArgument, "torch " + fn + ": requires_grad is not a bool", offset);
     t.requires_grad = *grad != 0;
   }
-  // The elements the view reaches: offset + sum((size - 1) * stride) must lie in the storage.
-  const TorchStorageData& s = d.torch_storage(storage);
-  uint64_t numel = 1, last = static_cast<uint64_t>(t.storage_offset);
-  bool overflow = false;
-  for (size_t i = 0; i < t.shape.size(); ++i) {
-    uint64_t reach = 0;
-    overflow |= !checked_mul(numel, static_cast<uint64_t>(t.shape[i]), &numel);
-    if (t.shape[i] > 0) overflow |= !checked_mul(static_cast<uint64_t>(t.shape[i] - 1), static_cast<uint64_t>(t.strides[i]), &reach);
-    overflow |= __builtin_add_overflow(last, reach, &last);
-  }
-  if (overflow || numel > (uint64_t{1} << 62))
-    throw_error(ErrorCode::kBadLength, "torch tensor size or stride overflows", offset);
-  if (numel > 0 && last >= s.numel)
-    throw_error(ErrorCode::kBadLength, "torch tensor of " + std::to_string(numel) + " elements at storage offset " +
-                                           std::to_string(t.storage_offset) + " reaches element " + std::to_string(last) +
-                                           " of storage '" + s.key + "', which has " + std::to_string(s.numel),
-                offset);
+  check_tensor_view(d, t, offset);
   d.set_tensor(obj, std::move(t));
 }
 

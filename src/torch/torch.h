@@ -41,6 +41,10 @@ bool is_quantized_storage(std::string_view storage_name);
 void bind_torch_storage(DocumentImpl& d, uint32_t index, const uint8_t* p, uint64_t available, bool swap,
                         uint64_t offset, const std::string& source);
 
+// Checks that tensor `t` views elements inside its storage (offset + sum((size - 1) * stride) <
+// numel): kBadLength when it reaches past the end or its size or stride overflows.
+void check_tensor_view(const DocumentImpl& d, const TensorData& t, uint64_t offset);
+
 // The hooks data.pkl (or a legacy main pickle) loads with, after numpy's. persistent_load reads
 // ('storage', torch.<X>Storage, key, location, numel[, view_metadata]) into one storage per key
 // (the same value for every use of a key) and asks `bind` for its bytes (zip: the member; null
