@@ -88,7 +88,7 @@ TEST_P(TorchWriterFixtures, RewritesAsTorchSaveDoes) {
 INSTANTIATE_TEST_SUITE_P(All, TorchWriterFixtures, ::testing::ValuesIn(good_rows()),
                          [](const ::testing::TestParamInfo<Row>& i) { return stem_of(i.param.file); });
 
-TEST(TorchWriterFixtures, CoversEveryFormat) {
+TEST(TorchWriterCoverage, FixturesOfEveryFormat) {
   size_t zip = 0, legacy = 0, tar = 0;
   for (const Row& r : good_rows()) (r.format == "zip" ? zip : r.format == "legacy" ? legacy : tar)++;
   EXPECT_GE(zip, 10u);
@@ -127,7 +127,7 @@ INSTANTIATE_TEST_SUITE_P(All, TorchWriterBuilder,
 
 // The generic pickler writes a Builder-made tensor as its inert call, which is what torch.save
 // writes too when no storage is named twice: the document's form is torch's form.
-TEST(TorchWriterBuilder, DocumentFormIsTorchsForm) {
+TEST(TorchWriterDocument, BuilderFormIsTorchsForm) {
   Document doc;
   picklejar::Builder b = doc.builder();
   picklejar::Value sd = build_case(b, "b_state_dict");
