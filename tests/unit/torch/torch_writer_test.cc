@@ -26,15 +26,8 @@ void PrintTo(const Row& r, std::ostream* os) { *os << r.file; }
 
 std::vector<Row> good_rows() {
   std::vector<Row> rows;
-  std::istringstream in(slurp(fixtures() + "/TORCH.tsv"));
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream s(line);
-    for (std::string x; std::getline(s, x, '\t');) f.push_back(x);
+  for (const auto& f : tsv_rows("TORCH.tsv"))
     if (f.size() > 2 && f[0].rfind("torch/bad/", 0) != 0) rows.push_back({f[0], f[1]});
-  }
   return rows;
 }
 

@@ -58,17 +58,25 @@ struct Expected {
   size_t size;
   std::string sha256;
 };
-inline std::vector<Expected> expected_members(const std::string& kind, const std::string& source) {
-  std::vector<Expected> out;
-  std::istringstream in(slurp(fixtures() + "/TORCH_WRITE.tsv"));
+// The rows of a fixtures/*.tsv file after its header, split at tabs.
+inline std::vector<std::vector<std::string>> tsv_rows(const std::string& rel) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(slurp(fixtures() + "/" + rel));
   std::string line;
   std::getline(in, line);
   while (std::getline(in, line)) {
     std::vector<std::string> f;
     std::stringstream s(line);
     for (std::string x; std::getline(s, x, '\t');) f.push_back(x);
-    if (f.size() == 5 && f[0] == kind && f[1] == source) out.push_back({f[2], std::stoul(f[3]), f[4]});
+    rows.push_back(std::move(f));
   }
+  return rows;
+}
+
+inline std::vector<Expected> expected_members(const std::string& kind, const std::string& source) {
+  std::vector<Expected> out;
+  for (const auto& f : tsv_rows("TORCH_WRITE.tsv"))
+    if (f.size() == 5 && f[0] == kind && f[1] == source) out.push_back({f[2], std::stoul(f[3]), f[4]});
   return out;
 }
 
