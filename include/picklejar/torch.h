@@ -212,6 +212,15 @@ PICKLEJAR_EXPORT std::vector<uint8_t> dump(const Value& v, const DumpOptions& op
 // and kIo when the file cannot be written.
 PICKLEJAR_EXPORT void dump_file(const Value& v, const std::filesystem::path& path, const DumpOptions& options = {});
 
+// Loads a pickle or joblib file (any compression, as joblib::load) whose tensors Python's pickle
+// wrote (pickle.dump, joblib.dump: each storage a torch.storage._load_from_bytes call holding a
+// torch.save stream of it) with those tensors read as tensors (Kind::kTensor), so that dump()
+// writes them as torch.save does; what `picklejar recode --torch` reads from such a file. As in
+// Python, each pickled tensor has a storage of its own. Throws as joblib::load, and as load() for
+// a damaged storage stream.
+PICKLEJAR_EXPORT Document load_pickle(const std::filesystem::path& path, const LoadOptions& options = {});
+PICKLEJAR_EXPORT Document load_pickle(ByteView data, const LoadOptions& options = {});
+
 // Making tensors with a Builder: values shaped as torch.load reads them (Kind::kTensor, TensorRef
 // reads them back) and as torch.save writes them. Data is copied into the document.
 //

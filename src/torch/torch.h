@@ -72,8 +72,17 @@ class TorchHooks final : public VmHooks {
   // numpy's hooks, then these: what data.pkl loads with.
   VmHookList with_numpy();
 
+  // For a plain pickle or joblib file (torch::load_pickle): read torch.storage._load_from_bytes(b),
+  // how pickle.dump writes a storage (b: a torch.save stream of that storage alone, loaded with
+  // `options`), as a storage, its bytes copied into the document; persistent ids stay inert, and a
+  // _rebuild_tensor_v2 of anything else than such a storage stays an inert call.
+  void read_storage_bytes(const picklejar::LoadOptions& options) { bytes_options_ = &options; }
+
  private:
+  void storage_from_bytes(DocumentImpl& d, uint32_t obj, uint64_t offset);
+
   Bind bind_;
+  const picklejar::LoadOptions* bytes_options_ = nullptr;
   std::unordered_map<std::string, uint32_t> by_key_;
   std::unordered_map<uint32_t, uint32_t> by_node_;  // storage node -> index
   VmHooks* both_[2] = {};

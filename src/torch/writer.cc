@@ -62,16 +62,17 @@ class TorchSaver final : public Saver {
   // DumpOptions::persistent_id: a storage met outside a tensor is written as torch.save's
   // persistent_id writes it; torch writes no other persistent ids.
   Value persistent_id(const Value& v) {
-    if (v.kind() != Kind::kPersistentId) return Value();
     const DocumentImpl* d = impl_of(v);
-    auto& by_node = storage_nodes_[d];
-    if (by_node.empty())
-      for (uint32_t i = 0; i < d->torch_storage_count(); ++i) by_node.emplace(d->torch_storage(i).node, i);
-    auto it = by_node.find(v.id());
-    if (it == by_node.end())
+    if (d->torch_storage_count()) {
+      auto& by_node = storage_nodes_[d];
+      if (by_node.empty())
+        for (uint32_t i = 0; i < d->torch_storage_count(); ++i) by_node.emplace(d->torch_storage(i).node, i);
+      if (auto it = by_node.find(v.id()); it != by_node.end()) return make_value(&pd_, pid(d, it->second));
+    }
+    if (v.kind() == Kind::kPersistentId)
       throw_error(ErrorCode::kUnsupported, "torch.save writes no persistent ids but storages: the value holds another",
                   v.offset());
-    return make_value(&pd_, pid(d, it->second));
+    return Value();
   }
 
   struct Record {

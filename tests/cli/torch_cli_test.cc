@@ -127,6 +127,13 @@ TEST_F(TorchCli, RecodeTorchWritesTorchSaveFiles) {
   picklejar::Document four = picklejar::torch::load(work() / "p4.pt");
   picklejar::torch::TensorRef w(picklejar::torch::as_dict(four.root()).at("weight"));
   EXPECT_EQ(w.shape(), (std::vector<int64_t>{3, 4}));
+  // A pickle holding tensors (pickle.dumps): its tensors become torch.save's.
+  CliRun pickled = cli("recode --torch " + fixture("torch-write/pickled/views.p4.pickled") + " " +
+                       picklejar_cli_test::quote(work() / "v.pt"));
+  ASSERT_EQ(pickled.status, 0) << pickled.err;
+  picklejar::Document views = picklejar::torch::load_pickle(kFixtures / "torch-write/pickled/views.p4.pickled");
+  std::vector<uint8_t> want = picklejar::torch::dump(views.root(), {.root = "v"});
+  EXPECT_EQ(slurp(work() / "v.pt"), std::string(want.begin(), want.end()));
   // A plain pickle: the same object inside a torch file.
   CliRun plain = cli("recode --torch " + fixture("pickle/my_data.pickle") + " " + picklejar_cli_test::quote(work() / "d.pt"));
   ASSERT_EQ(plain.status, 0) << plain.err;

@@ -2,6 +2,8 @@
 """Live interop with PyTorch, both ways, in one Python process (importing torch costs seconds).
 
 picklejar writes, torch reads:
+  - `picklejar recode --torch` of the files pickle.dumps and joblib.dump wrote holding tensors
+    (fixtures/torch-write/pickled/): torch.load gives what joblib.load gives, data.pkl is torch.save's;
   - `picklejar recode --torch` of every good file of fixtures/TORCH.tsv (zip, legacy stream, legacy
     tar): torch.load (and torch.load(weights_only=True) where the source allows it) gives an object
     equal to torch.load of the source: keys and their order, types, dtype, shape, stride,
@@ -121,6 +123,31 @@ def picklejar_writes(cli, args, tmp):
     return count
 
 
+def pickled_files(cli, args, tmp):
+    """Files pickle and joblib wrote holding tensors: recode --torch writes what torch.save writes for
+    the object joblib.load (or pickle.load) makes of them."""
+    import joblib
+    import torch
+    top = os.path.join(args.fixtures, "torch-write", "pickled")
+    names = sorted(n for n in os.listdir(top) if n.endswith(".pickled"))
+    for name in names:
+        src, out = os.path.join(top, name), os.path.join(tmp, name + ".pt")
+        r = cli.run(["recode", "--torch", src, out])
+        check(r.returncode == 0, "recode --torch %s: %s" % (name, r.stderr.decode(errors="replace")))
+        if r.returncode:
+            continue
+        want = joblib.load(src)
+        got, err = torch_load(out)
+        check(err is None and describe(got) == describe(want), "torch.load of recoded %s differs" % name)
+        resaved = os.path.join(tmp, "resaved.pt")
+        torch.save(want, resaved)
+        check(data_pkl(out)[0] == data_pkl(resaved)[0], "%s: data.pkl is not torch.save's" % name)
+        _, want_err = torch_load(resaved, weights_only=True)
+        _, got_err = torch_load(out, weights_only=True)
+        check(got_err == want_err, "%s: weights_only gives %s, torch.save's file %s" % (name, got_err, want_err))
+    return len(names)
+
+
 def builder_cases(args, tmp):
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
     from fixturegen.torch_write import BUILD_CASES, build
@@ -225,11 +252,12 @@ def main():
         return 0
     with Cli.from_args(args) as cli, tempfile.TemporaryDirectory() as tmp:
         recoded = picklejar_writes(cli, args, tmp)
+        pickled = pickled_files(cli, args, tmp)
         built = builder_cases(args, tmp)
         readme_round_trip(args, tmp)
         read = torch_writes(cli, tmp)
-    print("torch_roundtrip: %d files recoded, %d Builder cases, README round trip, %d torch.save files read; %d failures"
-          % (recoded, built, read, len(FAILURES)))
+    print("torch_roundtrip: %d torch files and %d pickles recoded, %d Builder cases, README round trip, "
+          "%d torch.save files read; %d failures" % (recoded, pickled, built, read, len(FAILURES)))
     return 1 if FAILURES else 0
 
 

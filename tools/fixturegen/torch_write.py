@@ -9,6 +9,10 @@ Two kinds of row:
            `resave/<stem>.data_pkl` and, per member (name after the root folder), size and sha256.
            Converting the file to the zip format must give that data.pkl byte for byte and those
            members. For a zip file written by torch.save this data.pkl is the file's own (checked).
+  repickle files Python's pickle.dumps and joblib.dump wrote holding tensors (PICKLED_CHILD), as
+           `pickled/<name>`, and the data.pkl of torch.save(joblib.load(file)) as
+           `pickled/<name>.data_pkl` (members listed as for resave): torch::load_pickle and dump
+           (recode --torch) must write them.
   build    objects the C++ tests make with picklejar's Builder (BUILD_CASES; values follow
            `torch.arange(n)` so C++ can make the same bytes), saved by torch.save as `<case>.pt`
            (root: the case name) with their `.dis`.
@@ -28,6 +32,7 @@ import tempfile
 import zipfile
 
 from .common import EXPECTED_VERSIONS, FIX, replace_tree, write_tsv
+from .torch_cases import repeatable_child
 
 TOP = os.path.join(FIX, "torch-write")
 TSV = "TORCH_WRITE.tsv"
@@ -84,6 +89,29 @@ def build(case):
 
 BUILD_CASES = ("b_dtypes", "b_views", "b_scalars_empty", "b_parameters", "b_state_dict", "b_checkpoint",
                "b_digit_keys", "b_many")
+
+
+# Files Python's pickle and joblib write holding tensors: each storage is
+# torch.storage._load_from_bytes(<a legacy torch.save stream of it>), whose key is a heap address,
+# so they are made in a child interpreter where addresses repeat (torch_cases.repeatable_child).
+PICKLED_CHILD = r"""
+import collections, io, pickle, sys
+import joblib, numpy, torch
+base = torch.arange(24, dtype=torch.float32).reshape(4, 6)
+views = {"base": base, "row": base[1], "t": base.t(), "alias": base}
+w = torch.arange(6, dtype=torch.float32).reshape(2, 3)
+params = {"weight": torch.nn.Parameter(w), "frozen": torch.nn.Parameter(torch.arange(2, dtype=torch.float64),
+          requires_grad=False), "grad": torch.arange(3, dtype=torch.float32).requires_grad_(), "data": w}
+state = collections.OrderedDict([("weight", torch.arange(12, dtype=torch.float32).reshape(3, 4)),
+                                 ("bias", torch.arange(3, dtype=torch.int64))])
+out = {"views.p2.pickled": pickle.dumps(views, protocol=2), "views.p4.pickled": pickle.dumps(views, protocol=4),
+       "params.p5.pickled": pickle.dumps(params, protocol=5)}
+for name, compress in (("mixed.joblib.pickled", 0), ("mixed_zlib.joblib.pickled", ("zlib", 3))):
+    buf = io.BytesIO()
+    joblib.dump({"state": state, "array": numpy.arange(5.0), "n": 3}, buf, compress=compress)
+    out[name] = buf.getvalue()
+sys.stdout.buffer.write(pickle.dumps(out, protocol=4))
+"""
 
 
 def tensors_of(obj, out=None):
@@ -184,6 +212,17 @@ def torch_write_fixtures():
             files["torch-write/resave/%s.data_pkl" % stem] = pkl
             for name, raw in ms:
                 rows.append(("resave", rel, name, str(len(raw)), hashlib.sha256(raw).hexdigest()))
+        for name, data in sorted(repeatable_child(PICKLED_CHILD.encode("utf-8")).items()):
+            import joblib
+            obj = joblib.load(io.BytesIO(data))  # a plain pickle too
+            saved_bytes = saved(obj, name.split(".")[0], tmp)
+            check_loads(saved_bytes, obj, name, tmp)
+            ms, pkl = members(saved_bytes)
+            files["torch-write/pickled/%s" % name] = data
+            files["torch-write/pickled/%s.data_pkl" % name] = pkl
+            for member, raw in ms:
+                rows.append(("repickle", "torch-write/pickled/%s" % name, member, str(len(raw)),
+                             hashlib.sha256(raw).hexdigest()))
         for case in BUILD_CASES:
             obj = build(case)
             data = saved(obj, case, tmp)
@@ -196,7 +235,7 @@ def torch_write_fixtures():
             for name, raw in ms:
                 rows.append(("build", "torch-write/%s.pt" % case, name, str(len(raw)), hashlib.sha256(raw).hexdigest()))
     files["torch-write/README.md"] = README.format(torch=torch.__version__).encode("utf-8")
-    replace_tree(TOP, ["resave"], files)
+    replace_tree(TOP, ["resave", "pickled"], files)
     write_tsv(TSV, TSV_HEADER, rows)
     print("torch-write: %d rows, %d files (torch %s)" % (len(rows), len(files), torch.__version__))
     return torch.__version__
@@ -216,7 +255,12 @@ of picklejar's torch writer (`torch::dump_file`, `picklejar recode --torch`):
   C++ tests build with picklejar's Builder (`BUILD_CASES` in torch_write.py; values follow
   `torch.arange(n)`); root folder: the case name.
 
-`fixtures/TORCH_WRITE.tsv` lists every member of those zips (`kind` resave or build, `source` the
+- `pickled/<name>` (with `<name>.data_pkl`): files `pickle.dumps` (protocols 2, 4, 5) and
+  `joblib.dump` (plain and zlib) wrote holding tensors (each storage a
+  `torch.storage._load_from_bytes` of a legacy stream, made in a child interpreter where the heap
+  addresses that key those streams repeat), and the data.pkl `torch.save(joblib.load(file))` writes.
+
+`fixtures/TORCH_WRITE.tsv` lists every member of those zips (`kind` resave, repickle or build, `source` the
 file saved or loaded, `member` its name after the root folder, in file order, `size`, `sha256`).
 Every file was saved twice (the bytes repeat) and loaded back by torch.load to the object saved.
 """

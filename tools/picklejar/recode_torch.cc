@@ -1,5 +1,6 @@
 // `picklejar recode --torch IN OUT`: IN (a torch file in any format torch.load reads, or any pickle
-// or joblib file) written as torch.save writes the object: torch::dump_file (README "PyTorch").
+// or joblib file, its pickled tensors read as tensors) written as torch.save writes the object:
+// torch::dump_file (README "PyTorch").
 #include <iostream>
 
 #include "torch_cli.h"
@@ -14,14 +15,14 @@ void recode_torch(const TorchRecode& r) {
     if (pt::looks_like_torch(*r.in_bytes)) {
       doc = pt::load(*r.in_bytes, {.pickle = r.pickle});
     } else {
-      doc = picklejar::joblib::load(*r.in_bytes, {.pickle = r.pickle});
+      doc = pt::load_pickle(*r.in_bytes, {.pickle = r.pickle});
     }
   } else if (is_torch_file(r.in)) {
     // Mapped: the storages go from the mapping to OUT without a copy in memory (replacing IN
     // itself is safe: the mapping keeps the old file's pages).
     doc = pt::load(r.in, {.pickle = r.pickle, .mmap = true});
   } else {
-    doc = picklejar::joblib::load(r.in, {.pickle = r.pickle});
+    doc = pt::load_pickle(r.in, {.pickle = r.pickle});
   }
   pt::DumpOptions d;
   d.protocol = r.protocol;

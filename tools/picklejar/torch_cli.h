@@ -2,7 +2,6 @@
 // them (recode_torch.cc). Public API only (picklejar/torch.h).
 #pragma once
 
-#include <picklejar/joblib.h>
 #include <picklejar/torch.h>
 
 #include <iosfwd>
@@ -16,7 +15,7 @@ bool is_torch_file(const std::string& path);
 // `picklejar info` of a torch file: format, root, protocol, then each tensor.
 void print_torch_info(const picklejar::torch::FileInfo& info, const picklejar::Document& doc, std::ostream& out);
 
-// `recode --torch IN OUT`: IN loaded as a torch file (sniffed) or else as a pickle or joblib file,
+// `recode --torch IN OUT`: IN loaded as a torch file (sniffed) or else with torch::load_pickle,
 // written as torch.save writes the object (OUT "-": standard output). Throws picklejar::Error.
 struct TorchRecode {
   std::string in, out;

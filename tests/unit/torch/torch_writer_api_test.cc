@@ -21,6 +21,7 @@ using picklejar::ByteView;
 using picklejar::Document;
 using picklejar::Error;
 using picklejar::ErrorCode;
+using picklejar::MadeBy;
 using picklejar::Value;
 namespace fs = std::filesystem;
 
@@ -137,6 +138,26 @@ TEST(TorchWriterBuild, BadTensorsAreRefused) {
   std::vector<float> got(4);
   std::memcpy(got.data(), c.data(), 16);
   EXPECT_EQ(got, (std::vector<float>{1, 3, 2, 4}));
+}
+
+// load_pickle reads what pickle.dump writes for tensors and leaves everything else as a plain load
+// has it: other persistent ids, other calls of _rebuild_tensor_v2; a damaged storage stream fails.
+TEST(TorchWriterBuild, LoadPickleReadsOnlyPickledStorages) {
+  Document plain = picklejar::load_file(fixtures() + "/pickle/persistent_id.p2.pkl");
+  Document same = pt::load_pickle(fixtures() + "/pickle/persistent_id.p2.pkl");
+  EXPECT_EQ(picklejar::to_json(same.root()), picklejar::to_json(plain.root()));
+  Document doc;
+  picklejar::Builder b = doc.builder();
+  static const uint8_t junk[] = {'j', 'u', 'n', 'k'};
+  Value bad = b.object(MadeBy::kReduce, b.global("torch.storage", "_load_from_bytes"), b.tuple({b.bytes(ByteView(junk, 4))}));
+  std::vector<uint8_t> p = picklejar::dump(b.list({bad}), {.protocol = 4});
+  EXPECT_EQ(code_of([&] { pt::load_pickle(ByteView(p.data(), p.size())); }), ErrorCode::kBadArgument);
+  Value other = b.object(MadeBy::kReduce, b.global("torch._utils", "_rebuild_tensor_v2"),
+                         b.tuple({b.str("not a storage"), b.integer(0), b.tuple({}), b.tuple({}), b.boolean(false),
+                                  b.none()}));
+  std::vector<uint8_t> q = picklejar::dump(other, {.protocol = 4});
+  Document inert = pt::load_pickle(ByteView(q.data(), q.size()));
+  EXPECT_EQ(inert.root().kind(), picklejar::Kind::kObject);
 }
 
 // Device locations, protocols other than torch's default and Parameters survive the round trip.

@@ -89,6 +89,49 @@ TEST(TorchWriterCoverage, FixturesOfEveryFormat) {
   EXPECT_GE(tar, 9u);
 }
 
+// Files pickle.dumps and joblib.dump wrote holding tensors: read by load_pickle, written as
+// torch.save writes the object joblib.load makes of them.
+std::vector<std::string> pickled_sources() {
+  std::vector<std::string> out;
+  for (const auto& f : tsv_rows("TORCH_WRITE.tsv"))
+    if (f.size() == 5 && f[0] == "repickle" && (out.empty() || out.back() != f[1])) out.push_back(f[1]);
+  return out;
+}
+
+class TorchWriterPickled : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(TorchWriterPickled, RewritesAsTorchSaveDoes) {
+  const std::string& rel = GetParam();
+  Document doc = pt::load_pickle(fixtures() + "/" + rel);
+  picklejar::Document inspected;
+  std::string out = as_string(pt::dump(doc.root()));
+  Archive a = read_archive(out);
+  ASSERT_FALSE(a.members.empty());
+  EXPECT_EQ(a.members[0].bytes, slurp(fixtures() + "/" + rel + ".data_pkl")) << rel;
+  expect_members(a, expected_members("repickle", rel), rel);
+  // Each pickled tensor has its own storage, as pickle.loads gives it.
+  std::vector<std::string> back = summary_of(out);
+  EXPECT_FALSE(back.empty());
+  pt::FileInfo info = pt::inspect(ByteView(reinterpret_cast<const uint8_t*>(out.data()), out.size()), {}, inspected);
+  for (size_t i = 0; i < info.tensors.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (info.tensors[i].same_as.empty() && info.tensors[j].same_as.empty()) {
+        EXPECT_FALSE(pt::TensorRef(info.tensors[i].tensor).storage().is(pt::TensorRef(info.tensors[j].tensor).storage()));
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(All, TorchWriterPickled, ::testing::ValuesIn(pickled_sources()),
+                         [](const ::testing::TestParamInfo<std::string>& i) {
+                           std::string n = i.param.substr(i.param.rfind('/') + 1);
+                           for (char& c : n)
+                             if (c == '.') c = '_';
+                           return n;
+                         });
+
+TEST(TorchWriterCoverage, PickledFiles) { EXPECT_GE(pickled_sources().size(), 5u); }
+
 class TorchWriterBuilder : public ::testing::TestWithParam<std::string> {};
 
 // Builder-made objects are written as torch.save writes the same Python objects.
