@@ -38,6 +38,7 @@ This file is the driver; each fixture family is a module of tools/fixturegen/:
   array_values  fixtures/arrayvalues/ (`json --arrays values` of fixtures/numpy/)
   torch_cases   fixtures/torch/, TORCH.tsv (objects in torch_build, error cases in torch_bad,
                 fixtures/torch/README.md in torch_readme)
+  torch_write   fixtures/torch-write/, TORCH_WRITE.tsv: what torch.save writes, for the torch writer
   readme        fixtures/README.md
   verify        re-reading what was written
 """
@@ -64,6 +65,7 @@ from fixturegen.readme import README  # noqa: E402
 from fixturegen.redump import redump_cases  # noqa: E402
 from fixturegen.sklearn_case import sklearn_cases  # noqa: E402
 from fixturegen.torch_cases import torch_fixtures  # noqa: E402
+from fixturegen.torch_write import torch_write_fixtures  # noqa: E402
 from fixturegen.verify import verify_redump, verify_written  # noqa: E402
 
 
@@ -81,7 +83,7 @@ def all_cases():
 
 # Families that make, write and verify their own files: `--only NAME` regenerates just one.
 SELF_CONTAINED = {"joblib": joblib_fixtures, "pickler": pickler_fixtures, "internals": internals_fixtures,
-                  "torch": torch_fixtures, "arrayvalues": array_values_fixtures}
+                  "torch": torch_fixtures, "torchwrite": torch_write_fixtures, "arrayvalues": array_values_fixtures}
 
 
 def main():
@@ -126,6 +128,7 @@ def main():
     pickler_fixtures()  # fixtures/pickler/, fixtures/PICKLER.tsv
     internals_fixtures()  # fixtures/internals/
     torch_fixtures()  # fixtures/torch/, fixtures/TORCH.tsv
+    torch_write_fixtures()  # fixtures/torch-write/, fixtures/TORCH_WRITE.tsv (reads fixtures/torch/)
     array_values_fixtures()  # fixtures/arrayvalues/, from fixtures/numpy/
 
 

@@ -15,6 +15,7 @@
 #include <complex>
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <iosfwd>
 #include <span>
 #include <string>
@@ -177,5 +178,86 @@ PICKLEJAR_EXPORT void write_json(const Value& v, std::ostream& out, const JsonOp
 // .pkl member), or the five pickles of a legacy stream; each listing is headed by a line naming it.
 PICKLEJAR_EXPORT void disassemble(const std::filesystem::path& path, std::ostream& out, const LoadOptions& options = {});
 PICKLEJAR_EXPORT void disassemble(ByteView data, std::ostream& out, const LoadOptions& options = {});
+
+
+// ---- Writing (torch::dump_file)
+// torch.save's zip format, as torch 1.13 writes it (and every torch >= 1.6 reads): `<root>/data.pkl`
+// holds the very bytes torch.save's pickler writes for the same object (protocol 2, each storage
+// the persistent id ('storage', torch.<X>Storage, key, location, numel), keys "0", "1", ... in the
+// order the pickle first meets each storage), then `<root>/data/<key>` for each storage (sorted as
+// strings, as torch writes them), then `<root>/version`; members stored, each one's data 64-byte
+// aligned. Every tensor is written as torch writes a tensor (_rebuild_tensor_v2, _rebuild_parameter),
+// whatever file it was loaded from: a legacy or tar file converts to what torch.save writes for
+// the object torch.load makes of it. Storages are written whole, shared as the tensors share them.
+
+struct DumpOptions {
+  // The archive's root folder (torch: the file name without its extension). Empty: the stem of
+  // dump_file's path ("archive" if it has none), and "archive" for dump(), as torch.save to a buffer.
+  std::string root{};
+  // torch.save's pickle_protocol (torch's DEFAULT_PROTOCOL is 2); 1-5 (protocol 0 cannot write
+  // torch's tuple persistent ids).
+  int protocol = 2;
+  // max_depth bounds the nesting the pickler walks.
+  Limits limits{};
+};
+
+// The torch.save zip of `v` in memory. Throws Error: kUnsupported for what torch.save cannot write
+// (a persistent id that is not a torch storage, a PickleBuffer below protocol 5, ...),
+// kInvalidArgument for an invalid Value, a bad protocol or a root holding '/', kLimitExceeded
+// past options.limits.
+PICKLEJAR_EXPORT std::vector<uint8_t> dump(const Value& v, const DumpOptions& options = {});
+// Writes the torch.save zip of `v` to `path` atomically (a temporary file renamed over `path` when
+// complete; on any error `path` is untouched and nothing is left behind). Storage bytes go from the
+// document (a mapped file's pages, when loaded with mmap) straight to the file. Throws as dump(),
+// and kIo when the file cannot be written.
+PICKLEJAR_EXPORT void dump_file(const Value& v, const std::filesystem::path& path, const DumpOptions& options = {});
+
+// Loads a pickle or joblib file (any compression, as joblib::load) whose tensors Python's pickle
+// wrote (pickle.dump, joblib.dump: each storage a torch.storage._load_from_bytes call holding a
+// torch.save stream of it) with those tensors read as tensors (Kind::kTensor), so that dump()
+// writes them as torch.save does; what `picklejar recode --torch` reads from such a file. As in
+// Python, each pickled tensor has a storage of its own. Throws as joblib::load, and as load() for
+// a damaged storage stream.
+PICKLEJAR_EXPORT Document load_pickle(const std::filesystem::path& path, const LoadOptions& options = {});
+PICKLEJAR_EXPORT Document load_pickle(ByteView data, const LoadOptions& options = {});
+
+// Making tensors with a Builder: values shaped as torch.load reads them (Kind::kTensor, TensorRef
+// reads them back) and as torch.save writes them. Data is copied into the document.
+//
+//   picklejar::Document doc;
+//   picklejar::Builder b = doc.builder();
+//   std::vector<float> w = {1, 2, 3, 4, 5, 6};
+//   picklejar::Value t = pt::make_tensor(b, pt::DType::kFloat32, {2, 3}, std::span<const float>(w));
+//   picklejar::Value sd = pt::make_ordered_dict(b, {{b.str("weight"), t}});
+//   pt::dump_file(sd, "state.pt");  // torch.load("state.pt") == OrderedDict(weight=tensor(...))
+//
+// A storage of `dtype` holding a copy of `data` (a whole number of elements) on device `location`
+// (torch's location tag: "cpu", "cuda:0", ...; torch.load puts it back there). kInvalidArgument for
+// a size that is not a whole number of elements or an empty location.
+PICKLEJAR_EXPORT Value make_storage(Builder& b, DType dtype, ByteView data, std::string_view location = "cpu");
+// A tensor viewing `storage` (a make_storage Value of the same document; tensors made on one
+// storage share it, as views do in torch): `shape`, `strides` in elements (empty: contiguous,
+// row-major) and the offset of its first element. kInvalidArgument for a Value that is not a
+// storage of this document, negative sizes, strides or offset, or ranks that differ; kBadLength
+// for a view reaching past the storage's end.
+PICKLEJAR_EXPORT Value make_tensor(Builder& b, Value storage, const std::vector<int64_t>& shape,
+                                   const std::vector<int64_t>& strides = {}, int64_t storage_offset = 0,
+                                   bool requires_grad = false);
+// A contiguous tensor on a new "cpu" storage holding exactly the elements of `data` (its size must
+// be prod(shape) * itemsize: kInvalidArgument otherwise).
+PICKLEJAR_EXPORT Value make_tensor(Builder& b, DType dtype, const std::vector<int64_t>& shape, ByteView data,
+                                   bool requires_grad = false);
+template <class T>
+Value make_tensor(Builder& b, DType dtype, const std::vector<int64_t>& shape, std::span<const T> data,
+                  bool requires_grad = false) {
+  return make_tensor(b, dtype, shape, ByteView(reinterpret_cast<const uint8_t*>(data.data()), data.size_bytes()),
+                     requires_grad);
+}
+// nn.Parameter(tensor, requires_grad): a new tensor object on `tensor`'s storage (kInvalidArgument
+// unless `tensor` is a tensor of this document).
+PICKLEJAR_EXPORT Value make_parameter(Builder& b, Value tensor, bool requires_grad = true);
+// A collections.OrderedDict (what state_dict() returns, without its _metadata) holding `items`
+// in order; add more with b.set_item(as_dict(od), key, value).
+PICKLEJAR_EXPORT Value make_ordered_dict(Builder& b, std::initializer_list<std::pair<Value, Value>> items = {});
 
 }  // namespace picklejar::torch

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -37,6 +38,11 @@ mode_t current_umask() {
 }  // namespace
 
 void write_file_atomically(const std::filesystem::path& path, const std::function<void(const AppendFn&)>& produce) {
+  write_file_atomically(path, [&](const AppendFn& append, const PatchFn&) { produce(append); });
+}
+
+void write_file_atomically(const std::filesystem::path& path,
+                           const std::function<void(const AppendFn&, const PatchFn&)>& produce) {
   std::string target = path.string();
   std::string tmp = target + ".tmp.XXXXXX";
   int fd = ::mkstemp(tmp.data());
@@ -60,14 +66,34 @@ void write_file_atomically(const std::filesystem::path& path, const std::functio
       write_all(buf.data(), buf.size());
       buf.clear();
     };
-    produce([&](const uint8_t* p, size_t n) {
-      if (buf.size() + n > kBuffer) flush();
+    uint64_t flushed = 0;  // bytes in the file; buf holds the ones after them
+    auto append = [&](const uint8_t* p, size_t n) {
+      if (buf.size() + n > kBuffer) {
+        flushed += buf.size();
+        flush();
+      }
       if (n >= kBuffer) {
         write_all(p, n);  // large payloads go straight to the file, never through the buffer
+        flushed += n;
       } else {
         buf.insert(buf.end(), p, p + n);
       }
-    });
+    };
+    auto patch = [&](uint64_t offset, const uint8_t* p, size_t n) {
+      if (offset > flushed + buf.size() || n > flushed + buf.size() - offset)
+        throw_error(ErrorCode::kInvalidArgument, target + ": patch past the end of what was written");
+      while (n > 0 && offset < flushed) {  // bytes already in the file
+        size_t run = static_cast<size_t>(std::min<uint64_t>(n, flushed - offset));
+        ssize_t w = ::pwrite(fd, p, run, static_cast<off_t>(offset));
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) throw_error(ErrorCode::kIo, target + ": " + std::strerror(w < 0 ? errno : EIO));
+        offset += static_cast<uint64_t>(w);
+        p += w;
+        n -= static_cast<size_t>(w);
+      }
+      if (n) std::memcpy(buf.data() + (offset - flushed), p, n);
+    };
+    produce(append, patch);
     flush();
     if (::fsync(fd) != 0) throw_error(ErrorCode::kIo, target + ": fsync failed: " + std::strerror(errno));
     // mkstemp makes the file 0600; give it the mode a plain open() would (or keep the old file's).

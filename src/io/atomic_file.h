@@ -15,5 +15,11 @@ namespace picklejar::internal {
 // temporary file removed; the exception propagates. I/O failures throw Error(kIo).
 using AppendFn = std::function<void(const uint8_t* p, size_t n)>;
 void write_file_atomically(const std::filesystem::path& path, const std::function<void(const AppendFn&)>& produce);
+// The same, for formats that fill in a header after the data it describes (a zip's local headers):
+// the PatchFn overwrites n bytes at `offset` of what was appended so far (offset + n must not pass
+// the end; kInvalidArgument otherwise).
+using PatchFn = std::function<void(uint64_t offset, const uint8_t* p, size_t n)>;
+void write_file_atomically(const std::filesystem::path& path,
+                           const std::function<void(const AppendFn&, const PatchFn&)>& produce);
 
 }  // namespace picklejar::internal

@@ -98,7 +98,8 @@ namespace {
 
 class Hook final : public internal::VmHooks {
  public:
-  Hook(std::filesystem::path dir, const picklejar::LoadOptions& opt) : dir_(std::move(dir)), opt_(opt) {}
+  Hook(std::filesystem::path dir, const picklejar::LoadOptions& opt, internal::VmHooks* extra = nullptr)
+      : dir_(std::move(dir)), opt_(opt), extra_(extra) {}
 
   uint32_t after_build(Document& doc, uint32_t obj, ByteReader& in, uint64_t offset) override {
     DocumentImpl& d = internal::impl_of(doc);
@@ -113,11 +114,12 @@ class Hook final : public internal::VmHooks {
     return kNoNode;
   }
 
-  // The hooks joblib.load's NumpyUnpickler runs: numpy's, then this one.
+  // The hooks joblib.load's NumpyUnpickler runs: numpy's, then this one (then the extra one).
   internal::VmHookList with_numpy() {
     both_[0] = &internal::numpy_vm_hooks();
     both_[1] = this;
-    return both_;
+    both_[2] = extra_;
+    return internal::VmHookList(both_, extra_ ? 3 : 2);
   }
   // What a plain pickle.load inside a joblib file runs (nested pickles, np.load's): numpy's only.
   static internal::VmHookList numpy_only() {
@@ -129,7 +131,7 @@ class Hook final : public internal::VmHooks {
   std::vector<internal::SkipRange> ranges;  // where array data sits in the stream
 
  private:
-  internal::VmHooks* both_[2] = {};
+  internal::VmHooks* both_[3] = {};
 
   uint32_t wrapper(Document& doc, uint32_t state, ByteReader& in, uint64_t offset) {
     DocumentImpl& d = internal::impl_of(doc);
@@ -282,12 +284,14 @@ class Hook final : public internal::VmHooks {
 
   std::filesystem::path dir_;
   const picklejar::LoadOptions& opt_;
+  internal::VmHooks* extra_ = nullptr;
   std::map<std::string, uint32_t> singletons_;  // npy_dtype: numpy's builtin dtype objects
 };
 
 }  // namespace
 
-Loaded load_impl(const std::filesystem::path* path, ByteView data, const LoadOptions& options) {
+Loaded load_impl(const std::filesystem::path* path, ByteView data, const LoadOptions& options,
+                 internal::VmHooks* extra) {
   Loaded out;
   const picklejar::LoadOptions& po = options.pickle;
   std::filesystem::path dir = path ? path->parent_path() : std::filesystem::path();
@@ -303,7 +307,7 @@ Loaded load_impl(const std::filesystem::path* path, ByteView data, const LoadOpt
     head.assign(data.begin(), data.begin() + std::min<size_t>(data.size(), 22));
   }
 
-  Hook hook(dir, po);
+  Hook hook(dir, po, extra);
   if (head.size() >= 2 && head[0] == 'Z' && head[1] == 'F') {
     // joblib < 0.10 compressed: the whole pickle is one ZF block.
     std::vector<uint8_t> all;

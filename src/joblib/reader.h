@@ -13,6 +13,7 @@
 #include "io/byte_reader.h"
 #include "model/document_impl.h"
 #include "pickle/disassembler.h"
+#include "pickle/hooks.h"
 #include "picklejar/joblib.h"
 
 namespace picklejar::joblib::detail {
@@ -57,8 +58,10 @@ struct Loaded {
   std::string format;       // FileInfo::format
   std::string compression;  // FileInfo::compression
 };
-// joblib.load of a file (path) or of memory (data, when path is null).
-Loaded load_impl(const std::filesystem::path* path, ByteView data, const LoadOptions& options);
+// joblib.load of a file (path) or of memory (data, when path is null). `extra`, when given, is
+// asked after joblib's and numpy's hooks (torch's, for tensors pickled into the file).
+Loaded load_impl(const std::filesystem::path* path, ByteView data, const LoadOptions& options,
+                 internal::VmHooks* extra = nullptr);
 // Where joblib spliced array data into a decoded stream (found by loading it; empty where the
 // stream does not load). `dir`: where legacy side files are.
 std::vector<internal::SkipRange> spliced_ranges(ByteView stream, const std::filesystem::path& dir,

@@ -36,6 +36,9 @@ enum NodeFlags : uint8_t {
   // kBytes of length 1 read by BINBYTES/SHORT_BINBYTES/BINBYTES8: CPython's unpickler allocates
   // these itself, so unlike its other 1-byte bytes they are not the shared one-byte singletons.
   kFlagFreshByte = 4,
+  // kStr of one character made fresh, not CPython's shared latin-1 singleton: str(n) for a digit n
+  // (CPython 3.11 formats ints into new strs), as torch.save's storage keys "0".."9" are.
+  kFlagFreshStr = 4,
 };
 
 struct Payload {

@@ -26,8 +26,8 @@ std::string singleton_key(const Node& n) {
   if (n.kind == Kind::kStr) {
     std::string_view s = text_of(n);
     auto lead = s.empty() ? 0 : static_cast<uint8_t>(s[0]);
-    if (s.empty() || (s.size() == 1) || (s.size() == 2 && (lead == 0xc2 || lead == 0xc3)))
-      return std::string("s") + std::string(s);
+    bool one_char = s.size() == 1 || (s.size() == 2 && (lead == 0xc2 || lead == 0xc3));
+    if (s.empty() || (one_char && !(n.flags & internal::kFlagFreshStr))) return std::string("s") + std::string(s);
   }
   if (n.kind == Kind::kGlobal) {
     std::string_view all = text_of(n);

@@ -123,6 +123,26 @@ void bind_torch_storage(DocumentImpl& d, uint32_t index, const uint8_t* p, uint6
   t.bound = true;
 }
 
+void check_tensor_view(const DocumentImpl& d, const TensorData& t, uint64_t offset) {
+  // The elements the view reaches: offset + sum((size - 1) * stride) must lie in the storage.
+  const TorchStorageData& s = d.torch_storage(t.storage);
+  uint64_t numel = 1, last = static_cast<uint64_t>(t.storage_offset);
+  bool overflow = false;
+  for (size_t i = 0; i < t.shape.size(); ++i) {
+    uint64_t reach = 0;
+    overflow |= !checked_mul(numel, static_cast<uint64_t>(t.shape[i]), &numel);
+    if (t.shape[i] > 0) overflow |= !checked_mul(static_cast<uint64_t>(t.shape[i] - 1), static_cast<uint64_t>(t.strides[i]), &reach);
+    overflow |= __builtin_add_overflow(last, reach, &last);
+  }
+  if (overflow || numel > (uint64_t{1} << 62))
+    throw_error(ErrorCode::kBadLength, "torch tensor size or stride overflows", offset);
+  if (numel > 0 && last >= s.numel)
+    throw_error(ErrorCode::kBadLength, "torch tensor of " + std::to_string(numel) + " elements at storage offset " +
+                                           std::to_string(t.storage_offset) + " reaches element " + std::to_string(last) +
+                                           " of storage '" + s.key + "', which has " + std::to_string(s.numel),
+                offset);
+}
+
 VmHookList TorchHooks::with_numpy() {
   both_[0] = &numpy_vm_hooks();
   both_[1] = this;
@@ -130,6 +150,7 @@ VmHookList TorchHooks::with_numpy() {
 }
 
 uint32_t TorchHooks::persistent_load(Document& doc, uint32_t pid, uint64_t offset) {
+  if (bytes_options_) return kNoNode;  // a plain pickle: no storages follow to bind the ids to
   DocumentImpl& d = impl_of(doc);
   auto bad = [&](const std::string& m) { throw_error(ErrorCode::kBadArgument, "torch persistent id: " + m, offset); };
   if (d.node(pid).kind != Kind::kTuple || count(d, pid) < 1) bad("not a tuple");
@@ -209,6 +230,10 @@ void TorchHooks::after_reduce(DocumentImpl& d, uint32_t obj) {
   uint32_t callable = o.callable, args = o.args;
   uint64_t offset = d.node(obj).offset;
   if (d.node(callable).kind != Kind::kGlobal) return;
+  if (bytes_options_ && is_torch_global(d, callable, "torch.storage", "_load_from_bytes")) {
+    storage_from_bytes(d, obj, offset);
+    return;
+  }
   if (is_torch_global(d, callable, "torch._utils", "_rebuild_qtensor"))
     throw_error(ErrorCode::kUnsupported, "torch._utils._rebuild_qtensor: quantized tensors are not supported", offset);
   bool v2 = is_torch_global(d, callable, "torch._utils", "_rebuild_tensor_v2");
@@ -220,6 +245,7 @@ void TorchHooks::after_reduce(DocumentImpl& d, uint32_t obj) {
   const uint32_t* a = d.items(args);
   if (param) {
     if (n != 3) throw_error(ErrorCode::kBadArgument, "torch " + fn + " takes 3 arguments, got " + std::to_string(n), offset);
+    if (d.tag(a[0]) != kTagTensor && bytes_options_) return;
     if (d.tag(a[0]) != kTagTensor)
       throw_error(ErrorCode::kBadArgument, "torch " + fn + ": the data is not a tensor", offset);
     auto grad = int_of(d, a[1]);
@@ -238,6 +264,7 @@ void TorchHooks::after_reduce(DocumentImpl& d, uint32_t obj) {
   // The storage: a persistent id this load's persistent_load made.
   auto found = by_node_.find(a[0]);
   uint32_t storage = found == by_node_.end() ? kNoNode : found->second;
+  if (storage == kNoNode && bytes_options_) return;  // a plain pickle's own business: left inert
   if (storage == kNoNode) throw_error(ErrorCode::kBadArgument, "torch " + fn + ": the storage is not a torch storage", offset);
   auto storage_offset = int_of(d, a[1]);
   if (!storage_offset || *storage_offset < 0)
@@ -256,24 +283,34 @@ void TorchHooks::after_reduce(DocumentImpl& d, uint32_t obj) {
       throw_error(ErrorCode::kBadArgument, "torch " + fn + ": requires_grad is not a bool", offset);
     t.requires_grad = *grad != 0;
   }
-  // The elements the view reaches: offset + sum((size - 1) * stride) must lie in the storage.
-  const TorchStorageData& s = d.torch_storage(storage);
-  uint64_t numel = 1, last = static_cast<uint64_t>(t.storage_offset);
-  bool overflow = false;
-  for (size_t i = 0; i < t.shape.size(); ++i) {
-    uint64_t reach = 0;
-    overflow |= !checked_mul(numel, static_cast<uint64_t>(t.shape[i]), &numel);
-    if (t.shape[i] > 0) overflow |= !checked_mul(static_cast<uint64_t>(t.shape[i] - 1), static_cast<uint64_t>(t.strides[i]), &reach);
-    overflow |= __builtin_add_overflow(last, reach, &last);
-  }
-  if (overflow || numel > (uint64_t{1} << 62))
-    throw_error(ErrorCode::kBadLength, "torch tensor size or stride overflows", offset);
-  if (numel > 0 && last >= s.numel)
-    throw_error(ErrorCode::kBadLength, "torch tensor of " + std::to_string(numel) + " elements at storage offset " +
-                                           std::to_string(t.storage_offset) + " reaches element " + std::to_string(last) +
-                                           " of storage '" + s.key + "', which has " + std::to_string(s.numel),
-                offset);
+  check_tensor_view(d, t, offset);
   d.set_tensor(obj, std::move(t));
+}
+
+// b is what TypedStorage.__reduce__ wrote: torch.save(storage, _use_new_zipfile_serialization=False).
+// It is loaded as the torch file it is (its key is a heap address, and the same storage pickled
+// twice gives the same key: the storage here gets the next number instead).
+void TorchHooks::storage_from_bytes(DocumentImpl& d, uint32_t obj, uint64_t offset) {
+  const ObjectData& o = d.object(obj);
+  if (count(d, o.args) != 1 || d.node(d.items(o.args)[0]).kind != Kind::kBytes)
+    throw_error(ErrorCode::kBadArgument, "torch.storage._load_from_bytes takes one bytes argument", offset);
+  const Node& b = d.node(d.items(o.args)[0]);
+  Document nested;
+  load_torch_file(ByteView(b.u.bytes.ptr, static_cast<size_t>(b.u.bytes.len)), nested, *bytes_options_);
+  const DocumentImpl& n = impl_of(nested);
+  if (n.torch_storage_count() != 1 || n.root != n.torch_storage(0).node)
+    throw_error(ErrorCode::kBadArgument, "torch.storage._load_from_bytes: the stream is not one storage", offset);
+  const TorchStorageData& s = n.torch_storage(0);
+  uint32_t index = add_storage(d, obj, torch_dtype_info(static_cast<torch::DType>(s.dtype)),
+                               std::to_string(by_key_.size()), s.location, static_cast<int64_t>(s.numel), offset);
+  uint64_t nbytes = s.numel * s.itemsize;
+  if (nbytes > d.limits().max_memory_bytes)
+    throw_error(ErrorCode::kLimitExceeded, "torch storage of " + std::to_string(nbytes) +
+                                               " bytes passes Limits::max_memory_bytes", offset);
+  uint8_t* copy = d.alloc_bytes(static_cast<size_t>(nbytes ? nbytes : 1));  // the nested document ends here
+  if (nbytes) std::memcpy(copy, s.data, static_cast<size_t>(nbytes));
+  d.check_memory(offset);
+  bind_torch_storage(d, index, copy, nbytes, false, offset, "torch.storage._load_from_bytes");
 }
 
 }  // namespace picklejar::internal

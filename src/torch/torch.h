@@ -41,6 +41,10 @@ bool is_quantized_storage(std::string_view storage_name);
 void bind_torch_storage(DocumentImpl& d, uint32_t index, const uint8_t* p, uint64_t available, bool swap,
                         uint64_t offset, const std::string& source);
 
+// Checks that tensor `t` views elements inside its storage (offset + sum((size - 1) * stride) <
+// numel): kBadLength when it reaches past the end or its size or stride overflows.
+void check_tensor_view(const DocumentImpl& d, const TensorData& t, uint64_t offset);
+
 // The hooks data.pkl (or a legacy main pickle) loads with, after numpy's. persistent_load reads
 // ('storage', torch.<X>Storage, key, location, numel[, view_metadata]) into one storage per key
 // (the same value for every use of a key) and asks `bind` for its bytes (zip: the member; null
@@ -68,8 +72,17 @@ class TorchHooks final : public VmHooks {
   // numpy's hooks, then these: what data.pkl loads with.
   VmHookList with_numpy();
 
+  // For a plain pickle or joblib file (torch::load_pickle): read torch.storage._load_from_bytes(b),
+  // how pickle.dump writes a storage (b: a torch.save stream of that storage alone, loaded with
+  // `options`), as a storage, its bytes copied into the document; persistent ids stay inert, and a
+  // _rebuild_tensor_v2 of anything else than such a storage stays an inert call.
+  void read_storage_bytes(const picklejar::LoadOptions& options) { bytes_options_ = &options; }
+
  private:
+  void storage_from_bytes(DocumentImpl& d, uint32_t obj, uint64_t offset);
+
   Bind bind_;
+  const picklejar::LoadOptions* bytes_options_ = nullptr;
   std::unordered_map<std::string, uint32_t> by_key_;
   std::unordered_map<uint32_t, uint32_t> by_node_;  // storage node -> index
   VmHooks* both_[2] = {};

@@ -1,4 +1,5 @@
-// The zip container of torch >= 1.6 (zip.cc), over a file's bytes in memory. Internal.
+// The zip container of torch >= 1.6: read (zip.cc) over a file's bytes in memory, written
+// (zip_writer.cc) as torch.save lays it out. Internal.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "io/atomic_file.h"
 #include "model/document_impl.h"
 #include "picklejar/limits.h"
 #include "picklejar/value.h"
@@ -50,5 +52,16 @@ class ZipArchive {
   std::vector<Pos> pos_;
   std::unordered_map<std::string, size_t> index_;
 };
+
+// One member to write: its full name ("<root>/data/0") and bytes (borrowed for the call).
+struct ZipRecord {
+  std::string name;
+  ByteView data;
+};
+// Writes `records` in order with minizip as torch's writer lays them out: stored (never deflated),
+// each member's data starting on a 64-byte boundary, padded by a local extra field "FB" of 'Z's
+// (caffe2's inline_container.cc; the alignment lets torch.load map storages in place). Output goes
+// through `append`; `patch` fills in each local header's sizes and CRC after its data.
+void write_torch_zip(const std::vector<ZipRecord>& records, const AppendFn& append, const PatchFn& patch);
 
 }  // namespace picklejar::internal

@@ -1,6 +1,8 @@
 // `picklejar info|show|json|dis` of torch.save files (zip and legacy stream), from a path and from
-// standard input, and their errors.
+// standard input, and their errors; `recode --torch`.
 #include <gtest/gtest.h>
+#include <picklejar/picklejar.h>
+#include <picklejar/torch.h>
 
 #include <filesystem>
 #include <string>
@@ -93,11 +95,64 @@ TEST_F(TorchCli, Errors) {
   EXPECT_EQ(bufs.status, 2) << bufs.err;
   CliRun recode = cli("recode " + fixture("torch/linear.pt") + " " + picklejar_cli_test::quote(work() / "out.pkl"));
   EXPECT_EQ(recode.status, 1) << recode.err;
-  EXPECT_NE(recode.err.find("not supported yet"), std::string::npos) << recode.err;
+  EXPECT_NE(recode.err.find("use recode --torch"), std::string::npos) << recode.err;
   EXPECT_FALSE(fs::exists(work() / "out.pkl"));
   CliRun recode_in = cli("recode - " + picklejar_cli_test::quote(work() / "out.pkl"), kFixtures / "torch/linear.pt");
   EXPECT_EQ(recode_in.status, 1) << recode_in.err;
-  EXPECT_NE(recode_in.err.find("not supported yet"), std::string::npos) << recode_in.err;
+  EXPECT_NE(recode_in.err.find("use recode --torch"), std::string::npos) << recode_in.err;
+}
+
+// What torch::dump writes for what torch::load reads from `file`, under `root`.
+std::string dumped(const fs::path& file, const std::string& root) {
+  picklejar::Document doc = picklejar::torch::load(file);
+  std::vector<uint8_t> b = picklejar::torch::dump(doc.root(), {.root = root});
+  return std::string(b.begin(), b.end());
+}
+
+TEST_F(TorchCli, RecodeTorchWritesTorchSaveFiles) {
+  // Any torch format in, torch.save's zip out, named by OUT's stem.
+  for (const char* name : {"linear_legacy", "views_tar", "checkpoint"}) {
+    fs::path out = work() / (std::string(name) + "_out.pt");
+    CliRun r = cli("recode --torch " + fixture(std::string("torch/") + name + ".pt") + " " + picklejar_cli_test::quote(out));
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(slurp(out), dumped(kFixtures / "torch" / (std::string(name) + ".pt"), std::string(name) + "_out")) << name;
+  }
+  // Standard input to standard output: root "archive", as torch.save to a buffer.
+  CliRun pipe = cli("recode --torch - -", kFixtures / "torch/tensor_tar.pt");
+  ASSERT_EQ(pipe.status, 0) << pipe.err;
+  EXPECT_EQ(pipe.out, dumped(kFixtures / "torch/tensor_tar.pt", "archive"));
+  // torch.save's protocol can be chosen.
+  CliRun p4 = cli("recode --torch --protocol 4 " + fixture("torch/linear.pt") + " " + picklejar_cli_test::quote(work() / "p4.pt"));
+  ASSERT_EQ(p4.status, 0) << p4.err;
+  picklejar::Document four = picklejar::torch::load(work() / "p4.pt");
+  picklejar::torch::TensorRef w(picklejar::torch::as_dict(four.root()).at("weight"));
+  EXPECT_EQ(w.shape(), (std::vector<int64_t>{3, 4}));
+  // A pickle holding tensors (pickle.dumps): its tensors become torch.save's.
+  CliRun pickled = cli("recode --torch " + fixture("torch-write/pickled/views.p4.pickled") + " " +
+                       picklejar_cli_test::quote(work() / "v.pt"));
+  ASSERT_EQ(pickled.status, 0) << pickled.err;
+  picklejar::Document views = picklejar::torch::load_pickle(kFixtures / "torch-write/pickled/views.p4.pickled");
+  std::vector<uint8_t> want = picklejar::torch::dump(views.root(), {.root = "v"});
+  EXPECT_EQ(slurp(work() / "v.pt"), std::string(want.begin(), want.end()));
+  // A plain pickle: the same object inside a torch file.
+  CliRun plain = cli("recode --torch " + fixture("pickle/my_data.pickle") + " " + picklejar_cli_test::quote(work() / "d.pt"));
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  picklejar::Document a = picklejar::torch::load(work() / "d.pt");
+  picklejar::Document b = picklejar::load_file(kFixtures / "pickle/my_data.pickle");
+  EXPECT_TRUE(a.root().equals(b.root()));
+}
+
+TEST_F(TorchCli, RecodeTorchErrorsLeaveNothing) {
+  CliRun bad = cli("recode --torch " + fixture("torch/bad/short_record.pt") + " " + picklejar_cli_test::quote(work() / "x.pt"));
+  EXPECT_EQ(bad.status, 1) << bad.err;
+  EXPECT_NE(bad.err.find("kBadLength"), std::string::npos) << bad.err;
+  CliRun usage = cli("recode --torch --joblib " + fixture("torch/linear.pt") + " " + picklejar_cli_test::quote(work() / "x.pt"));
+  EXPECT_EQ(usage.status, 2) << usage.err;
+  CliRun nodir = cli("recode --torch " + fixture("torch/linear.pt") + " " + picklejar_cli_test::quote(work() / "no" / "x.pt"));
+  EXPECT_EQ(nodir.status, 3) << nodir.err;
+  CliRun notfor = cli("info --torch " + fixture("torch/linear.pt"));
+  EXPECT_EQ(notfor.status, 2) << notfor.err;
+  EXPECT_TRUE(fs::is_empty(work()));
 }
 
 }  // namespace

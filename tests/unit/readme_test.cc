@@ -132,6 +132,26 @@ TEST_F(Readme, ExamplesRunAndAreQuotedExactly) {
     EXPECT_EQ(w.shape(), (std::vector<int64_t>{3, 4}));
     EXPECT_EQ(ws.size(), 12u);
   }
+  {
+    SNIPPET(picklejar::Document sd = picklejar::torch::load("linear.pt");
+            picklejar::Document out;
+            picklejar::Builder b = out.builder();
+            picklejar::Value state = picklejar::torch::make_ordered_dict(b);
+            for (auto [name, value] : picklejar::torch::as_dict(sd.root()).dict_items()) {
+              picklejar::torch::TensorRef t(value);
+              std::vector<float> x(t.as<float>().begin(), t.as<float>().end());
+              if (name.as_str() == "weight")
+                for (float& v : x) v *= 0.5f;
+              b.set_item(picklejar::torch::as_dict(state), b.str(name.as_str()),
+                         picklejar::torch::make_tensor(b, t.dtype(), t.shape(), std::span<const float>(x)));
+            }
+            picklejar::torch::dump_file(state, "linear_half.pt");)
+    picklejar::Document half = picklejar::torch::load("linear_half.pt");
+    picklejar::torch::TensorRef w(picklejar::torch::as_dict(half.root()).at("weight"));
+    picklejar::torch::TensorRef w0(picklejar::torch::as_dict(sd.root()).at("weight"));
+    EXPECT_EQ(w.as<float>()[5], w0.as<float>()[5] * 0.5f);
+    EXPECT_EQ(picklejar::torch::as_dict(half.root()).size(), 2u);
+  }
   for (const std::string& s : snippets())
     EXPECT_NE(readme_code().find(squeeze(s)), std::string::npos) << "README.md does not quote: " << s;
 }

@@ -405,7 +405,12 @@ def zip_bytes(name, obj, tmp):
 def legacy_files():
     """The legacy twin of every case, from torch_build's child run twice (keys are addresses)."""
     with open(torch_build.__file__, "rb") as f:
-        source = f.read()
+        return repeatable_child(f.read())
+
+
+def repeatable_child(source):
+    """What the Python `source` writes to stdout (a pickle), run twice in a child interpreter where
+    heap addresses repeat (storage keys of legacy streams are addresses): the unpickled result."""
     cmd = [sys.executable, "-"]
     setarch = shutil.which("setarch")
     if setarch:

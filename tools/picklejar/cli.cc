@@ -58,6 +58,11 @@ commands:
                pickle.dumps(pickle.loads(IN), N) writes; with --joblib, what
                joblib.dump(obj, OUT, compress=SPEC, protocol=N) writes. OUT is
                replaced atomically, and left untouched on any error.
+  recode --torch [--protocol N] IN OUT
+               load IN (a torch file of any format torch.load reads, or a
+               pickle or joblib file) and write what torch.save(obj, OUT)
+               writes: the zip format, data.pkl at protocol N (default 2, as
+               torch), in a root folder named as OUT without its extension
 
 FILE and IN may be - for standard input, OUT - for standard output.
 
@@ -82,6 +87,7 @@ options (recode):
   --buffers-out DIR  protocol 5: write every PickleBuffer out-of-band, as
                      DIR/0.bin, DIR/1.bin, ... (DIR must exist)
   --joblib           write a joblib container
+  --torch            write a torch.save zip file
   --compress SPEC    0-9 (that level of the codec OUT's extension selects, else
                      zlib; 0: none, or that codec's default level) or
                      NAME[:LEVEL] with NAME zlib, gzip, bz2, lzma, xz or lz4
@@ -160,6 +166,7 @@ struct Options {
   int protocol = 4;
   std::string out;
   bool joblib = false;
+  bool torch = false;  // recode --torch
   std::optional<std::string> compress;
   std::optional<unsigned> threads;
   bool mmap = false;
@@ -174,7 +181,7 @@ struct Options {
 constexpr std::string_view kLoadOptions[] = {"--encoding", "--no-fix-imports", "--buffers-in", "--mmap"};
 constexpr std::string_view kJsonOptions[] = {"--arrays"};
 constexpr std::string_view kRecodeOptions[] = {"--protocol", "--buffers-out", "--joblib", "--compress",
-                                               "--threads",  "--progress",    "--quiet"};
+                                               "--threads",  "--progress",    "--quiet",  "--torch"};
 
 void check_options_apply(const Options& o) {
   for (const std::string& flag : o.given) {
@@ -233,6 +240,9 @@ Options parse(int argc, char** argv) {
     } else if (flag == "--joblib") {
       no_value();
       o.joblib = true;
+    } else if (flag == "--torch") {
+      no_value();
+      o.torch = true;
     } else if (flag == "--compress") {
       o.compress = value();
     } else if (flag == "--threads") {
@@ -276,6 +286,8 @@ Options parse(int argc, char** argv) {
     if (o.threads && !o.joblib) throw UsageError{"--threads needs --joblib"};
     if (o.buffers_out && o.joblib) throw UsageError{"--buffers-out does not apply to --joblib"};
     if (o.progress && o.quiet) throw UsageError{"--progress and --quiet contradict each other"};
+    if (o.torch && (o.joblib || o.buffers_out || o.buffers_in || o.mmap || o.progress))
+      throw UsageError{"--torch takes no --joblib, --buffers-in, --buffers-out, --mmap or --progress"};
     return o;
   }
   if (positional.size() != 2) throw UsageError{o.command + " takes exactly one FILE"};
@@ -308,7 +320,7 @@ picklejar::joblib::LoadOptions load_options(const Options& o, std::vector<std::v
 
 [[noreturn]] void refuse_torch_recode() {
   throw picklejar::Error(picklejar::ErrorCode::kUnsupported,
-                         "recode of a torch file: writing torch files is not supported yet");
+                         "recode of a torch file writes a torch file: use recode --torch");
 }
 
 // Loads FILE once with every option (buffers, mmap) and, for `info`, inspects that same load.
@@ -525,6 +537,17 @@ bool torch_input(const Options& o) {
 }
 
 int run(const Options& o) {
+  if (o.command == "recode" && o.torch) {
+    picklejar_cli::TorchRecode r;
+    r.in = o.file;
+    r.out = o.out;
+    if (o.file == "-") r.in_bytes = picklejar::ByteView(stdin_bytes().data(), stdin_bytes().size());
+    r.pickle.encoding = o.encoding;
+    r.pickle.fix_imports = o.fix_imports;
+    if (o.given.count("--protocol")) r.protocol = o.protocol;
+    picklejar_cli::recode_torch(r);
+    return 0;
+  }
   // recode reads standard input itself (showing progress) and refuses a torch file there.
   if (!(o.command == "recode" && o.file == "-") && torch_input(o)) return run_torch(o);
   if (o.command == "dis") {

@@ -119,7 +119,7 @@ namespace {
 // A loaded state_dict re-pickles through the generic pickler (tensors are still their inert
 // _rebuild_tensor_v2 calls, storages their persistent ids) to the very data.pkl torch wrote, where
 // no storage is named twice. (Where one is, torch pickles a new persistent id tuple for each use
-// while the document shares one storage value; writing torch files is not done yet.)
+// while the document shares one storage value: torch::dump writes those as torch does.)
 TEST(TorchApi, LoadedDocumentRepicklesToDataPkl) {
   for (const char* stem : {"linear", "tensor", "dtypes", "lstm", "large", "embedding"}) {
     std::string f = slurp(fixtures() + "/torch/" + stem + ".pt");
