@@ -84,7 +84,7 @@ TEST(Scan, TrailingGarbageAfterAPickleIsUnreadable) {
 
 TEST(Scan, PlainDataIsSafeUnderEveryPolicy) {
   // [1, 'a', {b'x': set()}] at protocol 2: builtins.set is how protocol 2 spells a set.
-  std::string p = "\x80\x02]q\x00(K\x01X\x01\x00\x00\x00" "a}q\x01C\x01xc__builtin__\nset\n]\x85Rse."s;
+  std::string p = "\x80\x02]q\x00(K\x01X\x01\x00\x00\x00" "a}q\x01" "C\x01" "xc__builtin__\nset\n]\x85Rse."s;
   for (const std::string& name : Policy::builtin_names()) {
     ScanOptions o;
     o.policy = Policy::builtin(name);
