@@ -232,20 +232,48 @@ void Scanner::scan_bytes(ByteView data, const std::string& part, int depth) {
   }
 }
 
+namespace {
+
+// Decodes `data` whole into `plain` (bounded by the limits). A decoder throws for a cut or damaged
+// stream without saying how much of its last read it had written, so after an error the stream is
+// decoded again, byte by byte past the last whole chunk, to keep everything that came out before
+// the damage: a payload there has already run in Python.
+void decode_all(ByteView data, Codec codec, const ScanOptions& opt, std::vector<uint8_t>& plain) {
+  uint64_t cap = std::min(opt.limits.max_input_bytes, opt.limits.max_memory_bytes);
+  auto run = [&](size_t whole) {
+    plain.clear();
+    auto src = make_decoder(codec, make_memory_source(data.data(), data.size()), decoder_memlimit(opt.limits));
+    uint8_t buf[1 << 16];
+    for (;;) {
+      size_t ask = plain.size() < whole ? std::min(sizeof buf, whole - plain.size()) : whole == SIZE_MAX ? sizeof buf : 1;
+      size_t n = src->read(buf, ask);
+      if (n == 0) return;
+      if (plain.size() + n > cap) throw_error(ErrorCode::kLimitExceeded, "decompressed data passes the limits");
+      plain.insert(plain.end(), buf, buf + n);
+    }
+  };
+  try {
+    run(SIZE_MAX);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::kLimitExceeded) throw;
+    size_t whole = plain.size();
+    try {
+      run(whole);
+    } catch (const Error&) {
+    }
+    throw;
+  }
+}
+
+}  // namespace
+
 void Scanner::scan_decoded(ByteView data, Codec codec, const std::string& part, int depth) {
   std::string name = child(part, std::string(codec_name(codec)));
   report_.parts.push_back(name);
   std::vector<uint8_t> plain;
   try {
-    auto src = make_decoder(codec, make_memory_source(data.data(), data.size()), decoder_memlimit(opt_.limits));
-    uint8_t buf[1 << 16];
-    for (size_t n; (n = src->read(buf, sizeof buf)) > 0;) {
-      if (plain.size() + n > opt_.limits.max_input_bytes || plain.size() + n > opt_.limits.max_memory_bytes)
-        throw_error(ErrorCode::kLimitExceeded, "decompressed data passes the limits");
-      plain.insert(plain.end(), buf, buf + n);
-    }
+    decode_all(data, codec, opt_, plain);
   } catch (const Error& e) {
-    // What decoded before the damage is still scanned: a payload there has already run in Python.
     try {
       scan_pickles(ByteView(plain.data(), plain.size()), name, depth + 1);
     } catch (const Error&) {
@@ -271,8 +299,11 @@ uint32_t Scanner::run_one(ByteReader& in, Document& doc, const std::string& part
   };
   try {
     root = run_nested_unpickler(in, doc, lo, hooks.empty() ? joblib.hooks() : hooks, &observer);
-  } catch (const Error&) {
+  } catch (const Error& e) {
     nested();  // what the stream would have loaded before the error ran in Python too
+    if (e.code() == ErrorCode::kExtension)
+      report_.issues.push_back({part, e.offset(), "an extension code names a global through copyreg's extension "
+                                                  "registry, which only the loading program knows"});
     throw;
   }
   nested();

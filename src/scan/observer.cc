@@ -69,11 +69,81 @@ bool loads_a_pickle(std::string_view module, std::string_view name) {
   return ((module == "pickle" || module == "_pickle" || module == "dill" || module == "cloudpickle" ||
            module == "dill._dill") &&
           (name == "loads" || name == "_loads")) ||
-         (module == "torch.storage" && name == "_load_from_bytes") || (module == "numpy" && name == "loads") ||
+         ((module == "torch.storage" || module == "torch._utils") && name == "_load_from_bytes") || (module == "numpy" && name == "loads") ||
          (module == "numpy.core.multiarray" && name == "loads");
 }
 
+// base64 as binascii.a2b_base64 reads it by default: characters outside the alphabet are skipped,
+// decoding stops at padding.
+bool from_base64(std::string_view s, bool urlsafe, std::vector<uint8_t>* out) {
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : s) {
+    int v = c >= 'A' && c <= 'Z'   ? c - 'A'
+            : c >= 'a' && c <= 'z' ? c - 'a' + 26
+            : c >= '0' && c <= '9' ? c - '0' + 52
+            : c == (urlsafe ? '-' : '+') ? 62
+            : c == (urlsafe ? '_' : '/') ? 63
+            : c == '=' ? -2 : -1;
+    if (v == -2) break;
+    if (v < 0) continue;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out->push_back(static_cast<uint8_t>(acc >> bits));
+    }
+  }
+  return true;
+}
+
+bool from_hex(std::string_view s, std::vector<uint8_t>* out) {
+  int hi = -1;
+  for (char c : s) {
+    int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (v < 0) {
+      if (c == ' ' && hi < 0) continue;
+      return false;
+    }
+    if (hi < 0) {
+      hi = v;
+    } else {
+      out->push_back(static_cast<uint8_t>(hi << 4 | v));
+      hi = -1;
+    }
+  }
+  return hi < 0;
+}
+
 }  // namespace
+
+// The bytes a loader's argument holds: bytes (what the registry made of _codecs.encode too), or
+// the result of a decoder Python would run first (base64.b64decode('...'), bytes.fromhex('...')).
+bool PickleObserver::bytes_argument(const DocumentImpl& d, uint32_t id, std::vector<uint8_t>* out) {
+  const Node& n = d.node(id);
+  if (n.kind == Kind::kBytes || n.kind == Kind::kByteArray) {
+    out->assign(n.u.bytes.ptr, n.u.bytes.ptr + n.u.bytes.len);
+    return true;
+  }
+  if (n.kind != Kind::kObject) return false;
+  const ObjectData& o = d.object(id);
+  if (o.callable == kNoNode || d.node(o.callable).kind != Kind::kGlobal || o.args == kNoNode ||
+      d.node(o.args).kind != Kind::kTuple || count_of(d, o.args) < 1)
+    return false;
+  uint32_t a = d.items(o.args)[0];
+  Kind k = d.node(a).kind;
+  if (k != Kind::kStr && k != Kind::kBytes && k != Kind::kByteArray) return false;
+  std::string_view text = payload_text(d, a);
+  auto [module, name] = global_names(d, o.callable);
+  if ((module == "base64" && (name == "b64decode" || name == "standard_b64decode" || name == "decodebytes")) ||
+      (module == "binascii" && name == "a2b_base64"))
+    return from_base64(text, false, out);
+  if (module == "base64" && name == "urlsafe_b64decode") return from_base64(text, true, out);
+  if ((module == "binascii" && (name == "unhexlify" || name == "a2b_hex")) ||
+      (module == "builtins" && name == "bytes.fromhex") || (module == "base64" && name == "b16decode"))
+    return from_hex(text, out);
+  return false;
+}
 
 void PickleObserver::raise_use(GlobalFinding& f, GlobalUse use) {
   if (use > f.use) f.use = use;
@@ -123,21 +193,6 @@ void PickleObserver::on_call(const DocumentImpl& d, uint32_t callable, uint32_t 
   auto [module, name] = global_names(d, callable);
   const uint32_t n = args == kNoNode ? 0 : count_of(d, args);
   auto arg = [&](uint32_t i) { return d.items(args)[i]; };
-  if (module == "builtins" && name == "getattr") {
-    // getattr(cls, "Inner"): how protocols 0-3 name a nested class. The registry makes the global
-    // cls.Inner of it, which is judged (and reported) by its own name where it is used; getattr
-    // of anything else (or also of anything else) stays dangerous.
-    bool nested_class = n == 2 && d.node(arg(0)).kind == Kind::kGlobal && d.node(arg(1)).kind == Kind::kStr;
-    if (nested_class && f.calls.size() == 1) {
-      f.dangerous = false;
-      f.allowed = true;
-      f.use = GlobalUse::kCall;
-      return;
-    }
-    if (nested_class && !f.dangerous) return;
-    f.dangerous = true;
-    f.allowed = false;
-  }
   raise_use(f, construct ? GlobalUse::kConstruct : GlobalUse::kCall);
   if (module == "copyreg" && name == "_reconstructor" && n >= 2) {
     // obj = base.__new__(cls, state); base.__init__(obj, state) unless base is object.
@@ -148,13 +203,8 @@ void PickleObserver::on_call(const DocumentImpl& d, uint32_t callable, uint32_t 
               n >= 1)) {
     use_argument(d, arg(0), GlobalUse::kConstruct, offset);
   } else if (loads_a_pickle(module, name) && n >= 1) {
-    uint32_t b = arg(0);
-    Kind k = d.node(b).kind;
-    if (k == Kind::kBytes || k == Kind::kByteArray) {
-      const Node& bn = d.node(b);
-      nested.push_back({std::vector<uint8_t>(bn.u.bytes.ptr, bn.u.bytes.ptr + bn.u.bytes.len), offset,
-                        std::string(module) + "." + std::string(name)});
-    }
+    std::vector<uint8_t> bytes;
+    if (bytes_argument(d, arg(0), &bytes)) nested.push_back({std::move(bytes), offset, std::string(module) + "." + std::string(name)});
   }
 }
 

@@ -145,6 +145,7 @@ constexpr std::pair<std::string_view, std::string_view> kDangerousNames[] = {
     {"numpy", "load"},          {"numpy", "loads"},          {"numpy.lib.npyio", "load"},
     {"numpy.testing._private.utils", "runstring"},           {"numpy.core.multiarray", "loads"},
     {"torch", "load"},          {"torch.serialization", "load"}, {"torch.storage", "_load_from_bytes"},
+    {"torch._utils", "_load_from_bytes"},
     {"torch.jit", "load"},      {"torch.hub", "load"},       {"torch.hub", "download_url_to_file"},
     {"torch._C", "_load_for_lite_interpreter"}, {"sklearn.externals.joblib", "load"},
     {"copyreg", "add_extension"}, {"types", "FunctionType"}, {"types", "CodeType"},

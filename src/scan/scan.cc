@@ -1,5 +1,6 @@
 // picklejar::scan and scan_file (picklejar/scan.h): the verdict over what the Scanner recorded, and
 // torch's legacy formats, whose pickles are framed by raw storage bytes the scan skips.
+#include <algorithm>
 #include <cstring>
 
 #include "io/mapped_file.h"
@@ -74,54 +75,94 @@ void Scanner::scan_legacy_torch(ByteView data, const std::string& part, int dept
   if (in.remaining() && *in.remaining() > 0) run_pickles(in, part, depth);  // pickles appended after
 }
 
+namespace {
+
+// A tar's regular members (name -> bytes), read leniently from the 512-byte headers: ustar and
+// GNU long names, pax headers skipped, sizes in octal or base-256. Members are views into `t`.
+std::vector<std::pair<std::string, ByteView>> tar_members(ByteView t) {
+  std::vector<std::pair<std::string, ByteView>> out;
+  std::string long_name;
+  for (size_t at = 0; at + 512 <= t.size();) {
+    const uint8_t* h = t.data() + at;
+    if (std::all_of(h, h + 512, [](uint8_t b) { return b == 0; })) break;
+    uint64_t size = 0;
+    if (h[124] & 0x80) {
+      for (int i = 125; i < 136; ++i) size = (size << 8) | h[i];
+    } else {
+      for (int i = 124; i < 136 && h[i]; ++i)
+        if (h[i] >= '0' && h[i] <= '7') size = size * 8 + (h[i] - '0');
+    }
+    size_t data = at + 512;
+    if (size > t.size() - data) throw_error(ErrorCode::kTruncated, "tar member runs past the end of the file", at);
+    auto field = [&](size_t off, size_t n) {
+      std::string s(reinterpret_cast<const char*>(h + off), n);
+      return s.substr(0, s.find('\0'));
+    };
+    std::string name = field(0, 100);
+    if (std::memcmp(h + 257, "ustar", 5) == 0 && h[345]) name = field(345, 155) + "/" + name;
+    char type = static_cast<char>(h[156]);
+    ByteView body = t.subspan(data, static_cast<size_t>(size));
+    if (type == 'L') {
+      long_name.assign(reinterpret_cast<const char*>(body.data()), body.size());
+      long_name = long_name.substr(0, long_name.find('\0'));
+    } else if (type == '0' || type == '\0' || type == '7') {
+      out.emplace_back(long_name.empty() ? name : long_name, body);
+      long_name.clear();
+    }
+    at = data + static_cast<size_t>((size + 511) / 512 * 512);
+  }
+  return out;
+}
+
+}  // namespace
+
 // legacy_load's tar: `storages` (a count, then per storage a pickled (key, location, type), an int64
 // element count and the elements; then a pickle of storage views), `tensors` (a count, then per
 // tensor a pickled (key, storage key, type), int32 ndim, 4 bytes, ndim sizes and strides, an
-// offset) and `pickle`.
+// offset), and pickles: `pickle`, `sys_info` (any other member is sniffed as a file of its own).
 void Scanner::scan_tar(ByteView data, const std::string& part, int depth) {
-  Document holder;
-  std::map<std::string, ByteView> members = legacy_tar_members(data, impl_of(holder), opt_.limits);
   auto count_of = [&](Document& doc, uint32_t node, uint64_t offset) {
     const Node& n = impl_of(doc).node(node);
     if (n.kind != Kind::kInt || n.u.i < 0) throw_error(ErrorCode::kBadArgument, "torch legacy tar: a count is not an int", offset);
     return static_cast<uint64_t>(n.u.i);
   };
-  {
-    ByteView m = members.at("storages");
-    std::string where = child(part, "storages");
-    ByteReader in(m.data(), m.size(), opt_.limits.max_input_bytes);
-    Document doc;
-    uint64_t n = count_of(doc, run_one(in, doc, where, depth), 0);
-    for (uint64_t i = 0; i < n; ++i) {
-      uint64_t at = in.pos();
-      uint32_t t = run_one(in, doc, where, depth);
-      const DocumentImpl& d = impl_of(doc);
-      if (d.node(t).kind != Kind::kTuple || t == kEmptyTupleNode || d.item_count(t) != 3)
-        throw_error(ErrorCode::kBadArgument, "torch legacy tar: a storage header is not (key, location, type)", at);
-      uint64_t itemsize = storage_itemsize(d, d.items(t)[2], at);
-      uint64_t elements = le(need(in, 8, "a storage size"), 8);
-      if (elements > UINT64_MAX / itemsize) throw_error(ErrorCode::kBadLength, "torch legacy tar: storage too large", at);
-      need(in, elements * itemsize, "storage data");
+  for (const auto& [name, m] : tar_members(data)) {
+    std::string where = child(part, name);
+    try {
+      ByteReader in(m.data(), m.size(), opt_.limits.max_input_bytes);
+      if (name == "storages") {
+        Document doc;
+        uint64_t n = count_of(doc, run_one(in, doc, where, depth), 0);
+        for (uint64_t i = 0; i < n; ++i) {
+          uint64_t at = in.pos();
+          uint32_t t = run_one(in, doc, where, depth);
+          const DocumentImpl& d = impl_of(doc);
+          if (d.node(t).kind != Kind::kTuple || t == kEmptyTupleNode || d.item_count(t) != 3)
+            throw_error(ErrorCode::kBadArgument, "torch legacy tar: a storage header is not (key, location, type)", at);
+          uint64_t itemsize = storage_itemsize(d, d.items(t)[2], at);
+          uint64_t elements = le(need(in, 8, "a storage size"), 8);
+          if (elements > UINT64_MAX / itemsize) throw_error(ErrorCode::kBadLength, "torch legacy tar: storage too large", at);
+          need(in, elements * itemsize, "storage data");
+        }
+        if (in.remaining() && *in.remaining() > 0) run_pickles(in, where, depth);  // the storage views
+      } else if (name == "tensors") {
+        Document doc;
+        uint64_t n = count_of(doc, run_one(in, doc, where, depth), 0);
+        for (uint64_t i = 0; i < n; ++i) {
+          run_one(in, doc, where, depth);
+          uint64_t ndim = le(need(in, 8, "a tensor's ndim"), 4);
+          if (ndim > 64) throw_error(ErrorCode::kBadArgument, "torch legacy tar: ndim past 64", in.pos());
+          need(in, 16 * ndim + 8, "a tensor's sizes");
+        }
+        if (in.remaining() && *in.remaining() > 0) run_pickles(in, where, depth);
+      } else {
+        report_.parts.push_back("tar member " + where);
+        scan_bytes(m, where, depth + 1);
+      }
+    } catch (const Error& e) {
+      record_error(where, e.offset() == Error::kNoOffset ? 0 : e.offset(), e.what());
     }
-    if (in.remaining() && *in.remaining() > 0) run_pickles(in, where, depth);  // the storage views
   }
-  {
-    ByteView m = members.at("tensors");
-    std::string where = child(part, "tensors");
-    ByteReader in(m.data(), m.size(), opt_.limits.max_input_bytes);
-    Document doc;
-    uint64_t n = count_of(doc, run_one(in, doc, where, depth), 0);
-    for (uint64_t i = 0; i < n; ++i) {
-      run_one(in, doc, where, depth);
-      uint64_t ndim = le(need(in, 8, "a tensor's ndim"), 4);
-      if (ndim > 64) throw_error(ErrorCode::kBadArgument, "torch legacy tar: ndim past 64", in.pos());
-      need(in, 16 * ndim + 8, "a tensor's sizes");
-    }
-    if (in.remaining() && *in.remaining() > 0) run_pickles(in, where, depth);
-  }
-  ByteView p = members.at("pickle");
-  ByteReader in(p.data(), p.size(), opt_.limits.max_input_bytes);
-  run_pickles(in, child(part, "pickle"), depth);
 }
 
 }  // namespace internal

@@ -48,6 +48,7 @@ class PickleObserver final : public VmObserver {
   // A global passed to a call that constructs or calls it (copyreg._reconstructor's cls and base,
   // numpy's _reconstruct subtype): counted as that use.
   void use_argument(const DocumentImpl& d, uint32_t arg, GlobalUse use, uint64_t offset);
+  static bool bytes_argument(const DocumentImpl& d, uint32_t id, std::vector<uint8_t>* out);
 
   ScanReport& report_;
   const Policy& policy_;

@@ -177,15 +177,38 @@ TEST(Scan, ReconstructorMarksItsClassConstructedAndBaseCalled) {
   EXPECT_EQ(find(b, "posix", "system")->use, GlobalUse::kCall);
 }
 
-TEST(Scan, NestedClassGetattrIsNotDangerousButOtherGetattrIs) {
-  // getattr(collections.OrderedDict, 'fromkeys') is the nested-name idiom; getattr of a str is not.
+TEST(Scan, GetattrIsDangerousWhateverItGets) {
+  // getattr(collections.OrderedDict, 'fromkeys') (the nested-name idiom of protocols 0-3) reaches
+  // attributes no policy names, as getattr(sys.modules, 'get') does.
   std::string idiom = "\x80\x02" "cbuiltins\ngetattr\n" "ccollections\nOrderedDict\nX\x08\x00\x00\x00" "fromkeys\x86R."s;
   ScanReport r = scan(view(idiom));
-  EXPECT_FALSE(find(r, "builtins", "getattr")->dangerous);
-  std::string other = "\x80\x02" "cbuiltins\ngetattr\n" "X\x01\x00\x00\x00xX\x05\x00\x00\x00upper\x86R."s;
-  ScanReport o = scan(view(other));
-  EXPECT_TRUE(find(o, "builtins", "getattr")->dangerous);
-  EXPECT_EQ(o.verdict, Verdict::kUnsafe);
+  EXPECT_TRUE(find(r, "builtins", "getattr")->dangerous);
+  EXPECT_EQ(r.verdict, Verdict::kUnsafe);
+}
+
+TEST(Scan, ExtensionCodesAreUnsafe) {
+  ScanReport r = scan(view("\x80\x02\x82\x01)R."s));
+  EXPECT_EQ(r.verdict, Verdict::kUnsafe);
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_NE(r.error.find("kExtension"), std::string::npos);
+}
+
+TEST(Scan, NestedPickleBehindBase64IsScanned) {
+  // pickle.loads(base64.b64decode('<payload>')).
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string b64;
+  const std::string& in = kSystemPopped;
+  for (size_t i = 0; i < in.size(); i += 3) {
+    uint32_t v = static_cast<uint8_t>(in[i]) << 16;
+    if (i + 1 < in.size()) v |= static_cast<uint8_t>(in[i + 1]) << 8;
+    if (i + 2 < in.size()) v |= static_cast<uint8_t>(in[i + 2]);
+    for (int k = 0; k < 4; ++k) b64 += i * 8 + static_cast<size_t>(k) * 6 < in.size() * 8 ? kAlphabet[(v >> (18 - 6 * k)) & 63] : '=';
+  }
+  std::string p = "\x80\x02" "cpickle\nloads\n" "cbase64\nb64decode\n" "X" + std::string(1, static_cast<char>(b64.size())) +
+                  "\x00\x00\x00"s + b64 + "\x85R\x85R."s;
+  ScanReport r = scan(view(p));
+  ASSERT_NE(find(r, "os", "system"), nullptr);
+  EXPECT_EQ(find(r, "os", "system")->part, "pickle.loads at " + std::to_string(p.size() - 2));
 }
 
 TEST(Scan, CompressedPicklesAreScanned) {
