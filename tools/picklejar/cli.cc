@@ -108,7 +108,7 @@ options (recode):
   --version          the library version
 
 dis takes no options. exit status: 0 success, 1 bad input, 2 usage error,
-3 I/O error.
+3 I/O error (scan: as listed above).
 )";
 
 struct UsageError {
