@@ -25,12 +25,6 @@ constexpr uint8_t kNpyMagic[] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
 
 bool starts_with(ByteView d, const void* magic, size_t n) { return d.size() >= n && std::memcmp(d.data(), magic, n) == 0; }
 
-uint64_t le(const uint8_t* p, int n) {
-  uint64_t v = 0;
-  for (int i = n - 1; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
-}
-
 // joblib.load's BUILD hook without the array: after a NumpyArrayWrapper's BUILD its data is skipped
 // by the size its state declares (an object array's nested pickle is run, and observed, instead),
 // so array bytes are never read into arrays and a payload hidden after them is still found.

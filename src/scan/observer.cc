@@ -1,6 +1,7 @@
 // PickleObserver: what one pickle run looks up, calls and builds, as findings of the report.
 #include <string>
 
+#include "joblib/reader.h"
 #include "model/value_access.h"
 #include "pickle/opcode_table.h"
 #include "scan/scanner.h"
@@ -8,24 +9,16 @@
 namespace picklejar::internal {
 namespace {
 
-std::string_view payload_text(const DocumentImpl& d, uint32_t id) {
-  const Node& n = d.node(id);
-  return {reinterpret_cast<const char*>(n.u.bytes.ptr), static_cast<size_t>(n.u.bytes.len)};
-}
+using joblib::detail::is_global;
+using joblib::detail::text;
 
 std::pair<std::string_view, std::string_view> global_names(const DocumentImpl& d, uint32_t id) {
-  std::string_view all = payload_text(d, id);
+  std::string_view all = text(d, id);
   size_t split = d.node(id).aux;
   return {all.substr(0, split), all.substr(split)};
 }
 
 uint32_t count_of(const DocumentImpl& d, uint32_t tuple) { return tuple == kEmptyTupleNode ? 0 : d.item_count(tuple); }
-
-bool is_global(const DocumentImpl& d, uint32_t id, std::string_view module, std::string_view name) {
-  if (id == kNoNode || d.node(id).kind != Kind::kGlobal) return false;
-  auto [m, n] = global_names(d, id);
-  return m == module && n == name;
-}
 
 // An argument's shape for the report: its kind, a payload's length, a global's name.
 std::string shape_of(const DocumentImpl& d, uint32_t id) {
@@ -133,15 +126,15 @@ bool PickleObserver::bytes_argument(const DocumentImpl& d, uint32_t id, std::vec
   uint32_t a = d.items(o.args)[0];
   Kind k = d.node(a).kind;
   if (k != Kind::kStr && k != Kind::kBytes && k != Kind::kByteArray) return false;
-  std::string_view text = payload_text(d, a);
+  std::string_view encoded = text(d, a);
   auto [module, name] = global_names(d, o.callable);
   if ((module == "base64" && (name == "b64decode" || name == "standard_b64decode" || name == "decodebytes")) ||
       (module == "binascii" && name == "a2b_base64"))
-    return from_base64(text, false, out);
-  if (module == "base64" && name == "urlsafe_b64decode") return from_base64(text, true, out);
+    return from_base64(encoded, false, out);
+  if (module == "base64" && name == "urlsafe_b64decode") return from_base64(encoded, true, out);
   if ((module == "binascii" && (name == "unhexlify" || name == "a2b_hex")) ||
       (module == "builtins" && name == "bytes.fromhex") || (module == "base64" && name == "b16decode"))
-    return from_hex(text, out);
+    return from_hex(encoded, out);
   return false;
 }
 

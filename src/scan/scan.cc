@@ -23,12 +23,6 @@ std::string_view verdict_name(Verdict v) noexcept {
 namespace internal {
 namespace {
 
-uint64_t le(const uint8_t* p, int n) {
-  uint64_t v = 0;
-  for (int i = n - 1; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
-}
-
 const uint8_t* need(ByteReader& in, uint64_t n, const char* what) {
   size_t left = 0;
   const uint8_t* p = n <= SIZE_MAX ? in.take(static_cast<size_t>(n), &left) : nullptr;

@@ -19,6 +19,13 @@ namespace picklejar::internal {
 
 using picklejar::Codec;
 
+// An n-byte little-endian unsigned field (zip, tar and torch's legacy framing).
+inline uint64_t le(const uint8_t* p, int n) {
+  uint64_t v = 0;
+  for (int i = n - 1; i >= 0; --i) v = (v << 8) | p[i];
+  return v;
+}
+
 // A pickle a call would load (pickle.loads(b'...'), torch's _load_from_bytes): its bytes, copied
 // out of the document that held them, and where the call was.
 struct NestedPickle {
