@@ -56,8 +56,14 @@ class JoblibSkipHook final : public VmHooks {
         throw_error(ErrorCode::kTruncated, "joblib padding cut short", offset);
     }
     uint64_t n = joblib::detail::checked_bytes(layout->shape, d.dtype(layout->dtype).itemsize, offset);
-    if (auto left = in.remaining(); !left || *left < n || !in.take(static_cast<size_t>(n)))
+    if (auto left = in.remaining(); left && *left < n)
       throw_error(ErrorCode::kTruncated, "joblib array data (" + std::to_string(n) + " bytes) cut short", in.pos());
+    // In steps: a decompressing reader buffers what one take() asks for.
+    for (uint64_t left = n; left > 0;) {
+      size_t step = static_cast<size_t>(std::min<uint64_t>(left, uint64_t{1} << 20));
+      if (!in.take(step)) throw_error(ErrorCode::kTruncated, "joblib array data (" + std::to_string(n) + " bytes) cut short", in.pos());
+      left -= step;
+    }
     return kNoneNode;
   }
 
@@ -261,9 +267,71 @@ void decode_all(ByteView data, Codec codec, const ScanOptions& opt, std::vector<
 
 }  // namespace
 
+namespace {
+
+// A decoder with a one-byte look-ahead, so the scan can tell the end of the data from a next pickle
+// without a reader consuming it.
+class PeekSource final : public Source {
+ public:
+  explicit PeekSource(std::unique_ptr<Source> inner) : inner_(std::move(inner)) {}
+  size_t read(uint8_t* dst, size_t n) override {
+    size_t k = 0;
+    if (n && pending_ >= 0) {
+      dst[k++] = static_cast<uint8_t>(pending_);
+      pending_ = -1;
+    }
+    if (k < n && !eof_) {
+      size_t got = inner_->read(dst + k, n - k);
+      eof_ = got == 0;
+      k += got;
+    }
+    return k;
+  }
+  bool at_end() {
+    if (pending_ >= 0) return false;
+    uint8_t b;
+    if (eof_ || inner_->read(&b, 1) == 0) return eof_ = true;
+    pending_ = b;
+    return false;
+  }
+
+ private:
+  std::unique_ptr<Source> inner_;
+  int pending_ = -1;
+  bool eof_ = false;
+};
+
+}  // namespace
+
 void Scanner::scan_decoded(ByteView data, Codec codec, const std::string& part, int depth) {
   std::string name = child(part, std::string(codec_name(codec)));
   report_.parts.push_back(name);
+  const size_t globals = report_.globals.size(), issues = report_.issues.size(), parts = report_.parts.size();
+  try {
+    // Streamed: joblib's array data passes through a small window and is never kept.
+    auto head = make_decoder(codec, make_memory_source(data.data(), data.size()), decoder_memlimit(opt_.limits));
+    uint8_t first[512];
+    size_t n = 0;
+    for (size_t got; n < sizeof first && (got = head->read(first + n, sizeof first - n)) > 0;) n += got;
+    ByteView sniff(first, n);
+    Codec inner = sniff_codec(first, n);
+    bool pickles = n > 0 && inner == Codec::kNone && !starts_with(sniff, "PK", 2) &&
+                   !starts_with(sniff, kNpyMagic, sizeof kNpyMagic) && !sniff_torch_format(sniff);
+    if (pickles) {
+      auto src = std::make_unique<PeekSource>(
+          make_decoder(codec, make_memory_source(data.data(), data.size()), decoder_memlimit(opt_.limits)));
+      PeekSource* peek = src.get();
+      ByteReader in(src.get(), opt_.limits.max_input_bytes);
+      run_pickles(in, name, depth + 1, -1, [&] { return in.buffered() == 0 && peek->at_end(); });
+      return;
+    }
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::kCompression) throw;
+    // Damaged compressed data: scanned again below from memory, to keep what decoded before it.
+    report_.globals.resize(globals);
+    report_.issues.resize(issues);
+    report_.parts.resize(parts);
+  }
   std::vector<uint8_t> plain;
   try {
     decode_all(data, codec, opt_, plain);
@@ -275,8 +343,7 @@ void Scanner::scan_decoded(ByteView data, Codec codec, const std::string& part, 
     }
     throw;
   }
-  // TODO(perf): a compressed joblib file is decoded whole into memory (its arrays as raw bytes,
-  // never as arrays); a streaming reader would skip them on the fly.
+  // A container inside (a compressed zip, torch file or .npy) is read from memory.
   scan_bytes(ByteView(plain.data(), plain.size()), name, depth + 1);
 }
 
@@ -304,10 +371,11 @@ uint32_t Scanner::run_one(ByteReader& in, Document& doc, const std::string& part
   return root;
 }
 
-int Scanner::run_pickles(ByteReader& in, const std::string& part, int depth, int count) {
+int Scanner::run_pickles(ByteReader& in, const std::string& part, int depth, int count,
+                         const std::function<bool()>& at_end) {
   int done = 0;
   while (count < 0 || done < count) {
-    if (done > 0 && in.remaining() && *in.remaining() == 0) break;
+    if (done > 0 && (at_end ? at_end() : in.remaining() && *in.remaining() == 0)) break;
     Document doc;
     run_one(in, doc, part, depth);
     ++done;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -78,7 +79,9 @@ class Scanner {
   // scans the nested pickles it would load. Returns its root.
   uint32_t run_one(ByteReader& in, Document& doc, const std::string& part, int depth, VmHookList hooks = {});
   // Runs pickles from `in` until its end (or `count` of them); returns the number run.
-  int run_pickles(ByteReader& in, const std::string& part, int depth, int count = -1);
+  // `at_end` says whether a streamed reader's input is done (memory readers know).
+  int run_pickles(ByteReader& in, const std::string& part, int depth, int count = -1,
+                  const std::function<bool()>& at_end = {});
   void scan_decoded(ByteView data, Codec codec, const std::string& part, int depth);
   void scan_zip(ByteView data, const std::string& part, int depth);
   void scan_npy(ByteView data, const std::string& part, int depth);
