@@ -38,7 +38,9 @@ struct GlobalFinding {
   std::string opcode;        // GLOBAL, STACK_GLOBAL, INST, or "getattr" (made by builtins.getattr)
   GlobalUse use = GlobalUse::kReference;  // the strongest use seen (even if the result was dropped)
   bool built = false;                     // an instance of it got BUILD state
-  std::vector<std::string> calls;         // each call: "REDUCE at 40 with (str, int)"
+  std::vector<std::string> calls;         // the first kListedCalls calls: "REDUCE at 40 with (str, int)"
+  uint64_t call_count = 0;                // every call of it
+  static constexpr size_t kListedCalls = 16;
   bool allowed = false;    // the policy allows it for `use`
   bool dangerous = false;  // known dangerous (is_known_dangerous): unsafe under every policy
 };

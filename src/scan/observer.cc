@@ -182,7 +182,8 @@ void PickleObserver::on_call(const DocumentImpl& d, uint32_t callable, uint32_t 
   }
   const bool construct = opcode == static_cast<int>(Op::NEWOBJ) || opcode == static_cast<int>(Op::NEWOBJ_EX);
   GlobalFinding& f = finding(d, callable, offset, "getattr");
-  f.calls.push_back(std::string(op) + " at " + std::to_string(offset) + " with " + args_shape(d, args, kwargs));
+  if (f.call_count++ < GlobalFinding::kListedCalls)
+    f.calls.push_back(std::string(op) + " at " + std::to_string(offset) + " with " + args_shape(d, args, kwargs));
   auto [module, name] = global_names(d, callable);
   const uint32_t n = args == kNoNode ? 0 : count_of(d, args);
   auto arg = [&](uint32_t i) { return d.items(args)[i]; };
@@ -197,7 +198,8 @@ void PickleObserver::on_call(const DocumentImpl& d, uint32_t callable, uint32_t 
     use_argument(d, arg(0), GlobalUse::kConstruct, offset);
   } else if (loads_a_pickle(module, name) && n >= 1) {
     std::vector<uint8_t> bytes;
-    if (bytes_argument(d, arg(0), &bytes)) nested.push_back({std::move(bytes), offset, std::string(module) + "." + std::string(name)});
+    // Once per value: a memo'd payload loaded a million times is one pickle to scan.
+    if (loaded_.insert(arg(0)).second && bytes_argument(d, arg(0), &bytes)) nested.push_back({std::move(bytes), offset, std::string(module) + "." + std::string(name)});
   }
 }
 

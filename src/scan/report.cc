@@ -45,6 +45,7 @@ void write_scan_text(std::span<const ScanReport> reports, std::ostream& out) {
       out << "  " << label(g) << " " << qualified(g) << " (" << use_verb(g) << "; " << g.opcode << " at "
           << where(g.part, g.offset) << ")\n";
       for (const std::string& c : g.calls) out << "      " << c << "\n";
+      if (g.call_count > g.calls.size()) out << "      ... " << g.call_count << " calls in all\n";
     }
     for (const ScanIssue& i : r.issues) out << "  NOT ALLOWED " << i.message << " (at " << where(i.part, i.offset) << ")\n";
     if (!r.error.empty()) out << "  UNREADABLE at " << where(r.error_part, r.error_offset) << ": " << r.error << "\n";
@@ -64,7 +65,7 @@ void write_scan_json(std::span<const ScanReport> reports, std::ostream& out) {
           << ", \"part\": " << js(g.part) << ", \"offset\": " << g.offset << ", \"opcode\": " << js(g.opcode)
           << ", \"use\": " << js(global_use_name(g.use)) << ", \"built\": " << (g.built ? "true" : "false")
           << ", \"allowed\": " << (g.allowed ? "true" : "false") << ", \"dangerous\": " << (g.dangerous ? "true" : "false")
-          << ", \"calls\": [";
+          << ", \"call_count\": " << g.call_count << ", \"calls\": [";
       for (size_t k = 0; k < g.calls.size(); ++k) out << (k ? ", " : "") << js(g.calls[k]);
       out << "]}";
     }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "io/byte_reader.h"
@@ -62,6 +63,7 @@ class PickleObserver final : public VmObserver {
   const Policy& policy_;
   std::string part_;
   std::unordered_map<uint32_t, size_t> by_node_;  // global node -> index in report_.globals
+  std::unordered_set<uint32_t> loaded_;            // the arguments of loader calls seen
 };
 
 class Scanner {

@@ -89,7 +89,7 @@ TEST_F(ScanCli, Json) {
   EXPECT_NE(r.out.find("\"verdict\": \"unsafe\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("{\"module\": \"posix\", \"name\": \"system\", \"part\": \"\", \"offset\": 2, \"opcode\": "
                        "\"GLOBAL\", \"use\": \"call\", \"built\": false, \"allowed\": false, \"dangerous\": true, "
-                       "\"calls\": [\"REDUCE at 24 with (str[2])\"]}"),
+                       "\"call_count\": 1, \"calls\": [\"REDUCE at 24 with (str[2])\"]}"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("\"verdict\": \"unreadable\""), std::string::npos);

@@ -211,6 +211,30 @@ TEST(Scan, NestedPickleBehindBase64IsScanned) {
   EXPECT_EQ(find(r, "os", "system")->part, "pickle.loads at " + std::to_string(p.size() - 2));
 }
 
+TEST(Scan, CallsAreCountedAndTheFirstListed) {
+  // builtins.set looked up once (memo 0), called 20 times, each result dropped.
+  std::string p = "\x80\x02" "cbuiltins\nset\nq\x00" "0"s;
+  for (int i = 0; i < 20; ++i) p += "h\x00)R0"s;
+  p += "N.";
+  ScanReport r = scan(view(p));
+  ASSERT_EQ(r.globals.size(), 1u);
+  EXPECT_EQ(r.globals[0].call_count, 20u);
+  EXPECT_EQ(r.globals[0].calls.size(), GlobalFinding::kListedCalls);
+  EXPECT_EQ(r.verdict, Verdict::kSafe);
+}
+
+TEST(Scan, APayloadLoadedManyTimesIsScannedOnce) {
+  std::string p = "\x80\x02" "cpickle\nloads\nq\x00" "0" "C"s + static_cast<char>(kSystemPopped.size()) + kSystemPopped +
+                  "q\x01" "0"s;
+  for (int i = 0; i < 50; ++i) p += "h\x00h\x01\x85R0"s;
+  p += "N.";
+  ScanReport r = scan(view(p));
+  int nested = 0;
+  for (const GlobalFinding& g : r.globals) nested += g.module == "os";
+  EXPECT_EQ(nested, 1);
+  EXPECT_EQ(r.verdict, Verdict::kUnsafe);
+}
+
 TEST(Scan, CompressedPicklesAreScanned) {
   for (Codec c : {Codec::kZlib, Codec::kGzip, Codec::kBz2, Codec::kXz, Codec::kLzma, Codec::kLz4}) {
     std::vector<uint8_t> out;
