@@ -307,37 +307,5 @@ TEST(Scan, NpyObjectArrayPickleIsScanned) {
   EXPECT_EQ(scan(view(f8 + "\xff\xff\xff\xff\xff\xff\xff\xff")).verdict, Verdict::kSafe);
 }
 
-TEST(Scan, PolicyFileAddsAndRemoves) {
-  Policy p = Policy::parse("include data\nallow mylib.models Net new  # comment\ndeny builtins set\n");
-  EXPECT_TRUE(p.allows("mylib.models", "Net", GlobalUse::kConstruct));
-  EXPECT_FALSE(p.allows("mylib.models", "Net", GlobalUse::kCall));
-  EXPECT_FALSE(p.allowed("builtins", "set"));
-  EXPECT_TRUE(p.allows("builtins", "frozenset", GlobalUse::kCall));
-  EXPECT_THROW(Policy::parse("allow x"), Error);
-  EXPECT_THROW(Policy::parse("allow x y sometimes"), Error);
-  EXPECT_THROW(Policy::builtin("nope"), Error);
-  Policy w;
-  w.allow("sklearn.*", "*", GlobalUse::kConstruct).deny("sklearn.evil", "*");
-  EXPECT_TRUE(w.allows("sklearn.tree._classes", "DecisionTreeClassifier", GlobalUse::kConstruct));
-  EXPECT_TRUE(w.allows("sklearn", "X", GlobalUse::kReference));
-  EXPECT_FALSE(w.allowed("sklearn.evil", "X"));
-  EXPECT_FALSE(w.allowed("sklearnx", "X"));
-}
-
-TEST(Scan, KnownDangerousGlobals) {
-  for (auto [m, n] : std::vector<std::pair<const char*, const char*>>{
-           {"os", "system"}, {"posix", "system"}, {"nt", "system"}, {"subprocess", "Popen"}, {"builtins", "eval"},
-           {"builtins", "exec"}, {"builtins", "__import__"}, {"builtins", "getattr"}, {"importlib", "import_module"},
-           {"operator", "attrgetter"}, {"functools", "partial"}, {"pkgutil", "resolve_name"}, {"runpy", "run_path"},
-           {"pip", "main"}, {"code", "InteractiveInterpreter"}, {"idlelib.pyshell", "main"}, {"pickle", "loads"},
-           {"torch.storage", "_load_from_bytes"}, {"socket", "socket"}, {"webbrowser", "open"}, {"shutil", "rmtree"},
-           {"pty", "spawn"}, {"builtins", "open"}, {"builtins", "compile"}})
-    EXPECT_TRUE(is_known_dangerous(m, n)) << m << "." << n;
-  for (auto [m, n] : std::vector<std::pair<const char*, const char*>>{
-           {"builtins", "set"}, {"collections", "OrderedDict"}, {"numpy", "dtype"}, {"torch._utils", "_rebuild_tensor_v2"},
-           {"ossify", "x"}})
-    EXPECT_FALSE(is_known_dangerous(m, n)) << m << "." << n;
-}
-
 }  // namespace
 }  // namespace picklejar
