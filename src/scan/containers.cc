@@ -222,6 +222,13 @@ void Scanner::scan_bytes(ByteView data, const std::string& part, int depth) {
     if (codec != Codec::kNone) return scan_decoded(data, codec, part, depth);
     if (starts_with(data, "PK\x03\x04", 4) || starts_with(data, "PK\x05\x06", 4)) return scan_zip(data, part, depth);
     if (starts_with(data, kNpyMagic, sizeof kNpyMagic)) return scan_npy(data, part, depth);
+    if (starts_with(data, "ZF", 2)) {
+      // joblib < 0.10's compressed pickles and side files: "ZF", a hex length, zlib data.
+      std::vector<uint8_t> plain = joblib::detail::read_zfile(std::vector<uint8_t>(data.begin(), data.end()),
+                                                              part.empty() ? "<file>" : part, opt_.limits);
+      report_.parts.push_back(child(part, "ZF"));
+      return scan_bytes(ByteView(plain.data(), plain.size()), child(part, "ZF"), depth + 1);
+    }
     if (auto f = sniff_torch_format(data)) {
       if (*f == torch::Format::kLegacyTar) return scan_tar(data, part, depth);
       if (*f == torch::Format::kLegacyStream) return scan_legacy_torch(data, part, depth);

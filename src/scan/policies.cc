@@ -50,6 +50,7 @@ constexpr Entry kNumpy[] = {
     {"numpy", "matrix", U::kConstruct},                   {"numpy", "recarray", U::kConstruct},
     {"numpy", "record", U::kConstruct},                   {"numpy", "memmap", U::kConstruct},
     {"numpy.core.records", "recarray", U::kConstruct},    {"numpy.core.records", "record", U::kConstruct},
+    {"numpy.matrixlib.defmatrix", "matrix", U::kConstruct}, {"numpy.core.memmap", "memmap", U::kConstruct},
     {"numpy.ma.core", "_mareconstruct", U::kCall},        {"numpy.ma.core", "MaskedArray", U::kConstruct},
     {"numpy.dtypes", "*", U::kConstruct},                 {"numpy.random._pickle", "__randomstate_ctor", U::kCall},
     {"numpy.random._pickle", "__bit_generator_ctor", U::kCall}, {"numpy.random._pickle", "__generator_ctor", U::kCall},

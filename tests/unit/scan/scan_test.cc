@@ -295,6 +295,14 @@ TEST(Scan, EveryPickleMemberOfAZipIsScannedWhateverItsFlagsAndCrc) {
   EXPECT_EQ(scan(view(zip_of({{"model.bin", kSystemPopped}}))).verdict, Verdict::kUnsafe);
 }
 
+TEST(Scan, LegacyJoblibZfFilesAreDecoded) {
+  // joblib 0.9's compressed pickle ("ZF" + length + zlib), holding numpy matrices.
+  ScanReport r = scan_file(std::string(PICKLEJAR_FIXTURES_DIR) + "/joblib-corpus/joblib_0.9.2_compressed_pickle_py35_np19.gz");
+  EXPECT_EQ(r.verdict, Verdict::kSafe) << r.error;
+  ASSERT_FALSE(r.globals.empty());
+  EXPECT_EQ(r.globals.front().part, "ZF");
+}
+
 TEST(Scan, NpyObjectArrayPickleIsScanned) {
   std::string header = "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }";
   header.resize(118, ' ');
