@@ -35,8 +35,9 @@ class PICKLEJAR_EXPORT Policy {
   Policy() = default;
 
   // Allows module.qualname for `use` and the weaker uses. qualname "*" allows every name of the
-  // module; a module "pkg.*" every module under pkg (and pkg itself). Undoes an earlier deny() of
-  // the same pair. Returns *this.
+  // module; a module "pkg.*" every module under pkg (and pkg itself). Wildcards never match a
+  // qualname that reaches a dunder attribute ("Cls.__init__"): only an exact entry allows that.
+  // Undoes an earlier deny() of the same pair. Returns *this.
   Policy& allow(std::string module, std::string qualname, GlobalUse use = GlobalUse::kCall);
   // Forbids module.qualname (patterns as in allow()); a denied pair is refused even where a
   // pattern would allow it. Undoes an earlier allow() of the same pair.

@@ -42,9 +42,13 @@ Policy& Policy::merge(const Policy& other) {
 namespace {
 
 // The patterns that may name (module, qualname): exact, module "*", then each enclosing "pkg.*".
+// A qualname reaching a dunder attribute (Cls.__init__.__globals__) matches exact entries only: a
+// wildcard allows a module's classes and functions, not a walk through their attributes.
 template <typename F>
 bool for_each_pattern(std::string_view module, std::string_view qualname, F&& f) {
-  if (f(module, qualname) || f(module, "*")) return true;
+  if (f(module, qualname)) return true;
+  if (qualname.find(".__") != std::string_view::npos) return false;
+  if (f(module, "*")) return true;
   std::string prefix(module);
   for (;;) {
     if (f(prefix + ".*", "*") || f(prefix + ".*", qualname)) return true;

@@ -162,7 +162,19 @@ bool module_under(std::string_view module, std::string_view root) {
 
 }  // namespace
 
+// Attributes that lead from any object to code, modules or every class: a qualname walking
+// through one (protocol 4 resolves dotted names with getattr) is dangerous whatever its module.
+constexpr std::string_view kDangerousAttributes[] = {"__globals__", "__builtins__", "__subclasses__", "__code__",
+                                                     "__dict__",    "__class__",    "__base__",       "__bases__",
+                                                     "__mro__",     "__import__",   "__getattribute__", "__loader__",
+                                                     "__spec__",    "__self__",     "__func__",       "__closure__"};
+
 bool is_known_dangerous(std::string_view module, std::string_view qualname) {
+  for (size_t at = qualname.find(".__"); at != std::string_view::npos; at = qualname.find(".__", at + 1)) {
+    std::string_view attr = qualname.substr(at + 1, qualname.find('.', at + 1) - at - 1);
+    for (std::string_view a : kDangerousAttributes)
+      if (attr == a) return true;
+  }
   for (std::string_view m : kDangerousModules)
     if (module_under(module, m)) return true;
   // A bound method reached through a class (os.system via "posix.system" is above; this is

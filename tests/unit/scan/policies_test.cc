@@ -11,6 +11,17 @@
 namespace picklejar {
 namespace {
 
+TEST(ScanPolicies, WildcardsDoNotWalkDunderAttributes) {
+  Policy p = Policy::builtin("sklearn");
+  EXPECT_TRUE(p.allows("sklearn.base", "BaseEstimator", GlobalUse::kConstruct));
+  EXPECT_FALSE(p.allowed("sklearn.base", "BaseEstimator.__init__.__globals__"));
+  EXPECT_TRUE(is_known_dangerous("sklearn.base", "BaseEstimator.__init__.__globals__"));
+  EXPECT_TRUE(is_known_dangerous("collections", "OrderedDict.__class__.__subclasses__"));
+  EXPECT_FALSE(is_known_dangerous("numpy.random._pickle", "__randomstate_ctor"));
+  p.allow("mylib", "Net.__call__");
+  EXPECT_TRUE(p.allowed("mylib", "Net.__call__"));
+}
+
 TEST(ScanPolicies, BuiltinsNestAsDocumented) {
   Policy data = Policy::builtin("data"), numpy = Policy::builtin("numpy"), sklearn = Policy::builtin("sklearn"),
          torch = Policy::builtin("torch"), ml = Policy::builtin("ml");
