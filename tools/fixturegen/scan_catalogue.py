@@ -71,6 +71,7 @@ def catalogue(cat):
     pop_dropped(cat)
     gadgets(cat)
     nested(cat)
+    as_argument(cat)
     opcodes(cat)
     benign(cat)
 
@@ -226,7 +227,7 @@ def torch_rows(cat):
     with open(os.path.join(FIX, "torch", "linear_legacy.pt"), "rb") as f:
         legacy = f.read()
     spans = legacy_pickles(legacy)
-    for index, what in ((3, "object"), (2, "sys_info"), (4, "storage keys")):
+    for index, what in ((3, "object"), (0, "magic number"), (2, "sys_info"), (4, "storage keys")):
         start, end = spans[index]
         cat.add("torch_legacy_%s.pt" % what.replace(" ", "_"), "torch-legacy", "direct", "unsafe", [SYSTEM],
                 "legacy torch.save stream (magic, protocol, sys_info, object, storage keys, storages) with "
@@ -239,6 +240,13 @@ def torch_rows(cat):
         cat.add("torch_tar_%s.pt" % member, "torch-tar", "direct", "unsafe", [SYSTEM],
                 "legacy torch tar (torch < 0.4) with os.system injected into its `%s` member" % member,
                 torch_tar_bytes(sd, {member: P.inject(blobs[member], payload)}))
+    small = evil(2)
+    assert len(small) < 256
+    loads_ops = P.glob("pickle", "loads", 2) + b"C" + bytes([len(small)]) + small + b"\x85R"
+    nested_recs = [(n, P.inject(d, loads_ops) if n == "data.pkl" else d) for n, d in recs]
+    cat.add("torch_nested_loads.pt", "torch-zip", "nested-loads", "unsafe", ["pickle.loads", SYSTEM],
+            "torch zip whose data.pkl first calls pickle.loads(<payload bytes>) (SHORT_BINBYTES under PROTO 2)",
+            torch_zip_records(nested_recs, "torch_nested_loads"))
     inner = torch_zip_records(evil_recs, "inner")
     cat.add("nested_torch_bytes.p3.pkl", "plain", "nested-torch-bytes", "unsafe",
             ["torch._utils._load_from_bytes", SYSTEM],
@@ -430,12 +438,40 @@ def gadgets(cat):
          "builtins.setattr"),
         ("asyncio_subprocess", ["asyncio.create_subprocess_shell"],
          call("asyncio", "create_subprocess_shell", CMD), "asyncio.create_subprocess_shell(cmd)"),
+        ("io_open", ["io.open"], call("io", "open", "/nonexistent/picklejar-scan-test", "w"),
+         "io.open(path, 'w'): builtins.open under another name"),
+        ("bdb_run", ["bdb.Bdb.run"], Reduce(call("bdb", "Bdb.run", call("bdb", "Bdb"), "print(1)"), ()),
+         "a dotted name: bdb.Bdb.run executes its argument"),
+        ("torch_hub_load", ["torch.hub.load"], call("torch.hub", "load", "picklejar/absent", "model"),
+         "torch.hub.load fetches and runs a repository's hubconf.py"),
+        ("sys_modules", ["builtins.getattr", "sys.modules"], call("builtins", "getattr", Name("sys", "modules"), "get"),
+         "getattr(sys.modules, 'get'): sys.modules reaches every imported module"),
     ]
     for stem, dangerous, obj, desc in rows:
         p = 2 if stem in ("pip_main", "idlelib_calltip", "cprofile_run") else 4
         if stem == "idlelib_run_executive":
             p = 4  # a dotted name needs STACK_GLOBAL (protocol 4) to be looked up by getattr steps
         cat.add("gadget_%s.p%d.pkl" % (stem, p), "plain", "gadget", "unsafe", dangerous, desc, P.dumps(obj, p))
+
+
+def as_argument(cat):
+    """Dangerous callables that are never REDUCEd themselves: an allowed-looking call runs them."""
+    cat.add("argument_map.p4.pkl", "plain", "callable-as-argument", "unsafe", [SYSTEM],
+            "list(map(os.system, [cmd])): os.system is only an argument of builtins.map",
+            P.dumps(Reduce(list, (Reduce(map, (os.system, [CMD])),)), 4))
+    cat.add("argument_reconstructor.p2.pkl", "plain", "callable-as-argument", "unsafe", ["subprocess.Popen"],
+            "copyreg._reconstructor(subprocess.Popen, object, None): the pickler's own helper for a "
+            "dangerous class", P.dumps(call("copyreg", "_reconstructor", Name("subprocess", "Popen"),
+                                            Name("builtins", "object"), None), 2))
+    cat.add("argument_numpy_reconstruct.p2.pkl", "plain", "callable-as-argument", "unsafe", ["subprocess.Popen"],
+            "numpy.core.multiarray._reconstruct(subprocess.Popen, (0,), b'b'): numpy's helper, a dangerous subtype",
+            P.dumps(call("numpy.core.multiarray", "_reconstruct", Name("subprocess", "Popen"), (0,), b"b"), 2))
+    cat.add("argument_torch_rebuild.p2.pkl", "torch-zip", "callable-as-argument", "unsafe", [SYSTEM],
+            "torch zip whose data.pkl passes os.system as _rebuild_tensor_v2's backward_hooks (weights_only "
+            "globals around a dangerous one)",
+            torch_zip_records([("data.pkl", P.dumps({"w": call("torch._utils", "_rebuild_tensor_v2", None, 0, (1,),
+                                                                (1,), False, Reduce(os.system, (CMD,)))}, 2))],
+                              "argument_torch_rebuild"))
 
 
 def nested(cat):
@@ -527,6 +563,12 @@ def benign(cat):
                            ("torch/linear_tar.pt", "torch-tar"), ("joblib/mixed.p4.lz4.joblib", "joblib"),
                            ("joblib/mixed.p4.zlib.joblib", "joblib"), ("joblib/mixed.p2.joblib", "joblib")):
         cat.add("", container, "benign", "safe", [], "an existing fixture: %s" % ref, ref=ref)
+    for stem, what in (("deflated", "data members deflated"), ("torchscript_like", "a constants.pkl member"),
+                       ("dotdot_key", "a storage member named data/../../0"),
+                       ("short_record", "a storage member shorter than data.pkl says"),
+                       ("view_past_storage", "a tensor past its storage (torch.load fails)")):
+        cat.add("", "torch-zip", "benign", "safe", [], "torch/bad/ fixture with %s: reader errors are not the "
+                "scanner's concern, nothing outside the policy" % what, ref="torch/bad/%s.pt" % stem)
 
 
 def sklearn_model():

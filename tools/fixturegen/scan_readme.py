@@ -34,6 +34,9 @@ FAMILIES = [
     ("nested-loads", "pickle.loads / _pickle.loads / dill.loads of bytes that are themselves a pickle"),
     ("nested-codecs", "the inner pickle's bytes made by _codecs.encode(str, 'latin1') or base64.b64decode"),
     ("nested-torch-bytes", "torch._utils._load_from_bytes of a torch zip or legacy stream"),
+    ("callable-as-argument", "a dangerous callable passed to an allowed-looking one (map, "
+                             "copyreg._reconstructor, numpy's _reconstruct, torch's _rebuild_tensor_v2) and "
+                             "never called by REDUCE itself"),
     ("build-state", "BUILD slot state setting __setstate__ = os.system, called by the next BUILD (no REDUCE)"),
     ("inst", "INST"), ("obj", "OBJ"), ("newobj", "NEWOBJ"), ("newobj-ex", "NEWOBJ_EX"),
     ("ext-code", "EXT1/2/4: a global from the loading process's copyreg registry; unknowable, fails closed"),
