@@ -25,6 +25,8 @@ import zlib
 
 import _compat_pickle
 
+from . import torch_tar
+
 # Calling these is harmless and their results matter (bytes for a nested loader, dtypes for joblib).
 REAL = {("_codecs", "encode"): codecs.encode, ("codecs", "encode"): codecs.encode,
         ("base64", "b64decode"): base64.b64decode, ("builtins", "bytes"): bytes,
@@ -218,18 +220,13 @@ class Recorder:
         for _ in range(self.count(f)):
             record = self.one(f)
             count, = struct.unpack("<q", f.read(8))
-            f.read(count * tar_itemsize(record[2]._glob_of_class[1]))
+            f.read(count * torch_tar._itemsize(record[2]._glob_of_class[1]))
         self.one(f)
 
     def count(self, f):
         n = self.one(f)
         assert isinstance(n, int), n
         return n
-
-
-def tar_itemsize(storage_type):
-    sizes = {"Double": 8, "Float": 4, "Half": 2, "Long": 8, "Int": 4, "Short": 2, "Char": 1, "Byte": 1, "Bool": 1}
-    return sizes[storage_type[:-len("Storage")]]
 
 
 def lz4_decompress(data):
