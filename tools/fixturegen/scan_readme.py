@@ -86,4 +86,22 @@ def scan_readme(rows):
     lines = [HEAD % CMD]
     for family, what in FAMILIES:
         lines.append("| %s | %d | %s |\n" % (family, counts.get(family, 0), what))
+    allowed = sorted({g for r in rows if r[3] == "safe" for g in r[5].split(";") if g})
+    dangerous = sorted({g for r in rows for g in r[4].split(";") if g})
+    lines.append(TAIL % (" ".join("`%s`" % g for g in allowed), " ".join("`%s`" % g for g in dangerous)))
     return "".join(lines)
+
+
+TAIL = """
+## What the rows take for granted
+
+- The globals of the safe rows are all inside the `ml` policy: %s.
+- The known-dangerous names the rows use: %s. A row's `dangerous` cell lists every
+  known-dangerous global of the file; its other globals are benign or merely outside the policy.
+- Torch zips are read by the central directory (names, sizes, offsets), ignoring flag bits, CRCs and
+  local header names, as torch's miniz reader does; every member ending in `.pkl` is a pickle. A
+  plain zip's members are all pickles whatever their names (`weights.bin`).
+- Compressed streams cut short give what they decompressed before the cut (broken_gzip_cut).
+- `ext-code` rows are unsafe with no globals: Python fails on the unregistered code, but a process
+  with a copyreg registry would import whatever it maps to.
+"""
