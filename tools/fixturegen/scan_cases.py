@@ -12,7 +12,7 @@ import collections
 import os
 
 from .common import FIX, replace_tree
-from .scan_record import c_unpickler_globals, globals_of
+from .scan_record import c_unpickler_globals, globals_of, joblib_reader_globals
 
 SCAN = os.path.join(FIX, "scan")
 HEADER = "file\tcontainer\tfamily\tverdict\tdangerous\tglobals\tdescription"
@@ -27,6 +27,7 @@ class Catalogue:
     def __init__(self):
         self.rows = []
         self.files = {}  # path relative to fixtures/ -> bytes
+        self.joblib_checked = 0  # joblib rows whose globals joblib's own reader confirmed
 
     def add(self, name, container, family, verdict, dangerous, description, data=None, ref=None):
         """A row for scan/<name> holding `data`, or for an existing file `ref` under fixtures/."""
@@ -54,6 +55,10 @@ class Catalogue:
         if container in ("plain", "concat") and not family.startswith("nested"):
             c_found, c_error = c_unpickler_globals(data)
             assert c_found == set(found) and bool(c_error) == bool(errors), (rel, c_found, c_error, errors)
+        if container == "joblib" and "numpy.core.multiarray._reconstruct" not in found:
+            # no object array (their pickle always names _reconstruct): joblib's reader is safe to run
+            assert joblib_reader_globals(data) == set(found), rel
+            self.joblib_checked += 1
         assert "\t" not in description and "\n" not in description
         self.rows.append((rel, container, family, verdict, ";".join(dangerous), ";".join(found), description))
 
@@ -99,6 +104,7 @@ def scan_fixtures():
     by_verdict = collections.Counter(r[3] for r in cat.rows)
     print("scan: %d rows, %d files written, %.2f MB; verified from disk: %d"
           % (len(cat.rows), len(cat.files), sum(map(len, cat.files.values())) / 1e6, verified))
+    print("  joblib rows confirmed by joblib's NumpyUnpickler: %d" % cat.joblib_checked)
     print("  verdicts: %s" % ", ".join("%s %d" % kv for kv in sorted(by_verdict.items())))
     print("  containers: %s" % ", ".join("%s %d" % kv for kv in sorted(by_container.items())))
     print("  families: %s" % ", ".join("%s %d" % kv for kv in sorted(by_family.items())))

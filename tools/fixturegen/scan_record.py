@@ -300,3 +300,30 @@ def c_unpickler_globals(data):
                 return seen, None
     except Exception as e:
         return seen, "%s: %s" % (type(e).__name__, e)
+
+
+def joblib_reader_globals(data):
+    """The globals joblib's own NumpyUnpickler looks up in a joblib file without object arrays
+    (joblib reads those with a plain pickle.load, which would run them): a cross-check of
+    Recorder's array skipping. Only the wrapper class and numpy's dtype are real; the rest stubs."""
+    import numpy
+    from joblib.numpy_pickle import NumpyArrayWrapper, NumpyUnpickler
+    seen = set()
+
+    class Reader(NumpyUnpickler):
+        dispatch = NumpyUnpickler.dispatch.copy()
+
+        def find_class(self, module, name):
+            seen.add("%s.%s" % (module, name))
+            if (module, name) == JOBLIB_WRAPPER:
+                return NumpyArrayWrapper
+            if (module, name) == ("numpy", "dtype"):
+                return numpy.dtype
+            if (module, name) == ("numpy", "ndarray"):
+                return numpy.ndarray
+            return make_stub((module, name))
+
+    f = io.BytesIO(joblib_decompress(data))
+    Reader("", f).load()
+    assert not f.read(), "bytes after joblib's pickle"
+    return seen
