@@ -43,10 +43,6 @@ Made with: Python {python}, numpy {numpy}, scikit-learn {sklearn} ({platform}).
   storage, a `..` storage key, deflated members, a TorchScript `constants.pkl`) with what
   `torch.load` did with each. No legacy *tar* file: torch 1.13 cannot write one (it only reads
   them). Documented in `torch/README.md`.
-- `scan/` and `SCAN.tsv` (`tools/fixturegen/scan_cases.py`; `gen_fixtures.py --only scan`):
-  malicious and benign files for `picklejar scan`: every bypass family of issue 14 in every
-  container, with the verdict, the known-dangerous globals and every global Python's unpickler
-  looks up (found by running it with stubs). Documented in `scan/README.md`.
 - `pickle/<name>.p<N>.pkl`: a Python value pickled by CPython's `pickle.dumps(value, N)` (C
   pickler) at protocol N (0-5). The values use `tools/fixture_classes.py` (module
   `fixture_classes`) for user classes.
