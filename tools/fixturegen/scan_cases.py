@@ -57,7 +57,8 @@ class Catalogue:
             assert c_found == set(found) and bool(c_error) == bool(errors), (rel, c_found, c_error, errors)
         if container == "joblib" and "numpy.core.multiarray._reconstruct" not in found:
             # no object array (their pickle always names _reconstruct): joblib's reader is safe to run
-            assert joblib_reader_globals(data) == set(found), rel
+            jl_found, jl_error = joblib_reader_globals(data)
+            assert jl_found == set(found) and bool(jl_error) == bool(errors), (rel, jl_found, jl_error, errors)
             self.joblib_checked += 1
         assert "\t" not in description and "\n" not in description
         self.rows.append((rel, container, family, verdict, ";".join(dangerous), ";".join(found), description))

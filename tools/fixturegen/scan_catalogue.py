@@ -129,6 +129,9 @@ def stack_global(cat):
     cat.add("memo_stack_global_long.p5.pkl", "plain", "memo-stack-global", "unsafe", [SYSTEM],
             "names BINPUT inside a list that is then POPped, fetched back by LONG_BINGET for STACK_GLOBAL",
             P.whole(body, 5))
+    text = (b"Vposix\np0\n0Vsystem\np1\n0g0\ng1\n\x93(" + P.string(CMD, "STRING") + b"tR.")
+    cat.add("memo_stack_global_text.p0.pkl", "plain", "memo-stack-global", "unsafe", [SYSTEM],
+            "protocol 0 text opcodes (UNICODE, PUT, POP, GET) feeding a STACK_GLOBAL; no PROTO header", text)
     cat.add("memo_stack_global_p2_header.pkl", "plain", "memo-stack-global", "unsafe", [SYSTEM],
             "the same under a PROTO 2 header (CPython runs protocol 4 opcodes whatever PROTO said)",
             P.whole(body, 2))
@@ -169,6 +172,13 @@ def joblib_rows(cat):
             "where os.system is", joblib_bytes({"o": numpy.array([1, sys_call()], dtype=object)}))
     cat.add("after_array.pkl", "joblib", "after-array", "unsafe", [SYSTEM],
             "after_array.joblib gzip-compressed by joblib and named .pkl", joblib_bytes(obj, "gzip"))
+    first = joblib_bytes({"x": sys_call(), "w": numpy.arange(64, dtype=numpy.float64)})
+    cat.add("broken_joblib_cut.joblib", "joblib", "broken-after-payload", "unsafe", [SYSTEM],
+            "joblib file with os.system before a 64-float64 array whose data is cut in half", first[:-280])
+    plain = joblib_bytes({"w": numpy.arange(64, dtype=numpy.float64)})
+    cat.add("unreadable_joblib_cut.joblib", "joblib", "unreadable", "unreadable", [],
+            "benign joblib file whose array data is cut in half (its size is declared by the wrapper)",
+            plain[:-280])
     decoy = numpy.frombuffer(evil(2) * 3, dtype=numpy.uint8).copy()
     cat.add("decoy_array_bytes.joblib", "joblib", "decoy", "safe", [],
             "benign: a uint8 array whose raw data is three copies of a malicious pickle (data, never loaded)",
@@ -200,6 +210,9 @@ def numpy_rows(cat):
             npz_bytes([("w", numpy.arange(4.0)), ("o", numpy.array([sys_call(), None], dtype=object))]))
     cat.add("object_array_npy_named.pkl", "npy", "direct", "unsafe", [SYSTEM],
             "object_array.npy named .pkl", npy_bytes(numpy.array([sys_call()], dtype=object)))
+    cut = npy_bytes(numpy.array([sys_call(), "tail" * 20], dtype=object))
+    cat.add("broken_object_array_cut.npy", "npy", "broken-after-payload", "unsafe", [SYSTEM],
+            "object .npy whose pickle is cut after os.system's element", cut[:-40])
     cat.add("decoy_array_bytes.npy", "npy", "decoy", "safe", [],
             "benign: a uint8 .npy whose data is a malicious pickle (not an object array: never unpickled)",
             npy_bytes(numpy.frombuffer(evil(2), dtype=numpy.uint8).copy()))

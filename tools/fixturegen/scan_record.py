@@ -303,7 +303,7 @@ def c_unpickler_globals(data):
 
 
 def joblib_reader_globals(data):
-    """The globals joblib's own NumpyUnpickler looks up in a joblib file without object arrays
+    """(set, error or None): the globals joblib's own NumpyUnpickler looks up in a joblib file without object arrays
     (joblib reads those with a plain pickle.load, which would run them): a cross-check of
     Recorder's array skipping. Only the wrapper class and numpy's dtype are real; the rest stubs."""
     import numpy
@@ -324,6 +324,9 @@ def joblib_reader_globals(data):
             return make_stub((module, name))
 
     f = io.BytesIO(joblib_decompress(data))
-    Reader("", f).load()
+    try:
+        Reader("", f).load()
+    except Exception as e:
+        return seen, "%s: %s" % (type(e).__name__, e)
     assert not f.read(), "bytes after joblib's pickle"
-    return seen
+    return seen, None
