@@ -65,6 +65,10 @@ class Catalogue:
 
 
 def write_scan_tsv(rows):
+    """SCAN.tsv: like common.write_tsv, but `dangerous` and `globals` may be empty."""
+    for r in rows:
+        assert len(r) == 7 and all("\t" not in c and "\n" not in c for c in r), r
+        assert all(r[i] for i in (0, 1, 2, 3, 6)), r
     lines = [HEADER] + ["\t".join(r) for r in rows]
     with open(os.path.join(FIX, "SCAN.tsv"), "w", encoding="utf-8", newline="\n") as f:
         f.write("\n".join(lines) + "\n")
