@@ -155,7 +155,7 @@ std::map<uint64_t, ZipEntry> zip_entries(ByteView z) {
       read_zip64(b + at + 30 + nlen, static_cast<size_t>(xlen), e, &local);
       e.sized = e.csize != 0 || !(le(b + at + 6, 2) & 8);  // bit 3: sizes in a data descriptor
     }
-    if (!e.sized) break;
+    if (!e.sized || e.csize > size - e.data) break;  // hostile sizes must not wrap the walk around
     at = e.data + e.csize;
   }
   // Central entries the walk did not reach: their data offset from their local header.
@@ -440,7 +440,7 @@ void Scanner::scan_zip(ByteView data, const std::string& part, int depth) {
     if (storage && !pickle_name) continue;
     std::string where = child(part, name);
     try {
-      if (e.data == 0 || e.data + e.csize > data.size())
+      if (e.data == 0 || e.data > data.size() || e.csize > data.size() - e.data)
         throw_error(ErrorCode::kBadArgument, "zip member '" + name + "' runs past the end of the file", at);
       ByteView raw = data.subspan(static_cast<size_t>(e.data), static_cast<size_t>(e.csize));
       std::vector<uint8_t> inflated;

@@ -291,6 +291,12 @@ TEST(Scan, EveryPickleMemberOfAZipIsScannedWhateverItsFlagsAndCrc) {
   EXPECT_EQ(scan(view(zip_of({{"archive/data.pkl", benign}, {"archive/data/0", "\x80\x02junk"}}))).verdict, Verdict::kSafe);
   // Only local headers (no central directory): still found.
   EXPECT_EQ(scan(view(zip_of({{"archive/data.pkl", kSystemPopped}}, 0, false))).verdict, Verdict::kUnsafe);
+  // A zip64 size that would wrap the local-header walk around to the start: refused, not looped on.
+  std::string wrap = zip_of({{"a.pkl", benign}}, 0, false);
+  wrap.replace(18, 8, std::string(8, '\xff'));   // csize and usize: see the zip64 field
+  wrap.replace(26, 4, "\x05\x00\x14\x00"s);     // name length 5, extra 20
+  wrap.insert(30 + 5, "\x01\x00\x10\x00"s + std::string(8, '\0') + std::string(8, '\xff'));  // usize 0, csize 2^64-1
+  EXPECT_EQ(scan(view(wrap)).verdict, Verdict::kUnreadable);
   // A plain zip of a pickle under another name: sniffed by content.
   EXPECT_EQ(scan(view(zip_of({{"model.bin", kSystemPopped}}))).verdict, Verdict::kUnsafe);
 }
