@@ -24,7 +24,7 @@ root=$PWD
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 
 usage() {
-  echo "usage: tools/fuzz.sh {load|roundtrip|disassemble|joblib} SECONDS | build | seeds" >&2
+  echo "usage: tools/fuzz.sh {load|roundtrip|disassemble|joblib|scan} SECONDS | build | seeds" >&2
   exit 2
 }
 
@@ -39,7 +39,7 @@ configure_and_build() {
       -DPICKLEJAR_BUILD_TESTS=OFF \
       -DPICKLEJAR_BUILD_TOOLS=OFF >/dev/null
   fi
-  cmake --build "$build" -j"${FUZZ_JOBS:-2}" --target fuzz_load fuzz_roundtrip fuzz_disassemble fuzz_joblib
+  cmake --build "$build" -j"${FUZZ_JOBS:-2}" --target fuzz_load fuzz_roundtrip fuzz_disassemble fuzz_joblib fuzz_scan
 }
 
 make_seeds() {
@@ -79,7 +79,7 @@ esac
 [[ $# -eq 2 && $2 =~ ^[0-9]+$ ]] || usage
 target=${1#fuzz_}
 case $target in
-  load | roundtrip | disassemble) seeds=$build/seeds ;;
+  load | roundtrip | disassemble | scan) seeds=$build/seeds ;;
   joblib) seeds=$build/seeds-joblib ;;
   *) usage ;;
 esac

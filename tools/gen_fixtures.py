@@ -39,6 +39,9 @@ This file is the driver; each fixture family is a module of tools/fixturegen/:
   torch_cases   fixtures/torch/, TORCH.tsv (objects in torch_build, error cases in torch_bad,
                 fixtures/torch/README.md in torch_readme)
   torch_write   fixtures/torch-write/, TORCH_WRITE.tsv: what torch.save writes, for the torch writer
+  scan_cases    fixtures/scan/, SCAN.tsv: malicious and benign files for `picklejar scan`
+                (scan_catalogue the rows, scan_payloads, scan_containers, scan_record the
+                globals Python looks up, scan_readme)
   readme        fixtures/README.md
   verify        re-reading what was written
 """
@@ -63,6 +66,7 @@ from fixturegen.pickle_cases import (  # noqa: E402
     bad_cases, frames_cases, my_data_case, persistent_cases, picklebuffer_cases, py2_cases, value_cases)
 from fixturegen.readme import README  # noqa: E402
 from fixturegen.redump import redump_cases  # noqa: E402
+from fixturegen.scan_cases import scan_fixtures  # noqa: E402
 from fixturegen.sklearn_case import sklearn_cases  # noqa: E402
 from fixturegen.torch_cases import torch_fixtures  # noqa: E402
 from fixturegen.torch_write import torch_write_fixtures  # noqa: E402
@@ -83,7 +87,8 @@ def all_cases():
 
 # Families that make, write and verify their own files: `--only NAME` regenerates just one.
 SELF_CONTAINED = {"joblib": joblib_fixtures, "pickler": pickler_fixtures, "internals": internals_fixtures,
-                  "torch": torch_fixtures, "torchwrite": torch_write_fixtures, "arrayvalues": array_values_fixtures}
+                  "torch": torch_fixtures, "torchwrite": torch_write_fixtures, "arrayvalues": array_values_fixtures,
+                  "scan": scan_fixtures}
 
 
 def main():
@@ -130,6 +135,7 @@ def main():
     torch_fixtures()  # fixtures/torch/, fixtures/TORCH.tsv
     torch_write_fixtures()  # fixtures/torch-write/, fixtures/TORCH_WRITE.tsv (reads fixtures/torch/)
     array_values_fixtures()  # fixtures/arrayvalues/, from fixtures/numpy/
+    scan_fixtures()  # fixtures/scan/, fixtures/SCAN.tsv (refers to files of sklearn/, torch/, joblib/)
 
 
 if __name__ == "__main__":

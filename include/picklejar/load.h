@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -15,6 +16,7 @@
 #include "picklejar/document.h"
 #include "picklejar/export.h"
 #include "picklejar/limits.h"
+#include "picklejar/policy.h"
 #include "picklejar/value.h"
 
 namespace picklejar {
@@ -59,6 +61,13 @@ struct LoadOptions {
   // builtins.object (objects); list those to accept such streams. Absent (the default): any
   // global loads, as an inert value.
   std::optional<std::vector<std::pair<std::string, std::string>>> allowed_globals{};
+  // Strict mode by policy (picklejar/policy.h, the scanner's type): every global the stream names
+  // must be in the policy, and what the stream does with it must be within its entry's use: a
+  // REDUCE, OBJ or INST of it needs "call", a NEWOBJ/NEWOBJ_EX of it or a BUILD of its instance
+  // "new". Else Error(kForbiddenGlobal) at that opcode. Checked as allowed_globals is (after
+  // fix_imports; what a known reduce shape makes is not checked again), and together with it when
+  // both are set. Shared, so one policy may gate many loads. Absent (the default): no check.
+  std::shared_ptr<const Policy> policy{};
   // Threads the decompressor of a compressed input may use (0: one per core). Only xz files of
   // several blocks and bz2 files of several streams (what joblib::DumpOptions::threads, `xz -T`,
   // pbzip2 and lbzip2 write) decode on more than one; each thread holds a block or stream, and

@@ -35,6 +35,26 @@ class VmHooks {
   }
 };
 
+// What a scanner (src/scan/) sees of a load: every global the stream looks up, every call and every
+// BUILD, as the VM runs them and before anything acts on them (the globals registry's known reduces
+// such as builtins.set or _codecs.encode, the hooks above, strict mode), so nothing the stream does
+// is hidden from it. Passed to run_unpickler; when absent each of these opcodes costs one pointer
+// test. An observer may throw (Error) to stop the load.
+class VmObserver {
+ public:
+  virtual ~VmObserver() = default;
+  // GLOBAL, STACK_GLOBAL or INST (`opcode`) at `offset` looked up the global node `global` (its
+  // names after fix_imports).
+  virtual void on_global(const DocumentImpl& d, uint32_t global, uint64_t offset, int opcode) = 0;
+  // REDUCE, NEWOBJ, NEWOBJ_EX, OBJ or INST at `offset` calls (or, NEWOBJ*, constructs) `callable`
+  // with the tuple `args` and, for NEWOBJ_EX, the dict `kwargs` (else kNoNode). Any node kind:
+  // the stream may call a value that is no global.
+  virtual void on_call(const DocumentImpl& d, uint32_t callable, uint32_t args, uint32_t kwargs, uint64_t offset,
+                       int opcode) = 0;
+  // BUILD at `offset` sets `state` on `obj` (any node kind).
+  virtual void on_build(const DocumentImpl& d, uint32_t obj, uint32_t state, uint64_t offset) = 0;
+};
+
 // The hooks of one load, in the order they are asked.
 using VmHookList = std::span<VmHooks* const>;
 

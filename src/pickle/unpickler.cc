@@ -42,12 +42,8 @@ std::string hex2(uint8_t b) {
 Unpickler::Unpickler(ByteReader& in, Document& doc, const LoadOptions& opt)
     : in_(in), doc_(doc), d_(internal::impl_of(doc)), opt_(opt), lim_(opt.limits), enc_(parse_encoding(opt.encoding)) {
   d_.set_limits(opt.limits);
-  if (opt.allowed_globals) {
-    for (const auto& [module, name] : *opt.allowed_globals) {
-      if (name == "*") allowed_modules_.insert(module);
-      else allowed_.insert(module + '\0' + name);
-    }
-  }
+  if (opt.allowed_globals) allowed_ = Policy::from_pairs(*opt.allowed_globals);
+  policy_ = opt.policy.get();
 }
 
 void Unpickler::run() {
@@ -271,18 +267,34 @@ uint32_t Unpickler::make_global(std::string_view module, std::string_view name) 
     module = m.first;
     name = m.second;
   }
-  if (opt_.allowed_globals) check_allowed(module, name);
-  return d_.add_global(module, name, op_off_);
+  if (allowed_ || policy_) check_allowed(module, name);
+  uint32_t g = d_.add_global(module, name, op_off_);
+  note_global(g);
+  return g;
 }
 
+namespace {
+std::string quoted_global(std::string_view module, std::string_view name) {
+  return "global '" + std::string(module.substr(0, 200)) + "." + std::string(name.substr(0, 200)) + "'";
+}
+}  // namespace
+
 void Unpickler::check_allowed(std::string_view module, std::string_view name) {
-  std::string key(module);
-  if (allowed_modules_.count(key)) return;
-  key.push_back('\0');
-  key.append(name);
-  if (allowed_.count(key)) return;
-  fail(ErrorCode::kForbiddenGlobal, "global '" + std::string(module.substr(0, 200)) + "." +
-                                        std::string(name.substr(0, 200)) + "' is not in LoadOptions::allowed_globals");
+  if (allowed_ && !allowed_->allowed(module, name))
+    fail(ErrorCode::kForbiddenGlobal, quoted_global(module, name) + " is not in LoadOptions::allowed_globals");
+  if (policy_ && !policy_->allowed(module, name))
+    fail(ErrorCode::kForbiddenGlobal, quoted_global(module, name) + " is not in LoadOptions::policy");
+}
+
+void Unpickler::check_use(uint32_t callable, GlobalUse use) {
+  if (callable == kNoNode || kind(callable) != Kind::kGlobal) return;
+  GlobalRef g = make_value(&d_, callable).as_global();
+  auto allowed = policy_->allowed(g.module, g.name);
+  if (!allowed || *allowed >= use) return;  // a global the registry made (getattr) was checked by its parts
+  fail(ErrorCode::kForbiddenGlobal, quoted_global(g.module, g.name) + " may not be " +
+                                        (use == GlobalUse::kCall ? "called" : "constructed") +
+                                        ": LoadOptions::policy allows it for '" +
+                                        std::string(global_use_name(*allowed)) + "' only");
 }
 
 std::string_view Unpickler::checked_line_utf8(std::string_view s) {
@@ -311,6 +323,7 @@ uint32_t Unpickler::persistent(uint32_t pid) {
 
 uint32_t Unpickler::reduce(uint32_t callable, uint32_t args) {
   if (kind(args) != Kind::kTuple) bad_operand(args, "an argument tuple");
+  note_call(callable, args, kNoNode);
   uint32_t known = reduce_known_shape(d_, callable, args, op_off_, op_);
   if (known != kNoNode) return known;
   uint32_t obj = d_.add_object(MadeBy::kReduce, callable, args, op_off_);
@@ -330,18 +343,21 @@ uint32_t Unpickler::items_of(uint32_t obj, uint32_t ObjectData::*items, Kind con
 
 // ---- entry points
 
-void run_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, VmHookList hooks) {
+void run_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, VmHookList hooks, VmObserver* observer) {
   Unpickler u(in, doc, options);
   u.hooks_ = hooks;
+  u.observer_ = observer;
   u.run();
 }
 
-uint32_t run_nested_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, VmHookList hooks) {
+uint32_t run_nested_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, VmHookList hooks,
+                              VmObserver* observer) {
   DocumentImpl& d = internal::impl_of(doc);
   uint32_t root = d.root;
   int protocol = d.protocol;
   Unpickler u(in, doc, options);
   u.hooks_ = hooks;
+  u.observer_ = observer;
   u.run();
   uint32_t nested = d.root;
   d.root = root;

@@ -10,11 +10,14 @@
 namespace picklejar::internal {
 
 // Runs one pickle from `in` (up to and including STOP) and sets doc's root. Throws Error.
-void run_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, VmHookList hooks = {});
+// `observer` (optional) sees every global, call and BUILD.
+void run_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, VmHookList hooks = {},
+                   VmObserver* observer = nullptr);
 
 // Runs one more, independent pickle (its own memo and stack) from `in` into the same document
 // and returns its root node; the document's root and protocol are left as they were.
-uint32_t run_nested_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, VmHookList hooks = {});
+uint32_t run_nested_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, VmHookList hooks = {},
+                              VmObserver* observer = nullptr);
 
 // Decodes text for Python 2 str opcodes. Returns the node id of the str (or bytes) made in d.
 enum class Py2Encoding { kAscii, kLatin1, kUtf8, kBytes };

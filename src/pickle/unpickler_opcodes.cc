@@ -341,7 +341,9 @@ void Unpickler::run_opcodes() {
       case Op::BUILD: {
         uint32_t state = pop();
         uint32_t inst = top();
+        if (observer_) observer_->on_build(d_, inst, state, op_off_);
         if (kind(inst) != Kind::kObject) bad_operand(inst, "an object");
+        if (policy_) check_use(d_.object(inst).callable, GlobalUse::kConstruct);
         // A second BUILD (never written by CPython) replaces the recorded state.
         d_.object(inst).state = state;
         for (VmHooks* h : hooks_) {
@@ -357,7 +359,9 @@ void Unpickler::run_opcodes() {
         RawArg a = arg<Op::INST>();
         uint32_t cls = make_global(a.line, a.line2);
         size_t k = pop_mark();
-        push(d_.add_object(MadeBy::kInst, cls, tuple_from(k), op_off_));
+        uint32_t args = tuple_from(k);
+        note_call(cls, args, kNoNode);
+        push(d_.add_object(MadeBy::kInst, cls, args, op_off_));
         break;
       }
       case Op::OBJ: {
@@ -366,6 +370,7 @@ void Unpickler::run_opcodes() {
         uint32_t cls = stack_[k];
         uint32_t args = tuple_from(k + 1);
         stack_.resize(k);
+        note_call(cls, args, kNoNode);
         push(d_.add_object(MadeBy::kObj, cls, args, op_off_));
         break;
       }
@@ -373,6 +378,7 @@ void Unpickler::run_opcodes() {
         uint32_t args = pop();
         uint32_t cls = pop();
         if (kind(args) != Kind::kTuple) bad_operand(args, "an argument tuple");
+        note_call(cls, args, kNoNode);
         push(d_.add_object(MadeBy::kNewObj, cls, args, op_off_));
         break;
       }
@@ -382,6 +388,7 @@ void Unpickler::run_opcodes() {
         uint32_t cls = pop();
         if (kind(args) != Kind::kTuple) bad_operand(args, "an argument tuple");
         if (kind(kwargs) != Kind::kDict) bad_operand(kwargs, "a keyword-argument dict");
+        note_call(cls, args, kwargs);
         uint32_t o = d_.add_object(MadeBy::kNewObjEx, cls, args, op_off_);
         d_.object(o).kwargs = kwargs;
         push(o);

@@ -66,6 +66,7 @@ class Unpickler {
   void run();
 
   VmHookList hooks_;
+  VmObserver* observer_ = nullptr;
 
  private:
   [[noreturn]] void fail(ErrorCode code, const std::string& msg);
@@ -208,8 +209,21 @@ class Unpickler {
 
   // ---- globals and objects
   uint32_t make_global(std::string_view module, std::string_view name);
-  // Strict mode (LoadOptions::allowed_globals).
+  // Strict mode (LoadOptions::allowed_globals and LoadOptions::policy).
   void check_allowed(std::string_view module, std::string_view name);
+  // A call (REDUCE, OBJ, INST, NEWOBJ, NEWOBJ_EX) of `callable`: told to the observer, checked by
+  // the strict policy.
+  void note_call(uint32_t callable, uint32_t args, uint32_t kwargs) {
+    if (observer_) observer_->on_call(d_, callable, args, kwargs, op_off_, op_);
+    if (policy_) check_use(callable, op_ == static_cast<int>(Op::NEWOBJ) || op_ == static_cast<int>(Op::NEWOBJ_EX)
+                                         ? GlobalUse::kConstruct
+                                         : GlobalUse::kCall);
+  }
+  void note_global(uint32_t g) {
+    if (observer_) observer_->on_global(d_, g, op_off_, op_);
+  }
+  // The policy's use check for a global `callable` (other values were checked where they were made).
+  void check_use(uint32_t callable, GlobalUse use);
   std::string_view checked_line_utf8(std::string_view s);
   uint32_t persistent(uint32_t pid);
   uint32_t reduce(uint32_t callable, uint32_t args);
@@ -249,8 +263,8 @@ class Unpickler {
   std::vector<size_t> marks_;
   std::vector<uint32_t> memo_;
   std::unordered_map<uint64_t, uint32_t> sparse_;
-  std::unordered_set<std::string> allowed_;          // "module\0qualname"
-  std::unordered_set<std::string> allowed_modules_;  // modules allowed with qualname "*"
+  std::optional<Policy> allowed_;  // LoadOptions::allowed_globals as a policy
+  const Policy* policy_ = nullptr;  // LoadOptions::policy
   uint64_t memo_count_ = 0;
   size_t stack_room_ = 0;     // min(stack_ capacity, max_container_items): push() slows down there
   size_t working_bytes_ = 0;  // charged to the document by charge(), released when the VM ends

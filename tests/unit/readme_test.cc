@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <picklejar/joblib.h>
 #include <picklejar/picklejar.h>
+#include <picklejar/scan.h>
 #include <picklejar/torch.h>
 
 #include <algorithm>
@@ -151,6 +152,19 @@ TEST_F(Readme, ExamplesRunAndAreQuotedExactly) {
     picklejar::torch::TensorRef w0(picklejar::torch::as_dict(sd.root()).at("weight"));
     EXPECT_EQ(w.as<float>()[5], w0.as<float>()[5] * 0.5f);
     EXPECT_EQ(picklejar::torch::as_dict(half.root()).size(), 2u);
+  }
+  {
+    fs::copy_file(fs::path(PICKLEJAR_FIXTURES_DIR) / "sklearn" / "model.pkl", dir_ / "model.pkl",
+                  fs::copy_options::overwrite_existing);
+    bool loaded = false;
+    SNIPPET(picklejar::ScanReport report = picklejar::scan_file("model.pkl", {.policy = picklejar::Policy::builtin("sklearn")});
+            if (report.verdict == picklejar::Verdict::kSafe) {
+              picklejar::LoadOptions gated;
+              gated.policy = std::make_shared<const picklejar::Policy>(picklejar::Policy::builtin("sklearn"));
+              picklejar::Document doc = picklejar::load_file("model.pkl", gated);
+              loaded = doc.root().kind() == picklejar::Kind::kObject;
+            })
+    EXPECT_TRUE(loaded) << picklejar::verdict_name(report.verdict) << " " << report.error;
   }
   for (const std::string& s : snippets())
     EXPECT_NE(readme_code().find(squeeze(s)), std::string::npos) << "README.md does not quote: " << s;

@@ -26,6 +26,7 @@
 
 #include "cli.h"
 #include "progress.h"
+#include "scan_cli.h"
 #include "torch_cli.h"
 
 namespace {
@@ -51,6 +52,15 @@ commands:
                graph, dtype, shape and size; for a torch file each tensor's
                path, dtype, shape, strides (when not contiguous), storage key
                and offset, bytes, and whether its storage is shared
+  scan [--policy P]... [--format text|json|sarif] PATH...
+               what loading each file (directories: every file in them) in
+               Python would import and call, judged against a policy: P is
+               a built-in policy (data, numpy, sklearn, torch, ml; default
+               ml) or a policy file, several merged in order. Containers are
+               sniffed by content (compressed, joblib, .npy/.npz, torch zip
+               and legacy, zip; several pickles in a row; nested pickles).
+               exit status: 0 every file safe, 4 any unsafe, 5 any
+               unreadable (none unsafe), 3 a path cannot be read, 2 usage
   recode [--protocol N] [--buffers-in DIR] [--buffers-out DIR]
          [--joblib [--compress SPEC] [--threads N]] IN OUT
                load IN (any pickle or joblib file) and write it as a pickle of
@@ -104,7 +114,7 @@ options (recode):
   --version          the library version
 
 dis takes no options. exit status: 0 success, 1 bad input, 2 usage error,
-3 I/O error.
+3 I/O error (scan: as listed above).
 )";
 
 struct UsageError {
@@ -587,6 +597,13 @@ int run(const Options& o) {
 }  // namespace
 
 int picklejar_cli::run_command_line(int argc, char** argv) {
+  // scan has options and operands of its own (scan_cli.cc).
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "-h" || a == "--help" || a == "--version") break;
+    if (a == "scan") return run_scan(argc, argv);
+    if (a.empty() || a[0] != '-') break;
+  }
   Options o;
   try {
     o = parse(argc, argv);
