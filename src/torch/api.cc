@@ -6,7 +6,6 @@
 #include <memory>
 #include <ostream>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "io/mapped_file.h"
 #include "model/print.h"
@@ -14,6 +13,7 @@
 #include "numpy/show.h"
 #include "pickle/disassembler.h"
 #include "picklejar/print.h"
+#include "torch/paths.h"
 #include "torch/tensor.h"
 #include "torch/torch.h"
 #include "torch/zip.h"
@@ -82,82 +82,17 @@ Document load_bytes(ByteView data, const LoadOptions& options, Document doc, int
   return doc;
 }
 
-std::string path_part(const internal::DocumentImpl& d, uint32_t key) {
-  const internal::Node& n = d.node(key);
-  if (n.kind == Kind::kStr || n.kind == Kind::kBytes) return std::string(internal::payload_text(n));
-  if (n.kind == Kind::kInt && !(n.flags & internal::kFlagBigInt)) return std::to_string(n.u.i);
-  return "?";
-}
-
-// Tensors in pickling order: dict items in order (also a dict subclass's, as an OrderedDict's),
-// list and tuple items by index, as torch_cases.py's tensor_paths walks them. Iterative (a
-// hostile pickle may nest a million lists); a container met again (shared, or a cycle) is not
-// walked again, and a path is kept as its last part and its parent's entry, so the walk costs the
-// document's size. Paths longer than kMaxPath bytes keep their end, after "...".
-constexpr size_t kMaxPath = 4096;
-
+// Tensors in pickling order (torch/paths.h), with the first path of a tensor met again.
 void walk(const internal::DocumentImpl& d, FileInfo& info) {
-  struct Entry {
-    uint32_t parent;  // index into entries, or ~0u for the root
-    std::string part;
-  };
-  std::vector<Entry> entries;
-  auto path_of = [&](uint32_t e) {
-    std::vector<const std::string*> parts;
-    size_t len = 0;
-    bool cut = false;
-    for (; e != ~0u; e = entries[e].parent) {
-      if (len + entries[e].part.size() + 1 > kMaxPath) {
-        cut = true;
-        break;
-      }
-      len += entries[e].part.size() + 1;
-      parts.push_back(&entries[e].part);
-    }
-    std::string out = cut ? "..." : "";
-    for (size_t i = parts.size(); i-- > 0;) out += (out.empty() ? "" : ".") + *parts[i];
-    return out;
-  };
-  struct Item {
-    uint32_t id;
-    uint32_t entry;
-    size_t depth;
-  };
-  std::vector<Item> todo{{d.root, ~0u, 0}};
-  std::unordered_map<uint32_t, std::string> seen;  // tensor -> its first path
-  std::unordered_set<uint32_t> entered;            // containers walked
-  while (!todo.empty()) {
-    Item it = todo.back();
-    todo.pop_back();
-    internal::check_depth(it.depth, d.limits());
-    const internal::Node& n = d.node(it.id);
-    if (d.tag(it.id) == internal::kTagTensor) {
-      TensorInfo t;
-      t.path = path_of(it.entry);
-      t.tensor = internal::make_value(&d, it.id);
-      if (auto f = seen.find(it.id); f != seen.end()) {
-        t.same_as = f->second;
-      } else {
-        seen.emplace(it.id, t.path);
-      }
-      info.tensors.push_back(std::move(t));
-      continue;
-    }
-    if (!entered.insert(it.id).second) continue;
-    auto child = [&](uint32_t id, std::string part) {
-      entries.push_back({it.entry, std::move(part)});
-      todo.push_back({id, static_cast<uint32_t>(entries.size() - 1), it.depth + 1});
-    };
-    size_t mark = todo.size();  // children pushed in order, then reversed: popped in order
-    uint32_t items = n.kind == Kind::kObject ? d.object(it.id).dict_items : it.id;
-    if (items != internal::kNoNode && d.node(items).kind == Kind::kDict) {
-      for (uint32_t i = 0, c = d.item_count(items); i < c; ++i)
-        child(d.items(items)[2 * i + 1], path_part(d, d.items(items)[2 * i]));
-    } else if ((n.kind == Kind::kList || n.kind == Kind::kTuple) && it.id != internal::kEmptyTupleNode) {
-      for (uint32_t i = 0, c = d.item_count(it.id); i < c; ++i) child(d.items(it.id)[i], std::to_string(i));
-    }
-    std::reverse(todo.begin() + static_cast<ptrdiff_t>(mark), todo.end());
-  }
+  internal::walk_torch_paths(
+      d, d.root, [&](uint32_t id) { return d.tag(id) == internal::kTagTensor; },
+      [&](internal::TorchLeaf&& leaf) {
+        TensorInfo t;
+        t.path = std::move(leaf.path);
+        t.tensor = internal::make_value(&d, leaf.id);
+        t.same_as = std::move(leaf.first);
+        info.tensors.push_back(std::move(t));
+      });
 }
 
 FileInfo describe(const Document& doc, const internal::TorchFile& f) {
