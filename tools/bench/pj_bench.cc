@@ -395,6 +395,23 @@ void note_doc(Result& r, const pj::Document& d) {
   r.node_count = d.node_count();
 }
 
+// a.runs timed loads of a file; with --touch each is followed by reading every array/tensor byte.
+template <class Load>
+void timed_loads(Result& r, const Args& a, Load&& load) {
+  for (int i = 0; i < a.runs; ++i) {
+    std::optional<pj::Document> d;
+    timed(r, i, [&] { d.emplace(load()); });
+    note_doc(r, *d);
+    if (a.touch) {
+      uint64_t nbytes = 0;
+      double t0 = now();
+      r.checksum ^= touch_arrays(d->root(), &nbytes);
+      r.touch_seconds.push_back(now() - t0);
+      r.array_bytes = nbytes;
+    }
+  }
+}
+
 Result run(const Args& a) {
   Result r;
   r.in_bytes = path_bytes(a.path);
@@ -470,34 +487,12 @@ Result run(const Args& a) {
     if (a.mmap == "r") o.mmap = pj::joblib::MmapMode::kReadOnly;
     else if (a.mmap == "c") o.mmap = pj::joblib::MmapMode::kCopyOnWrite;
     else if (!a.mmap.empty()) die("--mmap must be r or c");
-    for (int i = 0; i < a.runs; ++i) {
-      std::optional<pj::Document> d;
-      timed(r, i, [&] { d.emplace(pj::joblib::load(a.path, o)); });
-      note_doc(r, *d);
-      if (a.touch) {
-        uint64_t nbytes = 0;
-        double t0 = now();
-        r.checksum ^= touch_arrays(d->root(), &nbytes);
-        r.touch_seconds.push_back(now() - t0);
-        r.array_bytes = nbytes;
-      }
-    }
+    timed_loads(r, a, [&] { return pj::joblib::load(a.path, o); });
   } else if (a.op == "torch_load") {
     pj::torch::LoadOptions o;
     if (a.mmap == "r") o.mmap = true;
     else if (!a.mmap.empty()) die("--mmap must be r for torch_load");
-    for (int i = 0; i < a.runs; ++i) {
-      std::optional<pj::Document> d;
-      timed(r, i, [&] { d.emplace(pj::torch::load(a.path, o)); });
-      note_doc(r, *d);
-      if (a.touch) {
-        uint64_t nbytes = 0;
-        double t0 = now();
-        r.checksum ^= touch_arrays(d->root(), &nbytes);
-        r.touch_seconds.push_back(now() - t0);
-        r.array_bytes = nbytes;
-      }
-    }
+    timed_loads(r, a, [&] { return pj::torch::load(a.path, o); });
   } else if (a.op == "joblib_dump") {
     if (a.out.empty()) die("joblib_dump needs --out PATH");
     auto src = load_source(a.path);
