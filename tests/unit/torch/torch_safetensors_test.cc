@@ -263,6 +263,28 @@ TEST(TorchSafetensors, OutputLimitStopsRepeatedTensors) {
   (void)doc;
 }
 
+// A stride-0 view (fixtures/torch/bad/expand_bomb.pt: one float32 element seen 16M times) under a
+// max_memory_bytes that allows its copy: the row-major copy repeats the element (fuzz_torch timed
+// out on it when each element's offset was summed over the dimensions: fixtures/regress/).
+TEST(TorchSafetensors, StrideZeroViewIsWrittenElementByElement) {
+  pt::LoadOptions o;
+  o.pickle.limits.max_memory_bytes = uint64_t{64} << 20;
+  for (const char* file : {"/torch/bad/expand_bomb.pt", "/regress/torch_expand_safetensors.pt"}) {
+    picklejar::Document doc = pt::load(fixtures() + file, o);
+    pt::TensorRef t(pt::as_dict(doc.root()).at(std::string("t")));
+    ASSERT_EQ(t.numel(), uint64_t{1} << 24);
+    EXPECT_FALSE(t.is_contiguous());
+    std::string one(reinterpret_cast<const char*>(t.storage_bytes().data()), 4);
+    std::string want;
+    want.reserve(size_t{64} << 20);
+    for (size_t i = 0; i < (size_t{1} << 24); ++i) want += one;
+    std::vector<uint8_t> b = t.contiguous_bytes();
+    EXPECT_TRUE(std::string(b.begin(), b.end()) == want);
+    StFile st = parse_safetensors(to_st(doc.root()));
+    EXPECT_TRUE(st.tensors.at("t").data == want);
+  }
+}
+
 // numpy arrays in a plain pickle or joblib file are written as tensors too (little-endian, C order);
 // the rest of layouts.p4.joblib (Fortran order, complex, str, structured, ...) is left out.
 TEST(TorchSafetensors, NumpyArraysOfAJoblibFile) {
