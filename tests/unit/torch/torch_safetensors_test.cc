@@ -285,6 +285,45 @@ TEST(TorchSafetensors, StrideZeroViewIsWrittenElementByElement) {
   }
 }
 
+// Names safetensors cannot hold: a key that is no str or int, a name met twice, a lone surrogate;
+// a big-endian array is written little-endian; a 2-d Fortran array is left out, a 1-d one is not.
+TEST(TorchSafetensors, NamesAndLayoutsOfBuiltValues) {
+  picklejar::Document doc;
+  auto b = doc.builder();
+  const double xs[] = {1.5, -2.0, 3.25};
+  const int64_t one[] = {1}, three[] = {3}, two_by_two[] = {2, 2};
+  const uint8_t be_bytes[] = {0, 0, 0, 1};  // 1 as a big-endian int32
+  picklejar::Value arr = b.array(std::span<const double>(xs), std::span<const int64_t>(three));
+  picklejar::Value big = b.array(b.dtype(">i4"), std::span<const int64_t>(one), picklejar::ByteView(be_bytes, 4));
+  const double f4[] = {1, 2, 3, 4};
+  picklejar::Value fortran = b.array(std::span<const double>(f4), std::span<const int64_t>(two_by_two), true);
+  picklejar::Value fortran_1d = b.array(std::span<const double>(xs), std::span<const int64_t>(three), true);
+  picklejar::Value root = b.dict({{b.str("a.b"), arr},
+                                  {b.str("a"), b.dict({{b.str("b"), arr}})},
+                                  {b.float64(1.5), arr},
+                                  {b.str("\xed\xa0\x80"), arr},
+                                  {b.str("big"), big},
+                                  {b.str("f"), fortran},
+                                  {b.str("f1"), fortran_1d},
+                                  {b.integer(7), b.list({arr})}});
+  pt::SafetensorsReport report;
+  std::ostringstream out;
+  report = pt::write_safetensors(root, out);
+  StFile st = parse_safetensors(out.str());
+  std::map<std::string, std::string> skipped;
+  for (const auto& s : report.skipped) skipped[s.path] = s.reason;
+  EXPECT_TRUE(st.tensors.count("a.b"));
+  EXPECT_EQ(skipped.at("a.b"), "its name is used by another tensor");  // the nested one, met second
+  EXPECT_EQ(skipped.at("?"), "a key on its path is neither a str nor an int");
+  EXPECT_EQ(skipped.at("\xed\xa0\x80"), "its name is not valid UTF-8 (it holds a lone surrogate)");
+  EXPECT_NE(skipped.at("f").find("Fortran"), std::string::npos);
+  EXPECT_TRUE(st.tensors.count("f1"));
+  EXPECT_TRUE(st.tensors.count("7.0"));
+  EXPECT_EQ(st.tensors.at("big").dtype, "I32");
+  EXPECT_EQ(st.tensors.at("big").data, std::string("\x01\x00\x00\x00", 4));
+  EXPECT_EQ(st.tensors.at("a.b").data, std::string(reinterpret_cast<const char*>(xs), sizeof xs));
+}
+
 // numpy arrays in a plain pickle or joblib file are written as tensors too (little-endian, C order);
 // the rest of layouts.p4.joblib (Fortran order, complex, str, structured, ...) is left out.
 TEST(TorchSafetensors, NumpyArraysOfAJoblibFile) {
