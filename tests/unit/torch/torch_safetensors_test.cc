@@ -324,6 +324,30 @@ TEST(TorchSafetensors, NamesAndLayoutsOfBuiltValues) {
   EXPECT_EQ(st.tensors.at("a.b").data, std::string(reinterpret_cast<const char*>(xs), sizeof xs));
 }
 
+// fixtures/regress/torch_json_empty_lists.pt (fuzz_torch): a legacy tar whose tensor has shape
+// (432345564227567620, 0): no element, but tolist() is that many empty lists. json --arrays values
+// refuses it (kLimitExceeded) instead of writing for ever; the faithful form and safetensors
+// (shape and no bytes) write it.
+TEST(TorchSafetensors, EmptyTensorWithAHugeShape) {
+  picklejar::Document doc;
+  pt::FileInfo info = pt::inspect(fixtures() + "/regress/torch_json_empty_lists.pt", {}, doc);
+  ASSERT_FALSE(info.tensors.empty());
+  EXPECT_EQ(pt::TensorRef(info.tensors[0].tensor).shape(), (std::vector<int64_t>{432345564227567620, 0}));
+  std::ostringstream out;
+  picklejar::JsonOptions values;
+  values.array_values = true;
+  try {
+    pt::write_json(doc.root(), out, values);
+    ADD_FAILURE() << "wrote the lists";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kLimitExceeded) << e.what();
+  }
+  std::ostringstream faithful;
+  EXPECT_NO_THROW(pt::write_json(doc.root(), faithful, picklejar::JsonOptions{}));
+  StFile st = parse_safetensors(to_st(doc.root()));
+  EXPECT_EQ(st.tensors.at(info.tensors[0].path).shape, (std::vector<int64_t>{432345564227567620, 0}));
+}
+
 // numpy arrays in a plain pickle or joblib file are written as tensors too (little-endian, C order);
 // the rest of layouts.p4.joblib (Fortran order, complex, str, structured, ...) is left out.
 TEST(TorchSafetensors, NumpyArraysOfAJoblibFile) {
