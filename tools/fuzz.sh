@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan) in build-fuzz/ and runs one of them.
 #
-#   tools/fuzz.sh TARGET SECONDS      TARGET: load, roundtrip, disassemble or joblib (or fuzz_load, ...)
+#   tools/fuzz.sh TARGET SECONDS      TARGET: load, roundtrip, disassemble, joblib or torch (or fuzz_load, ...)
 #   tools/fuzz.sh build               only configure and build
 #   tools/fuzz.sh seeds               only (re)build the seed corpus
 #
 # The seed corpus build-fuzz/seeds/ is a flat copy of every fixture pickle (fixtures/**/*.pkl and
 # *.pickle), rebuilt on each run; fuzz_joblib's, build-fuzz/seeds-joblib/, holds every file of
 # fixtures/joblib/ and fixtures/joblib-corpus/ behind the mode byte 0 (as it is) and 7 (inspect),
-# and the uncompressed ones also behind 1-6 (compressed by the target with each codec); what the fuzzer finds accumulates in build-fuzz/corpus/TARGET/
+# and the uncompressed ones also behind 1-6 (compressed by the target with each codec); fuzz_torch's,
+# build-fuzz/seeds-torch/, every torch file of fixtures/torch/ (bad/ included) and the torch_*
+# findings of fixtures/regress/; what the fuzzer finds accumulates in build-fuzz/corpus/TARGET/
 # (kept between runs); crashes, leaks, timeouts and OOMs land in build-fuzz/artifacts/TARGET/.
 # The opcode dictionary is tests/fuzz/pickle.dict. A single allocation over 512 MiB is a finding
 # (-malloc_limit_mb: no input of at most 16 KiB justifies one). Exit status: libFuzzer's (0 = nothing
@@ -24,7 +26,7 @@ root=$PWD
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 
 usage() {
-  echo "usage: tools/fuzz.sh {load|roundtrip|disassemble|joblib|scan} SECONDS | build | seeds" >&2
+  echo "usage: tools/fuzz.sh {load|roundtrip|disassemble|joblib|torch|scan} SECONDS | build | seeds" >&2
   exit 2
 }
 
@@ -39,7 +41,7 @@ configure_and_build() {
       -DPICKLEJAR_BUILD_TESTS=OFF \
       -DPICKLEJAR_BUILD_TOOLS=OFF >/dev/null
   fi
-  cmake --build "$build" -j"${FUZZ_JOBS:-2}" --target fuzz_load fuzz_roundtrip fuzz_disassemble fuzz_joblib fuzz_scan
+  cmake --build "$build" -j"${FUZZ_JOBS:-2}" --target fuzz_load fuzz_roundtrip fuzz_disassemble fuzz_joblib fuzz_torch fuzz_scan
 }
 
 make_seeds() {
@@ -69,6 +71,16 @@ make_seeds() {
     done
   done < <(find fixtures/joblib fixtures/joblib-corpus -type f ! -name '*.md' ! -name LICENSE -print0 | sort -z)
   echo "fuzz.sh: $n seeds in $build/seeds-joblib"
+
+  rm -rf "$build/seeds-torch"
+  mkdir -p "$build/seeds-torch"
+  n=0
+  while IFS= read -r -d '' f; do
+    rel=${f#fixtures/}
+    cp "$f" "$build/seeds-torch/${rel//\//__}"
+    n=$((n + 1))
+  done < <(find fixtures/torch fixtures/regress -type f \( -name '*.pt' -o -name 'torch_*' \) -print0 | sort -z)
+  echo "fuzz.sh: $n seeds in $build/seeds-torch"
 }
 
 [[ $# -ge 1 ]] || usage
@@ -81,6 +93,7 @@ target=${1#fuzz_}
 case $target in
   load | roundtrip | disassemble | scan) seeds=$build/seeds ;;
   joblib) seeds=$build/seeds-joblib ;;
+  torch) seeds=$build/seeds-torch ;;
   *) usage ;;
 esac
 seconds=$2

@@ -260,4 +260,48 @@ PICKLEJAR_EXPORT Value make_parameter(Builder& b, Value tensor, bool requires_gr
 // in order; add more with b.set_item(as_dict(od), key, value).
 PICKLEJAR_EXPORT Value make_ordered_dict(Builder& b, std::initializer_list<std::pair<Value, Value>> items = {});
 
+// ---- safetensors
+// Writing the tensors of a loaded state_dict as a .safetensors file (huggingface's format): an
+// 8-byte little-endian header length, a JSON header (`__metadata__` {"format": "pt"}, then per
+// tensor its dtype code, shape and data_offsets into the bytes after the header), padded with
+// spaces to a multiple of 8 bytes, then each tensor's elements in row-major order (views written
+// contiguous), ordered as safetensors' own writer orders them (by dtype alignment, largest first,
+// then by name). Names are the keys from the root, joined with '.' (TensorInfo::path): dicts,
+// dict subclasses (OrderedDict) and lists/tuples are walked; every other value is a leaf.
+
+struct SafetensorsOptions {
+  // Refuse (kUnsupported, nothing written) a leaf safetensors cannot hold, instead of leaving it out.
+  bool strict = false;
+  // The most data bytes written (kLimitExceeded past it): a hostile file can name one tensor a
+  // million times, or view one element a billion times with stride 0, from a few bytes.
+  uint64_t max_output_bytes = uint64_t{1} << 40;
+  // max_memory_bytes bounds the copy a strided view needs (the walk honours the Document's own
+  // max_depth, from the Limits it was loaded with).
+  Limits limits{};
+};
+// A leaf left out, and why: "not a tensor (int)", "complex64 tensor: safetensors has no complex
+// dtype", "the name is used by another tensor", ...
+struct SafetensorsSkipped {
+  std::string path{};
+  std::string reason{};
+};
+struct SafetensorsReport {
+  size_t tensors = 0;       // written
+  uint64_t data_bytes = 0;  // after the header
+  std::vector<SafetensorsSkipped> skipped{};  // in pickling order
+};
+
+// Writes the tensors under `root` (a dict, dict subclass, list or tuple; else kTypeMismatch) to
+// `path` atomically (a temporary file renamed over `path`; on any error `path` is untouched).
+// Tensors are torch tensors (Kind::kTensor) and numpy arrays (C order; a big-endian one is written
+// little-endian) of float64/32/16, bfloat16, int64/32/16/8, uint8/16/32/64 and bool. The same tensor
+// under two names is written twice (safetensors has no sharing). Everything else is left out and
+// listed in the report, or refused by options.strict. Throws Error: kTypeMismatch, kUnsupported
+// (strict), kLimitExceeded, kIo.
+PICKLEJAR_EXPORT SafetensorsReport write_safetensors(const Value& root, const std::filesystem::path& path,
+                                                     const SafetensorsOptions& options = {});
+// The same to a stream (when it fails part way, part of the file may have been written).
+PICKLEJAR_EXPORT SafetensorsReport write_safetensors(const Value& root, std::ostream& out,
+                                                     const SafetensorsOptions& options = {});
+
 }  // namespace picklejar::torch

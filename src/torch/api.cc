@@ -1,4 +1,6 @@
 // The public torch entry points (picklejar/torch.h): load, inspect, show, disassemble.
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -6,7 +8,6 @@
 #include <memory>
 #include <ostream>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "io/mapped_file.h"
 #include "model/print.h"
@@ -14,6 +15,7 @@
 #include "numpy/show.h"
 #include "pickle/disassembler.h"
 #include "picklejar/print.h"
+#include "torch/paths.h"
 #include "torch/tensor.h"
 #include "torch/torch.h"
 #include "torch/zip.h"
@@ -47,6 +49,22 @@ bool looks_like_torch(ByteView data) noexcept { return internal::sniff_torch_for
 
 namespace {
 
+// Reading a file into fresh memory costs a page fault per 4 KiB page, which on this kind of VM
+// made reading a 1 GiB checkpoint take 4 s (tools/bench/README.md "torch"); with transparent huge
+// pages (this kernel's THP mode is usually "madvise") it is one fault per 2 MiB. Advice only: the
+// page-aligned inside of the block, from 4 MiB on.
+void advise_huge_pages(uint8_t* p, size_t n) {
+#ifdef MADV_HUGEPAGE
+  constexpr uintptr_t kPage = 4096;
+  if (n < (size_t{4} << 20)) return;
+  uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kPage - 1) & ~(kPage - 1);
+  uintptr_t end = (reinterpret_cast<uintptr_t>(p) + n) & ~(kPage - 1);
+  (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)p, (void)n;
+#endif
+}
+
 // The file's bytes in memory, kept alive by the document: mapped, or read into one document block.
 ByteView file_bytes(const std::filesystem::path& path, const LoadOptions& options, Document& doc) {
   internal::DocumentImpl& d = internal::impl_of(doc);
@@ -68,6 +86,7 @@ ByteView file_bytes(const std::filesystem::path& path, const LoadOptions& option
                                                " bytes, past Limits::max_input_bytes or max_memory_bytes (map it: "
                                                "LoadOptions::mmap)");
   uint8_t* block = d.alloc_bytes(static_cast<size_t>(size));
+  advise_huge_pages(block, static_cast<size_t>(size));
   if (size && std::fread(block, 1, static_cast<size_t>(size), f.get()) != size)
     throw_error(ErrorCode::kIo, "cannot read " + path.string() + ": read error");
   return ByteView(block, static_cast<size_t>(size));
@@ -82,82 +101,17 @@ Document load_bytes(ByteView data, const LoadOptions& options, Document doc, int
   return doc;
 }
 
-std::string path_part(const internal::DocumentImpl& d, uint32_t key) {
-  const internal::Node& n = d.node(key);
-  if (n.kind == Kind::kStr || n.kind == Kind::kBytes) return std::string(internal::payload_text(n));
-  if (n.kind == Kind::kInt && !(n.flags & internal::kFlagBigInt)) return std::to_string(n.u.i);
-  return "?";
-}
-
-// Tensors in pickling order: dict items in order (also a dict subclass's, as an OrderedDict's),
-// list and tuple items by index, as torch_cases.py's tensor_paths walks them. Iterative (a
-// hostile pickle may nest a million lists); a container met again (shared, or a cycle) is not
-// walked again, and a path is kept as its last part and its parent's entry, so the walk costs the
-// document's size. Paths longer than kMaxPath bytes keep their end, after "...".
-constexpr size_t kMaxPath = 4096;
-
+// Tensors in pickling order (torch/paths.h), with the first path of a tensor met again.
 void walk(const internal::DocumentImpl& d, FileInfo& info) {
-  struct Entry {
-    uint32_t parent;  // index into entries, or ~0u for the root
-    std::string part;
-  };
-  std::vector<Entry> entries;
-  auto path_of = [&](uint32_t e) {
-    std::vector<const std::string*> parts;
-    size_t len = 0;
-    bool cut = false;
-    for (; e != ~0u; e = entries[e].parent) {
-      if (len + entries[e].part.size() + 1 > kMaxPath) {
-        cut = true;
-        break;
-      }
-      len += entries[e].part.size() + 1;
-      parts.push_back(&entries[e].part);
-    }
-    std::string out = cut ? "..." : "";
-    for (size_t i = parts.size(); i-- > 0;) out += (out.empty() ? "" : ".") + *parts[i];
-    return out;
-  };
-  struct Item {
-    uint32_t id;
-    uint32_t entry;
-    size_t depth;
-  };
-  std::vector<Item> todo{{d.root, ~0u, 0}};
-  std::unordered_map<uint32_t, std::string> seen;  // tensor -> its first path
-  std::unordered_set<uint32_t> entered;            // containers walked
-  while (!todo.empty()) {
-    Item it = todo.back();
-    todo.pop_back();
-    internal::check_depth(it.depth, d.limits());
-    const internal::Node& n = d.node(it.id);
-    if (d.tag(it.id) == internal::kTagTensor) {
-      TensorInfo t;
-      t.path = path_of(it.entry);
-      t.tensor = internal::make_value(&d, it.id);
-      if (auto f = seen.find(it.id); f != seen.end()) {
-        t.same_as = f->second;
-      } else {
-        seen.emplace(it.id, t.path);
-      }
-      info.tensors.push_back(std::move(t));
-      continue;
-    }
-    if (!entered.insert(it.id).second) continue;
-    auto child = [&](uint32_t id, std::string part) {
-      entries.push_back({it.entry, std::move(part)});
-      todo.push_back({id, static_cast<uint32_t>(entries.size() - 1), it.depth + 1});
-    };
-    size_t mark = todo.size();  // children pushed in order, then reversed: popped in order
-    uint32_t items = n.kind == Kind::kObject ? d.object(it.id).dict_items : it.id;
-    if (items != internal::kNoNode && d.node(items).kind == Kind::kDict) {
-      for (uint32_t i = 0, c = d.item_count(items); i < c; ++i)
-        child(d.items(items)[2 * i + 1], path_part(d, d.items(items)[2 * i]));
-    } else if ((n.kind == Kind::kList || n.kind == Kind::kTuple) && it.id != internal::kEmptyTupleNode) {
-      for (uint32_t i = 0, c = d.item_count(it.id); i < c; ++i) child(d.items(it.id)[i], std::to_string(i));
-    }
-    std::reverse(todo.begin() + static_cast<ptrdiff_t>(mark), todo.end());
-  }
+  internal::walk_torch_paths(
+      d, d.root, [&](uint32_t id) { return d.tag(id) == internal::kTagTensor; },
+      [&](internal::TorchLeaf&& leaf) {
+        TensorInfo t;
+        t.path = std::move(leaf.path);
+        t.tensor = internal::make_value(&d, leaf.id);
+        t.same_as = std::move(leaf.first);
+        info.tensors.push_back(std::move(t));
+      });
 }
 
 FileInfo describe(const Document& doc, const internal::TorchFile& f) {

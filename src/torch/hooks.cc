@@ -141,6 +141,15 @@ void check_tensor_view(const DocumentImpl& d, const TensorData& t, uint64_t offs
                                            std::to_string(t.storage_offset) + " reaches element " + std::to_string(last) +
                                            " of storage '" + s.key + "', which has " + std::to_string(s.numel),
                 offset);
+  // More elements than the storage holds: the view overlaps itself (a stride-0 expand, say). Its
+  // row-major copy (contiguous_bytes, json values, safetensors) is then bounded by nothing but the
+  // shape, which a hostile file chooses: a 4-byte storage viewed as 2**40 elements.
+  uint64_t copy_bytes = 0;
+  if (numel > s.numel && (!checked_mul(numel, uint64_t{s.itemsize}, &copy_bytes) || copy_bytes > d.limits().max_memory_bytes))
+    throw_error(ErrorCode::kLimitExceeded, "torch tensor of " + std::to_string(numel) + " elements views the " +
+                                               std::to_string(s.numel) + " of storage '" + s.key +
+                                               "' more than once; its copy would pass Limits::max_memory_bytes",
+                offset);
 }
 
 VmHookList TorchHooks::with_numpy() {

@@ -36,6 +36,31 @@ bool tensor_contiguous(const TensorData& t) {
   return true;
 }
 
+namespace {
+
+// n elements of `Size` bytes, `step` bytes apart from `p`, to `out` back to back. A fixed size
+// lets the compiler make each copy one load and store.
+template <size_t Size>
+void gather(uint8_t* out, const uint8_t* p, uint64_t n, int64_t step) {
+  for (uint64_t i = 0; i < n; ++i, p += step, out += Size) std::memcpy(out, p, Size);
+}
+
+void gather(uint8_t* out, const uint8_t* p, uint64_t n, int64_t step, uint64_t item) {
+  if (step == static_cast<int64_t>(item)) {
+    std::memcpy(out, p, static_cast<size_t>(n * item));
+    return;
+  }
+  switch (item) {
+    case 1: return gather<1>(out, p, n, step);
+    case 2: return gather<2>(out, p, n, step);
+    case 4: return gather<4>(out, p, n, step);
+    case 8: return gather<8>(out, p, n, step);
+    default: return gather<16>(out, p, n, step);  // complex128; complex64 is 8
+  }
+}
+
+}  // namespace
+
 std::vector<uint8_t> tensor_row_major(const DocumentImpl& d, const TensorData& t, uint64_t max) {
   const TorchStorageData& s = d.torch_storage(t.storage);
   uint64_t numel = std::min(tensor_numel(t), max), item = s.itemsize;
@@ -46,20 +71,29 @@ std::vector<uint8_t> tensor_row_major(const DocumentImpl& d, const TensorData& t
     std::memcpy(out.data(), base, out.size());
     return out;
   }
+  // The innermost dimension as one strided run; the outer ones by an odometer whose byte offset
+  // moves by a stride per step (a per-element index sum made a 16M-element stride-0 view, which
+  // the fuzzer built from a 4-byte storage, take seconds).
   size_t nd = t.shape.size();
-  std::vector<int64_t> idx(nd, 0);
-  for (uint64_t k = 0; k < numel; ++k) {
-    int64_t off = 0;
-    for (size_t i = 0; i < nd; ++i) off += idx[i] * t.strides[i];
-    std::memcpy(out.data() + k * item, base + static_cast<uint64_t>(off) * item, static_cast<size_t>(item));
-    for (size_t i = nd; i-- > 0;) {
+  const uint64_t run = static_cast<uint64_t>(t.shape[nd - 1]);
+  const int64_t step = t.strides[nd - 1] * static_cast<int64_t>(item);
+  std::vector<int64_t> idx(nd - 1, 0);
+  int64_t off = 0;
+  uint8_t* o = out.data();
+  for (uint64_t left = numel; left;) {
+    uint64_t n = std::min(run, left);
+    gather(o, base + off, n, step, item);
+    o += n * item;
+    left -= n;
+    for (size_t i = nd - 1; i-- > 0;) {
+      off += t.strides[i] * static_cast<int64_t>(item);
       if (++idx[i] < t.shape[i]) break;
+      off -= t.shape[i] * t.strides[i] * static_cast<int64_t>(item);
       idx[i] = 0;
     }
   }
   return out;
 }
-
 
 std::string tensor_element_text(torch::DType dtype, const uint8_t* p) {
   using torch::DType;

@@ -116,6 +116,18 @@ ZipArchive::ZipArchive(ByteView file, const Limits& limits) : impl_(std::make_un
     rc = unzGoToNextFile(zf);
   }
   if (rc != UNZ_END_OF_LIST_OF_FILE) zip_error("the central directory is damaged");
+  // No writer makes members share bytes; a zip bomb does (one deflate stream inflated once per
+  // member that names it), and torch's reader would inflate it each time. Refused.
+  std::vector<const ZipMember*> by_start;
+  for (const ZipMember& m : members_)
+    if (m.compressed_size) by_start.push_back(&m);
+  std::sort(by_start.begin(), by_start.end(),
+            [](const ZipMember* a, const ZipMember* b) { return a->data_offset < b->data_offset; });
+  for (size_t i = 1; i < by_start.size(); ++i)
+    if (by_start[i]->data_offset < by_start[i - 1]->data_offset + by_start[i - 1]->compressed_size)
+      zip_error("members '" + by_start[i - 1]->name + "' and '" + by_start[i]->name + "' overlap (bytes " +
+                    std::to_string(by_start[i]->data_offset) + " on)",
+                by_start[i]->data_offset);
   for (size_t i = 0; i < members_.size(); ++i) index_.emplace(members_[i].name, i);
 }
 

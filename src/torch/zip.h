@@ -26,8 +26,9 @@ struct ZipMember {
 
 class ZipArchive {
  public:
-  // Reads the central directory and every local header (kBadArgument for a damaged archive or a
-  // member past the end of the file; kUnsupported for compression other than stored/deflated).
+  // Reads the central directory and every local header (kBadArgument for a damaged archive, a
+  // member past the end of the file or members whose data overlap; kUnsupported for compression
+  // other than stored/deflated).
   // `file` must outlive the archive. Member names are only compared, never used as paths.
   ZipArchive(ByteView file, const Limits& limits);
   ~ZipArchive();

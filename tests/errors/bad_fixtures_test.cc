@@ -5,6 +5,7 @@
 // by tools/gen_bad_fixtures.py, which says what each one is.
 #include <gtest/gtest.h>
 #include <picklejar/picklejar.h>
+#include <picklejar/torch.h>
 
 #include <algorithm>
 #include <cctype>
@@ -25,6 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kBad = fs::path(PICKLEJAR_FIXTURES_DIR) / "bad";
+const fs::path kTorchBad = fs::path(PICKLEJAR_FIXTURES_DIR) / "torch" / "bad";
 
 struct BadCase {
   std::string name;
@@ -89,11 +91,11 @@ BadCase read_case(const fs::path& pkl) {
   return c;
 }
 
-std::vector<BadCase> all_cases() {
+std::vector<BadCase> all_cases(const fs::path& dir = kBad, const char* extension = ".pkl") {
   std::vector<BadCase> cases;
-  if (!fs::is_directory(kBad)) return cases;
-  for (const auto& e : fs::directory_iterator(kBad))
-    if (e.path().extension() == ".pkl") cases.push_back(read_case(e.path()));
+  if (!fs::is_directory(dir)) return cases;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == extension) cases.push_back(read_case(e.path()));
   std::sort(cases.begin(), cases.end(), [](const BadCase& a, const BadCase& b) { return a.name < b.name; });
   return cases;
 }
@@ -129,13 +131,48 @@ TEST_P(BadFixture, FailsWithTheExpectedCode) {
   check(c, "load_file", [&] { (void)load_file(pkl, c.options); });
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, BadFixture, ::testing::ValuesIn(all_cases()),
-                         [](const ::testing::TestParamInfo<BadCase>& i) {
-                           std::string n = i.param.name;
-                           for (char& ch : n)
-                             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           return n;
-                         });
+std::string case_name(const ::testing::TestParamInfo<BadCase>& i) {
+  std::string n = i.param.name;
+  for (char& ch : n)
+    if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  return n;
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, BadFixture, ::testing::ValuesIn(all_cases()), case_name);
+
+// fixtures/torch/bad/<name>.pt (hostile torch zips from tools/fixturegen/torch_bad.py) through
+// torch::load from memory, from the file and mapped; an expectation of `ok` must load.
+class TorchBadFixture : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(TorchBadFixture, FailsWithTheExpectedCode) {
+  const BadCase& c = GetParam();
+  ASSERT_TRUE(c.problem.empty()) << c.name << ".expect: " << c.problem;
+  const fs::path pt = kTorchBad / (c.name + ".pt");
+  std::vector<uint8_t> data = read_all(pt);
+  torch::LoadOptions o;
+  o.pickle = c.options;
+  torch::LoadOptions mapped = o;
+  mapped.mmap = true;
+  const std::vector<std::pair<const char*, std::function<void()>>> loads = {
+      {"torch::load(memory)", [&] { (void)torch::load(ByteView(data.data(), data.size()), o); }},
+      {"torch::load(file)", [&] { (void)torch::load(pt, o); }},
+      {"torch::load(mmap)", [&] { (void)torch::load(pt, mapped); }}};
+  for (const auto& [how, load_it] : loads) {
+    if (c.code == "ok") {
+      try {
+        load_it();
+      } catch (const Error& e) {
+        ADD_FAILURE() << how << ": " << e.what();
+      }
+    } else {
+      check(c, how, load_it);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Torch, TorchBadFixture, ::testing::ValuesIn(all_cases(kTorchBad, ".pt")), case_name);
+
+TEST(BadFixtures, EveryTorchBadFixtureHasAnExpectation) { EXPECT_GE(all_cases(kTorchBad, ".pt").size(), 13u); }
 
 // Every Limits field has at least one case that hits it, and every .expect has its .pkl.
 TEST(BadFixtures, EveryLimitHasACaseAndEveryExpectAPickle) {

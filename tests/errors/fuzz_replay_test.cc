@@ -95,6 +95,15 @@ TEST(FuzzReplay, Joblib) {
   EXPECT_GT(regress, 0u) << "fixtures/regress/joblib_* is missing";
 }
 
+// fuzz_torch over every fixture (the torch files, fixtures/torch/bad/ and the torch_* findings in
+// fixtures/regress/ among them; the rest is refused as not a torch file, or read as a legacy stream).
+TEST(FuzzReplay, Torch) {
+  size_t torch = 0;
+  for (const auto& f : all_fixture_files()) torch += f.extension() == ".pt" || f.filename().string().rfind("torch_", 0) == 0;
+  EXPECT_GT(torch, 40u);
+  replay_all("fuzz_torch", picklejar_fuzz::fuzz_torch);
+}
+
 // The entry points themselves must not mistake a clean rejection for a finding.
 TEST(FuzzReplay, TrivialInputs) {
   const std::vector<std::string> inputs = {"", ".", "N.", "\x80\x05N.", "(", "\xff", "\x80\x04\x95", "]q\x00h\x00" "a."s};
@@ -104,6 +113,7 @@ TEST(FuzzReplay, TrivialInputs) {
     EXPECT_NO_THROW(picklejar_fuzz::fuzz_roundtrip(p, s.size()));
     EXPECT_NO_THROW(picklejar_fuzz::fuzz_disassemble(p, s.size()));
     EXPECT_NO_THROW(picklejar_fuzz::fuzz_joblib(p, s.size()));
+    EXPECT_NO_THROW(picklejar_fuzz::fuzz_torch(p, s.size()));
   }
 }
 

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <initializer_list>
 #include <sstream>
 #include <stdexcept>
@@ -20,6 +21,7 @@
 
 #include "picklejar/joblib.h"
 #include "picklejar/picklejar.h"
+#include "picklejar/torch.h"
 #include "codec/codec.h"  // internal: the fuzz targets link the library's objects
 
 namespace picklejar_fuzz {
@@ -568,6 +570,69 @@ inline int fuzz_joblib(const uint8_t* data, size_t size) {
     (void)to_json(back.root(), small_limits());
   } catch (const Error& e) {
     fuzz_fail(std::string("joblib::dump output does not reload: ") + e.what() + "\n  value: " + json);
+  }
+  return 0;
+}
+
+
+// 5. torch.save files from memory (zip, legacy stream, legacy tar): torch::inspect and torch::load
+// (which must agree), torch::disassemble, and on what loads: show, json (both forms), the tensor
+// accessors (every byte a view reaches is read) and the safetensors writer, whose output must be
+// as long as its header says.
+inline int fuzz_torch(const uint8_t* data, size_t size) {
+  const ByteView input(data, size);
+  torch::LoadOptions opt;
+  opt.pickle.limits = small_limits();
+  opt.pickle.encoding = "latin1";
+  Document doc;
+  torch::FileInfo info;
+  bool loaded = run_allowing("torch::inspect", [&] { info = torch::inspect(input, opt, doc); }, kJoblibLoadCodes);
+  Document again;
+  if (run_allowing("torch::load", [&] { again = torch::load(input, opt); }, kJoblibLoadCodes) != loaded)
+    fuzz_fail(std::string("torch::load and torch::inspect disagree on whether the input loads (inspect ") +
+              (loaded ? "loads)" : "fails)"));
+  std::ostringstream dis;
+  run_allowing("torch::disassemble", [&] { torch::disassemble(input, dis, opt); }, kJoblibLoadCodes);
+  if (!loaded) return 0;
+  const Value root = doc.root();
+  const Limits lim = small_limits();
+  std::ostringstream out;
+  run_allowing("torch::write_show", [&] { torch::write_show(root, out, lim); }, kPrintCodes);
+  // Element copies and lists only while small: an overlapping view (stride 0) may name far more
+  // elements than the input holds, up to Limits::max_memory_bytes (checked at load).
+  uint64_t elements = 0;
+  for (const torch::TensorInfo& t : info.tensors) elements += torch::TensorRef(t.tensor).numel();
+  const bool small = elements <= (uint64_t{1} << 20);
+  for (bool values : {false, small}) {
+    JsonOptions j;
+    j.array_values = values;
+    run_allowing("torch::write_json", [&] { torch::write_json(root, out, j, lim); }, kPrintCodes);
+  }
+  unsigned sum = walk_accessors(root, 100000);
+  for (const torch::TensorInfo& t : info.tensors) {
+    torch::TensorRef r(t.tensor);
+    sum += touch(r.storage_bytes()) + touch(r.data()) + static_cast<unsigned>(r.numel() + r.ndim());
+    sum += static_cast<unsigned>(r.storage_key().size() + r.storage_location().size() + r.is_contiguous());
+    if (!small) continue;
+    std::vector<uint8_t> c = r.contiguous_bytes();
+    if (c.size() != r.numel() * torch::dtype_itemsize(r.dtype())) fuzz_fail("contiguous_bytes has the wrong size");
+    sum += touch(ByteView(c.data(), c.size()));
+  }
+  volatile unsigned sink = sum;
+  (void)sink;
+  torch::SafetensorsOptions so;
+  so.max_output_bytes = uint64_t{16} << 20;  // a 16M-element stride-0 view copies slowly under ASan
+  so.limits = lim;
+  std::ostringstream st;
+  torch::SafetensorsReport report;
+  if (run_allowing("torch::write_safetensors", [&] { report = torch::write_safetensors(root, st, so); },
+                   {ErrorCode::kTypeMismatch, ErrorCode::kLimitExceeded})) {
+    std::string f = st.str();
+    uint64_t n = 0;
+    if (f.size() >= 8) std::memcpy(&n, f.data(), 8);
+    if (f.size() < 8 || n % 8 != 0 || f.size() != 8 + n + report.data_bytes || f[8] != '{')
+      fuzz_fail("safetensors output of " + std::to_string(f.size()) + " bytes does not match its header length " +
+                std::to_string(n) + " and " + std::to_string(report.data_bytes) + " data bytes");
   }
   return 0;
 }

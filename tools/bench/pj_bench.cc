@@ -11,6 +11,8 @@
 //                                                    joblib::load(FILE); --touch then reads every
 //                                                    array byte (timed separately: touch_seconds);
 //                                                    --threads sets LoadOptions::decoder_threads
+//   pj_bench torch_load FILE [--mmap r] [--touch]    torch::load(FILE), read or mapped; --touch then
+//                                                    reads every tensor's bytes (touch_seconds)
 //   pj_bench joblib_dump SRC --compress CODEC[:L] --out PATH [--threads N]
 //                                                    joblib::dump_file (CODEC "none" for raw)
 //
@@ -46,6 +48,7 @@
 #include "picklejar/joblib.h"
 #include "picklejar/ndarray.h"
 #include "picklejar/pickle.h"
+#include "picklejar/torch.h"
 
 namespace fs = std::filesystem;
 namespace pj = picklejar;
@@ -226,6 +229,21 @@ OobBuffers oob_buffers(const fs::path& dir, const std::vector<OobEntry>& entries
 
 // Reads every byte of every array reachable from `root` (8 bytes at a time), so that a mapped load
 // pays for its page faults here; returns a checksum so the reads are not optimised away.
+// Reads every 8-byte word of `b` (two accumulators, so the loop runs at memory speed).
+uint64_t sum_words(pj::ByteView b) {
+  const uint8_t* p = b.data();
+  size_t n = b.size() / 8;
+  uint64_t s0 = 0, s1 = 0;
+  for (size_t i = 0; i + 1 < n; i += 2) {
+    uint64_t a, c;
+    std::memcpy(&a, p + 8 * i, 8);
+    std::memcpy(&c, p + 8 * i + 8, 8);
+    s0 += a;
+    s1 += c;
+  }
+  return s0 ^ s1;
+}
+
 uint64_t touch_arrays(const pj::Value& root, uint64_t* array_bytes) {
   std::vector<pj::Value> todo{root};
   std::vector<bool> seen;
@@ -253,18 +271,14 @@ uint64_t touch_arrays(const pj::Value& root, uint64_t* array_bytes) {
       case pj::Kind::kArray: {
         pj::ByteView b = v.as_array().bytes();
         *array_bytes += b.size();
-        const uint8_t* p = b.data();
-        size_t n = b.size() / 8;
-        uint64_t s0 = 0, s1 = 0;
-        for (size_t i = 0; i + 1 < n; i += 2) {
-          uint64_t a, c;
-          std::memcpy(&a, p + 8 * i, 8);
-          std::memcpy(&c, p + 8 * i + 8, 8);
-          s0 += a;
-          s1 += c;
-        }
-        sum += s0 ^ s1;
+        sum += sum_words(b);
         if (pj::Value items = v.as_array().object_items(); items.valid()) todo.push_back(items);
+        break;
+      }
+      case pj::Kind::kTensor: {
+        pj::ByteView b = pj::torch::TensorRef(v).data();
+        *array_bytes += b.size();
+        sum += sum_words(b);
         break;
       }
       case pj::Kind::kObject: {
@@ -301,7 +315,7 @@ struct Args {
 Args parse(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
-                 "usage: pj_bench load|load_oob|dump|joblib_load|joblib_dump PATH [options]\n"
+                 "usage: pj_bench load|load_oob|dump|joblib_load|torch_load|joblib_dump PATH [options]\n"
                  "  see the comment at the top of tools/bench/pj_bench.cc\n");
     std::exit(2);
   }
@@ -384,6 +398,23 @@ void note_doc(Result& r, const pj::Document& d) {
   r.node_count = d.node_count();
 }
 
+// a.runs timed loads of a file; with --touch each is followed by reading every array/tensor byte.
+template <class Load>
+void timed_loads(Result& r, const Args& a, Load&& load) {
+  for (int i = 0; i < a.runs; ++i) {
+    std::optional<pj::Document> d;
+    timed(r, i, [&] { d.emplace(load()); });
+    note_doc(r, *d);
+    if (a.touch) {
+      uint64_t nbytes = 0;
+      double t0 = now();
+      r.checksum ^= touch_arrays(d->root(), &nbytes);
+      r.touch_seconds.push_back(now() - t0);
+      r.array_bytes = nbytes;
+    }
+  }
+}
+
 Result run(const Args& a) {
   Result r;
   r.in_bytes = path_bytes(a.path);
@@ -460,18 +491,12 @@ Result run(const Args& a) {
     else if (a.mmap == "c") o.mmap = pj::joblib::MmapMode::kCopyOnWrite;
     else if (!a.mmap.empty()) die("--mmap must be r or c");
     if (a.threads_given) o.pickle.decoder_threads = a.threads;
-    for (int i = 0; i < a.runs; ++i) {
-      std::optional<pj::Document> d;
-      timed(r, i, [&] { d.emplace(pj::joblib::load(a.path, o)); });
-      note_doc(r, *d);
-      if (a.touch) {
-        uint64_t nbytes = 0;
-        double t0 = now();
-        r.checksum ^= touch_arrays(d->root(), &nbytes);
-        r.touch_seconds.push_back(now() - t0);
-        r.array_bytes = nbytes;
-      }
-    }
+    timed_loads(r, a, [&] { return pj::joblib::load(a.path, o); });
+  } else if (a.op == "torch_load") {
+    pj::torch::LoadOptions o;
+    if (a.mmap == "r") o.mmap = true;
+    else if (!a.mmap.empty()) die("--mmap must be r for torch_load");
+    timed_loads(r, a, [&] { return pj::torch::load(a.path, o); });
   } else if (a.op == "joblib_dump") {
     if (a.out.empty()) die("joblib_dump needs --out PATH");
     auto src = load_source(a.path);

@@ -495,7 +495,7 @@ def bad_fixtures(zips, tmp):
     import torch
     from .torch_bad import bad_cases
     files, rows, notes = {}, [], []
-    for stem, what, write in bad_cases(zips):
+    for stem, what, expect, write in bad_cases(zips):
         rel = "torch/bad/%s.pt" % stem
         path = os.path.join(tmp, stem + ".pt")
         outs = []
@@ -522,9 +522,10 @@ def bad_fixtures(zips, tmp):
         files[rel] = data
         files["torch/bad/%s.expect.json" % stem] = sidecar(exp)
         files["torch/bad/%s.dis" % stem] = dis_text(pkl, "zip").encode("utf-8")
+        files["torch/bad/%s.expect" % stem] = (expect + "\n").encode("utf-8")
         rows.append((rel, "zip", "bad/" + stem, torch.__version__, root, "-", "-", short(load),
                      short(weights_only), what))
-        notes.append((stem, what, load, caught))
+        notes.append((stem, what, load, caught, expect.split("\n")[0]))
     return files, rows, notes
 
 
@@ -589,6 +590,7 @@ def torch_verify():
             with open(os.path.join(FIX, stem + ".expect.json"), "rb") as f:
                 recorded = f.read()
             if case.startswith("bad/"):
+                referenced.add(stem + ".expect")
                 assert json.loads(recorded)["torch_load"].startswith(load), rel
                 continue
             with open(os.path.join(FIX, rel), "rb") as f:

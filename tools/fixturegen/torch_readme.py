@@ -4,8 +4,8 @@
 def bad_readme_lines(notes):
     """One line per bad fixture: what is wrong, and what torch.load did with it (as run)."""
     out = []
-    for stem, what, load, caught in notes:
-        line = "- `bad/%s.pt`: %s. torch.load: `%s`" % (stem, what, load)
+    for stem, what, load, caught, expect in notes:
+        line = "- `bad/%s.pt`: %s. picklejar: `%s`; torch.load: `%s`" % (stem, what, expect, load)
         if caught:
             line += " (warning: `%s`)" % "`; `".join(w.split("\n")[0] for w in caught)
         out.append(line + ".")
@@ -97,7 +97,11 @@ the exception type for `bad/`), `weights_only`, `description`.
 ## bad/
 
 Real zips from torch's own writer (`torch._C.PyTorchFileWriter`), made wrong in one way each;
-`deflated` is rewritten by Python's zipfile. `<stem>.expect.json` records `torch_load` (`ok` or
+those that need deflate or zip64 are rewritten by Python's zipfile, and header fields no writer
+gets wrong on request (sizes, CRCs, offsets) patched with struct (`torch_bad.py` says how).
+`<stem>.expect` is picklejar's expectation, as in `fixtures/bad/`: the `ErrorCode` torch::load
+throws (or `ok`), then any `limit NAME=VALUE` lines (tests/errors/bad_fixtures_test.cc).
+`<stem>.expect.json` records `torch_load` (`ok` or
 `error: <type>: <first line of the message>`, temporary paths as `<dir>`; C++ backtraces are cut),
 the warnings torch.load gave, `weights_only`, and the members. When torch.load succeeds, `loaded`
 holds its tensors as in the good sidecars, and `short_members` the `data/` members holding fewer

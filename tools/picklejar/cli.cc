@@ -26,6 +26,7 @@
 
 #include "cli.h"
 #include "progress.h"
+#include "recode_safetensors.h"
 #include "scan_cli.h"
 #include "torch_cli.h"
 
@@ -73,6 +74,11 @@ commands:
                pickle or joblib file) and write what torch.save(obj, OUT)
                writes: the zip format, data.pkl at protocol N (default 2, as
                torch), in a root folder named as OUT without its extension
+  recode --safetensors [--strict] IN OUT
+               the tensors of IN (a torch file's, or the numpy arrays of a
+               pickle or joblib file) as a .safetensors file, named by their
+               keys joined with '.'; what safetensors cannot hold (complex
+               tensors, other values) is left out, one stderr line each
 
 FILE and IN may be - for standard input, OUT - for standard output.
 
@@ -103,6 +109,9 @@ options (recode):
                      NAME[:LEVEL] with NAME zlib, gzip, bz2, lzma, xz or lz4
                      (LEVEL 0: none); without it OUT's extension decides as in
                      joblib (.z .gz .bz2 .lzma .xz .lz4), else none
+  --safetensors      write a .safetensors file (see recode --safetensors)
+  --strict           with --safetensors: refuse (exit 1, no OUT) instead of
+                     leaving out what safetensors cannot hold
   --threads N        compress on N threads (0: one per core; default 1, the
                      bytes joblib writes): zlib, gzip, bz2 and xz output stays
                      one file joblib.load reads, with other bytes
@@ -183,6 +192,7 @@ struct Options {
   bool progress = false;
   bool quiet = false;
   bool array_values = false;  // json --arrays values
+  bool safetensors = false, strict = false;  // recode --safetensors [--strict]
   std::set<std::string> given;  // the options on the command line, checked against the command
 };
 
@@ -190,8 +200,8 @@ struct Options {
 // silent no-op.
 constexpr std::string_view kLoadOptions[] = {"--encoding", "--no-fix-imports", "--buffers-in", "--mmap"};
 constexpr std::string_view kJsonOptions[] = {"--arrays"};
-constexpr std::string_view kRecodeOptions[] = {"--protocol", "--buffers-out", "--joblib", "--compress",
-                                               "--threads",  "--progress",    "--quiet",  "--torch"};
+constexpr std::string_view kRecodeOptions[] = {"--protocol", "--buffers-out", "--joblib",      "--compress", "--threads",
+                                               "--progress", "--quiet",       "--torch",       "--safetensors", "--strict"};
 
 void check_options_apply(const Options& o) {
   for (const std::string& flag : o.given) {
@@ -264,6 +274,9 @@ Options parse(int argc, char** argv) {
       std::string v = value();
       if (v != "values" && v != "faithful") throw UsageError{"--arrays must be values or faithful, not '" + v + "'"};
       o.array_values = v == "values";
+    } else if (flag == "--safetensors" || flag == "--strict") {
+      no_value();
+      (flag == "--strict" ? o.strict : o.safetensors) = true;
     } else if (flag == "--mmap") {
       no_value();
       o.mmap = true;
@@ -298,6 +311,10 @@ Options parse(int argc, char** argv) {
     if (o.progress && o.quiet) throw UsageError{"--progress and --quiet contradict each other"};
     if (o.torch && (o.joblib || o.buffers_out || o.buffers_in || o.mmap || o.progress))
       throw UsageError{"--torch takes no --joblib, --buffers-in, --buffers-out, --mmap or --progress"};
+    if (o.strict && !o.safetensors) throw UsageError{"--strict needs --safetensors"};
+    for (const char* f : {"--protocol", "--buffers-out", "--joblib", "--compress", "--threads", "--buffers-in"})
+      if (o.safetensors && o.given.count(f)) throw UsageError{std::string(f) + " does not apply to --safetensors"};
+    if (o.torch && o.safetensors) throw UsageError{"--torch and --safetensors are two different outputs: give one"};
     return o;
   }
   if (positional.size() != 2) throw UsageError{o.command + " takes exactly one FILE"};
@@ -558,6 +575,9 @@ int run(const Options& o) {
     picklejar_cli::recode_torch(r);
     return 0;
   }
+  if (o.command == "recode" && o.safetensors)
+    return picklejar_cli::recode_safetensors({o.file, o.out, o.strict, o.mmap, o.encoding, o.fix_imports,
+                                              o.file == "-" ? &stdin_bytes() : nullptr});
   // recode reads standard input itself (showing progress) and refuses a torch file there.
   if (!(o.command == "recode" && o.file == "-") && torch_input(o)) return run_torch(o);
   if (o.command == "dis") {
