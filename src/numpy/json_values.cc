@@ -108,6 +108,18 @@ bool nest(const std::vector<int64_t>& shape, size_t dim, uint64_t& index, Text& 
 
 }  // namespace
 
+void check_empty_lists(const std::vector<int64_t>& shape, const Limits& limits, uint64_t offset) {
+  uint64_t lists = 1, level = 1;
+  bool over = false;
+  for (size_t i = 0; i < shape.size() && shape[i] != 0 && !over; ++i)
+    over = shape[i] < 0 || !checked_mul(level, static_cast<uint64_t>(shape[i]), &level) ||
+           __builtin_add_overflow(lists, level, &lists);
+  if (over || lists > limits.max_memory_bytes / 3)
+    throw_error(ErrorCode::kLimitExceeded,
+                "an array of no elements whose shape names more empty lists than Limits::max_memory_bytes holds as JSON text",
+                offset);
+}
+
 bool NumpyJsonValues::json(const DocumentImpl& d, uint32_t id, std::vector<Piece>& out) const {
   if (d.tag(id) != kTagArray) return false;
   const ArrayData& a = d.array(id);
@@ -116,6 +128,7 @@ bool NumpyJsonValues::json(const DocumentImpl& d, uint32_t id, std::vector<Piece
   for (int64_t n : a.shape) {
     if (n < 0 || !checked_mul(count, static_cast<uint64_t>(n), &count)) return false;
   }
+  if (count == 0) check_empty_lists(a.shape, d.limits(), d.node(id).offset);
   std::vector<Piece> pieces(1);
   uint64_t index = 0;
   auto text = [&]() -> std::string& { return pieces.back().text; };

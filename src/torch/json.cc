@@ -62,15 +62,7 @@ class TorchJsonValues final : public JsonTyped {
       std::string inner = "[]";
       size_t zero = 0;
       while (t.shape[zero] != 0) ++zero;
-      // A hostile shape such as (2**58, 0) names no element but 2**58 empty lists (fuzz_torch,
-      // fixtures/regress/): their text is bounded as the document's memory is.
-      uint64_t lists = 1, level = 1;
-      bool over = false;
-      for (size_t i = 0; i < zero && !over; ++i)
-        over = !checked_mul(level, static_cast<uint64_t>(t.shape[i]), &level) || __builtin_add_overflow(lists, level, &lists);
-      if (over || lists > d.limits().max_memory_bytes / 3)
-        throw_error(ErrorCode::kLimitExceeded, "a tensor of no elements whose shape names more empty lists than "
-                                               "Limits::max_memory_bytes holds as JSON text", d.node(id).offset);
+      check_empty_lists(t.shape, d.limits(), d.node(id).offset);
       for (size_t i = zero; i-- > 0;) {
         std::string outer = "[";
         for (int64_t j = 0; j < t.shape[i]; ++j) outer += (j ? "," : "") + inner;

@@ -100,5 +100,18 @@ TEST(ArrayValues, ObjectArrayHoldingItselfIsAnError) {
   EXPECT_NO_THROW(to_json(doc.root()));
 }
 
+// A shape with no elements still names its empty lists: (2**58, 0) would be 2**58 of them, text
+// bounded as the document's memory is. (2, 3, 0) is three levels of them, as tolist() gives.
+TEST(ArrayValues, EmptyListsOfAHugeShapeAreBounded) {
+  Document doc;
+  Builder b = doc.builder();
+  const int64_t huge[] = {int64_t{1} << 58, 0};
+  const int64_t small[] = {2, 3, 0};
+  doc.set_root(b.list({b.array(b.dtype("<f8"), small, ByteView()), b.array(b.dtype("<f8"), huge, ByteView())}));
+  EXPECT_EQ(code_of([&] { values_json(doc.root()); }), ErrorCode::kLimitExceeded);
+  doc.set_root(b.array(b.dtype("<f8"), small, ByteView()));
+  EXPECT_EQ(values_json(doc.root()), "[[[],[],[]],[[],[],[]]]");
+}
+
 }  // namespace
 }  // namespace picklejar::numpy_test
