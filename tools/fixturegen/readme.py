@@ -43,6 +43,14 @@ Made with: Python {python}, numpy {numpy}, scikit-learn {sklearn} ({platform}).
   storage, a `..` storage key, deflated members, a TorchScript `constants.pkl`) with what
   `torch.load` did with each. No legacy *tar* file: torch 1.13 cannot write one (it only reads
   them). Documented in `torch/README.md`.
+- `torch-write/` and `TORCH_WRITE.tsv` (`tools/fixturegen/torch_write.py`, `--only torchwrite`):
+  what `torch.save` writes for the objects the torch writer's tests write: every torch fixture
+  loaded by torch and saved again, pickle and joblib files holding tensors, and Builder-made
+  cases (`b_*.pt`), with each member's size and sha256. Documented in `torch-write/README.md`.
+- `scan/` and `SCAN.tsv` (`tools/fixturegen/scan_*.py`, `--only scan`): malicious and benign files
+  for `picklejar scan`, each row with its container, bypass family, verdict, the globals it must
+  name as dangerous and every global Python's unpickler looks up (recorded by running Python).
+  Documented in `scan/README.md`.
 - `pickle/<name>.p<N>.pkl`: a Python value pickled by CPython's `pickle.dumps(value, N)` (C
   pickler) at protocol N (0-5). The values use `tools/fixture_classes.py` (module
   `fixture_classes`) for user classes.
