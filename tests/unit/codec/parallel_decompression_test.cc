@@ -17,6 +17,18 @@
 #include "codec/codec.h"
 #include "picklejar/error.h"
 
+// CPU-time shares are only meaningful uninstrumented.
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define PICKLEJAR_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#define PICKLEJAR_TEST_SANITIZED 1
+#endif
+#endif
+#ifndef PICKLEJAR_TEST_SANITIZED
+#define PICKLEJAR_TEST_SANITIZED 0
+#endif
+
 namespace picklejar {
 namespace {
 
@@ -169,8 +181,14 @@ TEST(ParallelDecompression, Bz2StreamsDecodeOnWorkerThreads) {
     EXPECT_EQ(drain(*dec, in.size()), in);
     caller[threads - 1] = cpu_seconds(CLOCK_THREAD_CPUTIME_ID) - t0;
   }
+#if !PICKLEJAR_TEST_SANITIZED
   EXPECT_LT(caller[1], 0.5 * caller[0]) << "the caller's CPU seconds: " << caller[0] << " decoding alone, "
                                         << caller[1] << " with workers";
+#else
+  // A sanitizer instruments the caller's copying and scanning but not libbz2's decoding, so the
+  // shares say nothing there (TSan: 0.44 s of 0.65 s); the decodes above still run, for its checks.
+  (void)caller;
+#endif
 }
 
 // Damaged files fall back to the one-thread decoder at the piece that fails: the same error at
