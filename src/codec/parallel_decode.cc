@@ -75,9 +75,10 @@ class ParallelBz2Decoder final : public Source {
  public:
   ParallelBz2Decoder(std::unique_ptr<Source> inner, unsigned threads, uint64_t memlimit)
       : inner_(std::move(inner)),
-        threads_(threads),
         // What one piece may decode to: the pieces in flight share the decoder's memory limit.
-        cap_(static_cast<size_t>(std::clamp<uint64_t>(memlimit / (4 * (uint64_t{threads} + 1)), 1 << 20, 64 << 20))) {}
+        cap_(static_cast<size_t>(std::clamp<uint64_t>(memlimit / (4 * (uint64_t{threads} + 1)), 1 << 20, 64 << 20))),
+        // And as many pieces as the limit holds, input and output (many cores, long streams).
+        threads_(static_cast<unsigned>(std::clamp<uint64_t>(memlimit / (kMaxPiece + cap_), 1, threads))) {}
   ~ParallelBz2Decoder() override {
     for (auto& p : queue_)
       if (p->worker.joinable()) p->worker.join();
@@ -184,8 +185,8 @@ class ParallelBz2Decoder final : public Source {
   }
 
   std::unique_ptr<Source> inner_;
-  const unsigned threads_;
   const size_t cap_;
+  const unsigned threads_;
   std::vector<uint8_t> buf_;  // read, not yet cut into pieces
   uint64_t buf_offset_ = 0;
   bool eof_ = false, cut_done_ = false;
