@@ -188,7 +188,7 @@ class LzmaDecoder final : public Source {
       // one thread (memlimit_threading) or stops with LZMA_MEMLIMIT_ERROR (memlimit_stop).
       lzma_mt mt{};
       mt.flags = LZMA_CONCATENATED;
-      mt.threads = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+      mt.threads = threads;
       mt.memlimit_threading = memlimit_;
       mt.memlimit_stop = memlimit_;
       rc = lzma_stream_decoder_mt(&s_, &mt);
@@ -471,12 +471,16 @@ Codec sniff_codec(const uint8_t* h, size_t n) {
   return Codec::kNone;
 }
 
+unsigned resolve_threads(unsigned threads) {
+  return threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
 std::unique_ptr<Source> make_decoder(Codec c, std::unique_ptr<Source> inner, uint64_t memlimit, unsigned threads) {
+  threads = resolve_threads(threads);
   switch (c) {
     case Codec::kZlib:
     case Codec::kGzip: return std::make_unique<ZlibDecoder>(c, std::move(inner));
     case Codec::kBz2:
-      if (threads == 0) threads = std::thread::hardware_concurrency();
       if (threads > 1) return make_parallel_bz2_decoder(std::move(inner), threads, memlimit);
       return std::make_unique<Bz2Decoder>(std::move(inner));
     case Codec::kLzma:

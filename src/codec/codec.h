@@ -47,6 +47,8 @@ std::unique_ptr<Source> make_bz2_decoder(std::unique_ptr<Source> inner, uint64_t
 // bz2 files of several streams, one stream per thread (src/codec/parallel_decode.cc); what is not
 // several streams decodes as make_bz2_decoder does.
 std::unique_ptr<Source> make_parallel_bz2_decoder(std::unique_ptr<Source> inner, unsigned threads, uint64_t memlimit);
+// A thread count as the options give it (0: one per core), resolved: at least 1.
+unsigned resolve_threads(unsigned threads);
 // The `memlimit` a load under `limits` gives its decoder.
 inline uint64_t decoder_memlimit(const Limits& limits) {
   return std::min(limits.max_decoder_bytes, limits.max_memory_bytes);

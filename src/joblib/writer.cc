@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <thread>
 
 #include "model/value_access.h"
 #include "codec/codec.h"
@@ -269,8 +268,7 @@ void write_joblib(const Value& v, const DumpOptions& options, const internal::Ch
   bool lzma_like = codec == internal::Codec::kLzma || codec == internal::Codec::kXz;
   if (level > 9 || (level < 1 && !lzma_like && codec != internal::Codec::kLz4))
     throw_error(ErrorCode::kInvalidArgument, "compression level for " + std::string(codec_name(codec)) + " must be 1-9, not " + std::to_string(level));
-  unsigned threads = options.threads;
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads = internal::resolve_threads(options.threads);
   std::unique_ptr<internal::Encoder> enc = internal::make_parallel_encoder(codec, level, threads, out);
   internal::FunctionSink sink([&](const uint8_t* p, size_t n) { enc->write(p, n); });
   internal::dump_to(v, sink, d, mode, savers);
