@@ -1,6 +1,9 @@
 #include "base/utf8.h"
 
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace picklejar::internal {
 
@@ -13,10 +16,31 @@ const char* utf8_error_reason(Utf8Error e) noexcept {
   return "invalid data";
 }
 
+namespace {
+
+// Whether the 32 bytes at p are all ASCII: 16 at a time with SSE2 (every x86-64 has it), else
+// 8 at a time. Most text in pickles is ASCII; only a non-ASCII block pays for decoding.
+inline bool ascii32(const uint8_t* p) noexcept {
+#if defined(__SSE2__)
+  __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
+  return _mm_movemask_epi8(_mm_or_si128(a, b)) == 0;
+#else
+  uint64_t w[4];
+  std::memcpy(w, p, 32);
+  return ((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ull) == 0;
+#endif
+}
+
+}  // namespace
+
 int64_t find_bad_utf8(const uint8_t* p, size_t n, Utf8Error* why) noexcept {
   size_t i = 0;
   while (i < n) {
-    // Fast path: 8 ASCII bytes at a time.
+    if (i + 32 <= n && ascii32(p + i)) {
+      i += 32;
+      continue;
+    }
     if (i + 8 <= n) {
       uint64_t w;
       std::memcpy(&w, p + i, 8);

@@ -62,5 +62,30 @@ TEST(Utf8, EncodesAndWalksCodePoints) {
   EXPECT_EQ(at, (std::vector<size_t>{0, 1, 3, 6, 9, 13}));
 }
 
+// The ASCII fast paths (32 and 8 bytes at a time) hand over to the decoder exactly where a
+// non-ASCII byte is: a bad byte at every position of a long ASCII text is found where it is, and
+// a valid multi-byte character anywhere, even straddling a 32-byte block, is accepted.
+TEST(Utf8, FastPathsFindEveryPosition) {
+  for (size_t len : {1u, 7u, 8u, 9u, 31u, 32u, 33u, 64u, 95u}) {
+    for (size_t at = 0; at < len; ++at) {
+      std::string bad(len, 'a');
+      bad[at] = '\xff';
+      Utf8Error why{};
+      EXPECT_EQ(find_bad_utf8(reinterpret_cast<const uint8_t*>(bad.data()), bad.size(), &why),
+                static_cast<int64_t>(at)) << len << " " << at;
+      EXPECT_EQ(why, Utf8Error::kInvalidStart);
+      if (at + 3 <= len) {
+        std::string good(len, 'a');
+        good.replace(at, 3, "\xe2\x82\xac");  // U+20AC
+        EXPECT_EQ(find_bad_utf8(reinterpret_cast<const uint8_t*>(good.data()), good.size()), -1) << len << " " << at;
+        std::string cut = good.substr(0, at + 2);  // the character's last byte missing
+        EXPECT_EQ(find_bad_utf8(reinterpret_cast<const uint8_t*>(cut.data()), cut.size(), &why),
+                  static_cast<int64_t>(at)) << len << " " << at;
+        EXPECT_EQ(why, Utf8Error::kUnexpectedEnd);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace picklejar::internal
