@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -314,7 +315,12 @@ class DocumentImpl {
   static constexpr size_t kHashCacheSize = 256;
   std::unique_ptr<CachedHash[]> hash_cache_;  // made on the first str key
   size_t index_bytes_ = 0;  // bytes held by indexes_' vectors
-  std::vector<std::unique_ptr<uint8_t[]>> blocks_;
+  struct FreeBlock {
+    void operator()(uint8_t* p) const noexcept { std::free(p); }
+  };
+  using Block = std::unique_ptr<uint8_t[], FreeBlock>;  // malloc'd (big ones posix_memalign'd)
+  static Block big_block(size_t n);
+  std::vector<Block> blocks_;
   uint8_t* block_cur_ = nullptr;
   size_t block_left_ = 0;
   size_t block_bytes_ = 0;

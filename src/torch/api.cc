@@ -1,5 +1,4 @@
 // The public torch entry points (picklejar/torch.h): load, inspect, show, disassemble.
-#include <sys/mman.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -49,22 +48,6 @@ bool looks_like_torch(ByteView data) noexcept { return internal::sniff_torch_for
 
 namespace {
 
-// Reading a file into fresh memory costs a page fault per 4 KiB page, which on this kind of VM
-// made reading a 1 GiB checkpoint take 4 s (tools/bench/README.md "torch"); with transparent huge
-// pages (this kernel's THP mode is usually "madvise") it is one fault per 2 MiB. Advice only: the
-// page-aligned inside of the block, from 4 MiB on.
-void advise_huge_pages(uint8_t* p, size_t n) {
-#ifdef MADV_HUGEPAGE
-  constexpr uintptr_t kPage = 4096;
-  if (n < (size_t{4} << 20)) return;
-  uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kPage - 1) & ~(kPage - 1);
-  uintptr_t end = (reinterpret_cast<uintptr_t>(p) + n) & ~(kPage - 1);
-  (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-#else
-  (void)p, (void)n;
-#endif
-}
-
 // The file's bytes in memory, kept alive by the document: mapped, or read into one document block.
 ByteView file_bytes(const std::filesystem::path& path, const LoadOptions& options, Document& doc) {
   internal::DocumentImpl& d = internal::impl_of(doc);
@@ -85,8 +68,7 @@ ByteView file_bytes(const std::filesystem::path& path, const LoadOptions& option
     throw_error(ErrorCode::kLimitExceeded, path.string() + " is " + std::to_string(size) +
                                                " bytes, past Limits::max_input_bytes or max_memory_bytes (map it: "
                                                "LoadOptions::mmap)");
-  uint8_t* block = d.alloc_bytes(static_cast<size_t>(size));
-  advise_huge_pages(block, static_cast<size_t>(size));
+  uint8_t* block = d.alloc_bytes(static_cast<size_t>(size));  // huge pages advised (alloc_bytes)
   if (size && std::fread(block, 1, static_cast<size_t>(size), f.get()) != size)
     throw_error(ErrorCode::kIo, "cannot read " + path.string() + ": read error");
   return ByteView(block, static_cast<size_t>(size));
