@@ -49,6 +49,9 @@ struct DumpOptions {
   // seed of the Python you compare with. (With random hashing, Python's own output varies per run.)
   uint32_t hash_seed = 0;
   NumpyPaths numpy_paths = NumpyPaths::kAsLoaded;
+  // At protocol 2+, a global registered here (by module and qualname) is written as EXT1/EXT2/EXT4
+  // with its code, unmemoized, as CPython writes what copyreg.add_extension registered.
+  ExtensionRegistry extensions{};
   // max_depth bounds nesting (the writer is iterative; this bounds its work stack).
   Limits limits{};
 };

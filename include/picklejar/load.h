@@ -68,6 +68,11 @@ struct LoadOptions {
   // fix_imports; what a known reduce shape makes is not checked again), and together with it when
   // both are set. Shared, so one policy may gate many loads. Absent (the default): no check.
   std::shared_ptr<const Policy> policy{};
+  // EXT1/EXT2/EXT4 load as the global their code is registered for (copyreg._extension_registry,
+  // inverted: code -> (module, qualname)); checked like a GLOBAL of that name (fix_imports,
+  // allowed_globals, policy). An unregistered code is kExtension, as Python's "unregistered
+  // extension code".
+  ExtensionRegistry extensions{};
   // Threads the decompressor of a compressed input may use (0: one per core). Only xz files of
   // several blocks and bz2 files of several streams (what joblib::DumpOptions::threads, `xz -T`,
   // pbzip2 and lbzip2 write) decode on more than one; each thread holds a block or stream, and

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -75,6 +76,12 @@ struct GlobalRef {
   std::string_view module;
   std::string_view name;  // qualname; may be dotted ("Outer.Inner")
 };
+
+// copyreg's extension registry, as copyreg.add_extension(module, qualname, code) fills it: code
+// (1 to 2^31-1) -> the global it stands for. LoadOptions::extensions reads EXT1/EXT2/EXT4 codes
+// with it; DumpOptions::extensions writes a registered global as its code at protocol 2+, as
+// CPython's pickler does. Empty (the default, as in a Python that registered none).
+using ExtensionRegistry = std::map<int32_t, std::pair<std::string, std::string>>;
 
 struct ObjectRef;
 class ArrayRef;

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -349,6 +350,7 @@ class Pickler {
   void reduce_end(const DocumentImpl* d, uint32_t id);
 
   void save_pers(const DocumentImpl* d, uint32_t pid);
+  bool save_extension(std::string_view module, std::string_view name);
   void persid_end(const DocumentImpl*, uint32_t) { op(Op::BINPERSID); }
 
   // repr() of the plain values a protocol 0 persistent id may hold.
@@ -359,6 +361,7 @@ class Pickler {
   std::vector<Saver*> savers_;
   uint64_t written_ = 0;
   std::unordered_map<const DocumentImpl*, std::unordered_map<std::string, uint32_t>> qualname_nodes_;
+  std::map<std::pair<std::string, std::string>, int32_t> ext_codes_;  // DumpOptions::extensions inverted
   int proto_;
   ByteSink& sink_;
   const DocumentImpl* root_doc_ = nullptr;

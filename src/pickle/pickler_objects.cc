@@ -29,6 +29,7 @@ void Pickler::save_global(const DocumentImpl* d, uint32_t id) {
   std::string_view all = text_of(n);
   std::string module(all.substr(0, n.aux));
   std::string name(all.substr(n.aux));
+  if (proto_ >= 2 && !opt_.extensions.empty() && save_extension(module, name)) return;
   if (proto_ >= 4) {
     push(T::kGlobalEnd, d, id);
     push_op(Op::STACK_GLOBAL);
@@ -96,6 +97,29 @@ void Pickler::save_global(const DocumentImpl* d, uint32_t id) {
   memo_put(d, id);
 }
 
+
+// A global in DumpOptions::extensions: EXT1/EXT2/EXT4 and its code, not memoized (CPython's
+// save_global looks the registry up first, by the object's module and qualname).
+bool Pickler::save_extension(std::string_view module, std::string_view name) {
+  if (ext_codes_.empty()) {
+    for (const auto& [code, global] : opt_.extensions) ext_codes_.emplace(global, code);
+  }
+  auto c = canonical_global(module, name);
+  auto it = ext_codes_.find({std::string(c.first), std::string(c.second)});
+  if (it == ext_codes_.end() || it->second <= 0) return false;
+  uint8_t b[4];
+  if (it->second <= 0xff) {
+    b[0] = static_cast<uint8_t>(it->second);
+    op_arg(Op::EXT1, b, 1);
+  } else if (it->second <= 0xffff) {
+    le(b, static_cast<uint64_t>(it->second), 2);
+    op_arg(Op::EXT2, b, 2);
+  } else {
+    le(b, static_cast<uint64_t>(it->second), 4);
+    op_arg(Op::EXT4, b, 4);
+  }
+  return true;
+}
 
 // Whether a qualname str a STACK_GLOBAL took behaves as interned: it does unless the stream
 // holds another global whose equal qualname is a different str (Cython and C functions make

@@ -314,8 +314,12 @@ void Unpickler::run_opcodes() {
         int64_t c = b == 0x82   ? static_cast<int64_t>(arg<Op::EXT1>().u)
                     : b == 0x83 ? static_cast<int64_t>(arg<Op::EXT2>().u)
                                 : arg<Op::EXT4>().i;
-        // The copyreg extension registry is empty unless a program fills it; loading never runs one.
-        fail(ErrorCode::kExtension, "unregistered extension code " + std::to_string(c));
+        if (c <= 0) fail(ErrorCode::kBadArgument, "EXT specifies code <= 0");
+        auto ext = opt_.extensions.find(static_cast<int32_t>(c));
+        if (ext == opt_.extensions.end())
+          fail(ErrorCode::kExtension, "unregistered extension code " + std::to_string(c) + " (LoadOptions::extensions)");
+        push(make_global(ext->second.first, ext->second.second));  // not memoized, as in CPython
+        break;
       }
       case Op::GLOBAL: {
         RawArg a = arg<Op::GLOBAL>();

@@ -22,13 +22,14 @@ class Recoder:
         self.proc = subprocess.Popen([server], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
     def recode(self, data, protocol=-1, *, buffers=None, out_of_band=False, fix_imports=True,
-               encoding='ASCII'):
+               encoding='ASCII', extensions=None):
         """Returns (pickle bytes, [(buffer bytes, readonly), ...]) or raises RecodeError.
 
         protocol -1: the protocol `data` was written with. buffers: None (like pickle.loads'
         buffers=None) or a sequence of bytes-like objects (a read-only memoryview stays
         read-only). out_of_band: dump with a buffer_callback that keeps every PickleBuffer out of
-        band (the returned list); else every buffer is written in-band.
+        band (the returned list); else every buffer is written in-band. extensions: copyreg's
+        registry as {code: (module, qualname)} (copyreg._inverted_registry), for load and dump.
         """
         data = bytes(data)
         head = [str(protocol), '1' if out_of_band else '0', '1' if fix_imports else '0', encoding]
@@ -41,6 +42,10 @@ class Recoder:
                 m = memoryview(b)
                 head += [str(m.nbytes), '1' if m.readonly else '0']
                 blobs.append(m.tobytes())
+        if extensions:
+            head += ['EXT', str(len(extensions))]
+            for code, (module, name) in sorted(extensions.items()):
+                head += [str(code), module, name]
         if any(' ' in h or '\n' in h for h in head):
             raise ValueError('bad request field: %r' % head)
         self.proc.stdin.write(' '.join(head).encode() + b'\n' + b''.join(blobs))

@@ -12,6 +12,8 @@
 //             none (every buffer in-band). FIX_IMPORTS: 0/1, for both load and dump.
 //             ENCODING: pickle.load's encoding= ("ASCII", "latin1", "bytes", ...).
 //             NBUF: -1 for buffers=None, else that many out-of-band buffers follow.
+//             Optionally, after the buffer sizes: "EXT N CODE MODULE QUALNAME ..." (N triples):
+//             copyreg's extension registry, for both load and dump.
 //   response: "OK LEN NBUF [BUFLEN READONLY]...\n" then the pickle and the out-of-band buffers'
 //             bytes; or "ERR CODE OFFSET OPCODE MSGLEN\n" then the message (CODE is the
 //             ErrorCode's name, OFFSET -1 when none, OPCODE -1 when none).
@@ -73,6 +75,24 @@ int main() {
       }
       buf_heads.emplace_back(n, ro != 0);
     }
+    picklejar::ExtensionRegistry extensions;
+    std::string word;
+    if (head >> word) {
+      size_t n = 0;
+      if (word != "EXT" || !(head >> n)) {
+        std::cerr << "picklejar_recode_server: bad request line: " << line << "\n";
+        return 2;
+      }
+      for (size_t i = 0; i < n; ++i) {
+        int32_t code = 0;
+        std::string module, name;
+        if (!(head >> code >> module >> name)) {
+          std::cerr << "picklejar_recode_server: bad extension list: " << line << "\n";
+          return 2;
+        }
+        extensions[code] = {module, name};
+      }
+    }
     std::vector<uint8_t> data;
     if (!read_exact(data, len)) return 2;
     std::vector<std::vector<uint8_t>> buffers(buf_heads.size());
@@ -83,6 +103,7 @@ int main() {
       picklejar::LoadOptions lo;
       lo.encoding = encoding;
       lo.fix_imports = fix_imports != 0;
+      lo.extensions = extensions;
       if (nbuf >= 0) {
         lo.buffers.emplace();
         for (size_t i = 0; i < buffers.size(); ++i)
@@ -92,6 +113,7 @@ int main() {
       picklejar::DumpOptions dopt;
       dopt.protocol = proto < 0 ? doc.protocol() : proto;
       dopt.fix_imports = fix_imports != 0;
+      dopt.extensions = extensions;
       std::vector<picklejar::Value> out_buffers;
       if (oob) {
         dopt.buffer_callback = [&](const picklejar::Value& b) {

@@ -275,5 +275,60 @@ TEST(PicklerBuffers, UnsupportedBelowProtocol5) {
     }
   }
 }
+
+// copyreg's extension registry. The bytes are CPython 3.11's, from
+//   copyreg.add_extension('collections', 'OrderedDict', CODE)
+//   pickle.dumps([collections.OrderedDict] * 2, PROTO)
+// for CODE 0x7f, 0x1234, 0x12345678: EXT1/EXT2/EXT4 from protocol 2 on, never memoized; GLOBAL
+// below 2. Loading reads each code back as the global, given the same registry.
+TEST(PicklerFacts, ExtensionRegistryCodes) {
+  struct Case {
+    int32_t code;
+    std::string p2, p4;
+  };
+  const Case cases[] = {
+      {0x7f, "\x80\x02]q\x00(\x82\x7f\x82\x7f" "e."s, "\x80\x04\x95\t\x00\x00\x00\x00\x00\x00\x00]\x94(\x82\x7f\x82\x7f" "e."s},
+      {0x1234, "\x80\x02]q\x00(\x83" "4\x12\x83" "4\x12" "e."s,
+       "\x80\x04\x95\x0b\x00\x00\x00\x00\x00\x00\x00]\x94(\x83" "4\x12\x83" "4\x12" "e."s},
+      {0x12345678, "\x80\x02]q\x00(\x84xV4\x12\x84xV4\x12" "e."s,
+       "\x80\x04\x95\x0f\x00\x00\x00\x00\x00\x00\x00]\x94(\x84xV4\x12\x84xV4\x12" "e."s},
+  };
+  for (const Case& c : cases) {
+    ExtensionRegistry reg{{c.code, {"collections", "OrderedDict"}}};
+    Document doc;
+    Builder b = doc.builder();
+    Value g = b.global("collections", "OrderedDict");
+    Value l = b.list({g, g});
+    DumpOptions o;
+    o.extensions = reg;
+    EXPECT_EQ(D(l, 1, o), "]q\x00(ccollections\nOrderedDict\nq\x01h\x01" "e."s);
+    EXPECT_EQ(D(l, 2, o), c.p2) << c.code;
+    EXPECT_EQ(D(l, 4, o), c.p4) << c.code;
+    EXPECT_EQ(D(l, 4), "\x80\x04\x95%\x00\x00\x00\x00\x00\x00\x00]\x94(\x8c\x0b" "collections\x94\x8c\x0b" "OrderedDict\x94\x93\x94h\x03" "e."s)
+        << "without the registry: the global";
+
+    LoadOptions lo;
+    lo.extensions = reg;
+    Document back = load(view(c.p4), lo);
+    ASSERT_EQ(back.root().size(), 2u);
+    EXPECT_EQ(back.root()[0].as_global().module, "collections");
+    EXPECT_EQ(back.root()[1].as_global().name, "OrderedDict");
+    EXPECT_EQ(dump(back.root(), o), std::vector<uint8_t>(c.p4.begin(), c.p4.end()));
+    try {
+      load(view(c.p2));
+      ADD_FAILURE() << "an unregistered code loaded";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kExtension);
+      EXPECT_EQ(e.offset(), 6u);
+    }
+  }
+  try {
+    load(view("\x80\x02\x82\x00."s));
+    ADD_FAILURE() << "EXT1 0 loaded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kBadArgument);
+    EXPECT_NE(std::string(e.what()).find("code <= 0"), std::string::npos) << e.what();
+  }
+}
 }  // namespace
 }  // namespace picklejar
