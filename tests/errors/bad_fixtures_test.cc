@@ -166,8 +166,8 @@ std::string case_name(const ::testing::TestParamInfo<BadCase>& i) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, BadFixture, ::testing::ValuesIn(all_cases()), case_name);
 
-// fixtures/bad/<name>.joblib: files joblib.load refuses, through joblib::load from memory and from
-// the file.
+// fixtures/bad/<name>.joblib: files joblib.load refuses, through joblib::load from memory, from the
+// file and mapped (mmap_mode='r', which reads array data by another path).
 class JoblibBadFixture : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(JoblibBadFixture, FailsWithTheExpectedCode) {
@@ -177,8 +177,11 @@ TEST_P(JoblibBadFixture, FailsWithTheExpectedCode) {
   std::vector<uint8_t> data = read_all(file);
   joblib::LoadOptions o;
   o.pickle = c.options;
+  joblib::LoadOptions mapped = o;
+  mapped.mmap = joblib::MmapMode::kReadOnly;
   check(c, "joblib::load(memory)", [&] { (void)joblib::load(ByteView(data.data(), data.size()), o); });
   check(c, "joblib::load(file)", [&] { (void)joblib::load(file, o); });
+  check(c, "joblib::load(mmap)", [&] { (void)joblib::load(file, mapped); });
 }
 
 INSTANTIATE_TEST_SUITE_P(Joblib, JoblibBadFixture, ::testing::ValuesIn(all_cases(kBad, ".joblib")), case_name);
