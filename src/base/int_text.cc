@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "base/text_literals.h"
+
 namespace picklejar::internal {
 
 std::string twos_complement_to_decimal(const uint8_t* p, size_t n) { return twos_complement_to_text(p, n, SIZE_MAX); }
@@ -67,6 +69,38 @@ std::string twos_complement_to_text(const uint8_t* p, size_t n, size_t max_decim
     out.append(buf, 9);
   }
   return out;
+}
+
+std::vector<uint8_t> digits_to_twos_complement(bool negative, int base, std::string_view digits) {
+  std::vector<uint8_t> bytes;
+  const int bits = base == 2 ? 1 : base == 8 ? 3 : base == 16 ? 4 : 0;
+  if (bits) {
+    // Least significant digit first, `bits` at a time: no multiplication.
+    bytes.assign(digits.size() * static_cast<size_t>(bits) / 8 + 2, 0);
+    size_t pos = 0;
+    for (size_t i = digits.size(); i-- > 0; pos += static_cast<size_t>(bits)) {
+      unsigned v = static_cast<unsigned>(hex_digit_value(digits[i])) << (pos % 8);
+      bytes[pos / 8] = static_cast<uint8_t>(bytes[pos / 8] | v);
+      if (v >> 8) bytes[pos / 8 + 1] = static_cast<uint8_t>(bytes[pos / 8 + 1] | (v >> 8));
+    }
+  } else {
+    // Magnitude in 32-bit limbs, little-endian.
+    std::vector<uint32_t> limbs{0};
+    for (char c : digits) {
+      uint64_t carry = static_cast<uint64_t>(hex_digit_value(c));
+      for (auto& l : limbs) {
+        uint64_t x = uint64_t{l} * static_cast<uint64_t>(base) + carry;
+        l = static_cast<uint32_t>(x);
+        carry = x >> 32;
+      }
+      if (carry) limbs.push_back(static_cast<uint32_t>(carry));
+    }
+    bytes.assign(limbs.size() * 4 + 1, 0);
+    for (size_t i = 0; i < limbs.size(); ++i)
+      for (int k = 0; k < 4; ++k) bytes[i * 4 + static_cast<size_t>(k)] = static_cast<uint8_t>(limbs[i] >> (8 * k));
+  }
+  if (negative) negate_twos_complement(bytes.data(), bytes.size());
+  return bytes;
 }
 
 }  // namespace picklejar::internal

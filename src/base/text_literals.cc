@@ -119,33 +119,103 @@ std::string_view py_strip(std::string_view s) {
 
 }  // namespace
 
-bool parse_py_int(std::string_view line, std::string& out) {
-  std::string_view s = py_strip(line);
-  bool neg = false;
+namespace {
+
+int digit_in_base(char c, int base) {
+  int v = hex_digit_value(c);
+  return v >= 0 && v < base ? v : -1;
+}
+
+}  // namespace
+
+bool parse_py_int_literal(std::string_view text, int base, IntLiteral& out) {
+  std::string_view s = py_strip(text);
+  out.negative = false;
   if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
-    neg = s[0] == '-';
+    out.negative = s[0] == '-';
     s.remove_prefix(1);
   }
+  bool zeros_only = false;  // base 0 without a prefix: "0..." must be all zeros
+  if (base == 0) {
+    base = 10;
+    if (s.size() >= 2 && s[0] == '0') {
+      const char p = static_cast<char>(s[1] | 0x20);
+      const int prefixed = p == 'x' ? 16 : p == 'o' ? 8 : p == 'b' ? 2 : 0;
+      if (prefixed) {
+        base = prefixed;
+        s.remove_prefix(2);
+        if (!s.empty() && s[0] == '_') s.remove_prefix(1);  // "0x_1f"
+      } else {
+        zeros_only = true;
+      }
+    }
+  }
+  out.base = base;
   bool valid = !s.empty() && s.front() != '_' && s.back() != '_';
   for (size_t i = 0; valid && i < s.size(); ++i) {
-    if (s[i] >= '0' && s[i] <= '9') {
-      continue;
-    } else if (s[i] != '_' || s[i + 1] == '_') {
-      valid = false;
+    if (s[i] == '_') {
+      valid = s[i + 1] != '_';  // the last one is no '_' (checked above)
+    } else {
+      int d = digit_in_base(s[i], base);
+      valid = d >= 0 && !(zeros_only && d != 0);
     }
   }
   if (!valid) return false;
-  out.clear();
+  out.digits.clear();
   for (char c : s) {
-    if (c == '_' || (c == '0' && out.empty())) continue;
-    out += c;
+    if (c == '_' || (c == '0' && out.digits.empty())) continue;
+    out.digits += c;
   }
-  if (out.empty()) {
-    out = "0";
-  } else if (neg) {
-    out.insert(out.begin(), '-');
+  if (out.digits.empty()) {
+    out.digits = "0";
+    out.negative = false;
   }
   return true;
+}
+
+bool parse_py_int(std::string_view line, std::string& out) {
+  IntLiteral lit;
+  if (!parse_py_int_literal(line, 10, lit)) return false;
+  out = lit.negative ? "-" + lit.digits : lit.digits;
+  return true;
+}
+
+CStrtol c_strtol_base0(std::string_view s) {
+  CStrtol r;
+  size_t i = 0;
+  while (i < s.size() && py_space(s[i])) ++i;  // isspace() in the C locale: the same six bytes
+  bool neg = false;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+  int base = 10;
+  if (i < s.size() && s[i] == '0') {
+    if (i + 1 < s.size() && (s[i + 1] | 0x20) == 'x') {
+      if (i + 2 < s.size() && hex_digit_value(s[i + 2]) >= 0) {
+        base = 16;
+        i += 2;
+      } else {
+        r.end = i + 1;  // "0x" then no hex digit: 0, stopping at the x
+        return r;
+      }
+    } else {
+      base = 8;
+    }
+  }
+  const size_t first = i;
+  // The magnitude, up to 2^63 (a negative value may reach it).
+  const uint64_t cap = uint64_t{1} << 63;
+  uint64_t mag = 0;
+  for (int d; i < s.size() && (d = digit_in_base(s[i], base)) >= 0; ++i) {
+    if (mag > (cap - static_cast<uint64_t>(d)) / static_cast<uint64_t>(base)) {
+      r.overflow = true;
+    } else {
+      mag = mag * static_cast<uint64_t>(base) + static_cast<uint64_t>(d);
+    }
+  }
+  if (i == first) return r;  // no digits: no conversion, end 0
+  r.end = i;
+  if (!neg && mag == cap) r.overflow = true;
+  if (!r.overflow) r.value = neg ? static_cast<int64_t>(0 - mag) : static_cast<int64_t>(mag);
+  return r;
 }
 
 namespace {
@@ -162,8 +232,12 @@ bool iequals(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-bool parse_py_float(std::string_view line, double& out) {
-  std::string_view s = py_strip(line);
+bool parse_py_float(std::string_view line, double& out, FloatSyntax syntax, FloatFailure* why) {
+  const bool c_unpickler = syntax == FloatSyntax::kCUnpickler;
+  FloatFailure ignored;
+  FloatFailure& failure = why ? *why : ignored;
+  failure = FloatFailure::kSyntax;
+  std::string_view s = c_unpickler ? line : py_strip(line);
   bool neg = false;
   if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
     neg = s[0] == '-';
@@ -171,10 +245,12 @@ bool parse_py_float(std::string_view line, double& out) {
   }
   if (iequals(s, "inf") || iequals(s, "infinity")) {
     out = neg ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+    failure = FloatFailure::kNone;
     return true;
   }
   if (iequals(s, "nan")) {
-    out = std::numeric_limits<double>::quiet_NaN();
+    out = neg ? -std::numeric_limits<double>::quiet_NaN() : std::numeric_limits<double>::quiet_NaN();
+    failure = FloatFailure::kNone;
     return true;
   }
   size_t i = 0;
@@ -185,7 +261,7 @@ bool parse_py_float(std::string_view line, double& out) {
       if (s[i] >= '0' && s[i] <= '9') {
         dst += s[i++];
         ++count;
-      } else if (s[i] == '_' && count > 0 && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9') {
+      } else if (!c_unpickler && s[i] == '_' && count > 0 && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9') {
         ++i;
       } else {
         break;
@@ -241,12 +317,17 @@ bool parse_py_float(std::string_view line, double& out) {
       size_t z = frac_digits.find_first_not_of('0');
       e10 = e - static_cast<int64_t>(z == std::string::npos ? 0 : z) - 1;
     }
-    v = e10 > 0 ? std::numeric_limits<double>::infinity() : 0.0;
+    if (e10 >= 0 && c_unpickler) {
+      failure = FloatFailure::kOverflow;
+      return false;
+    }
+    v = e10 >= 0 ? std::numeric_limits<double>::infinity() : 0.0;
     if (neg) v = -v;
   } else if (res.ec != std::errc{} || res.ptr != clean.data() + clean.size()) {
     return false;
   }
   out = v;
+  failure = FloatFailure::kNone;
   return true;
 }
 

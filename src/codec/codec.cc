@@ -193,7 +193,10 @@ class LzmaDecoder final : public Source {
       mt.memlimit_stop = memlimit_;
       rc = lzma_stream_decoder_mt(&s_, &mt);
     } else {
-      rc = lzma_alone_decoder(&s_, memlimit_);
+      // Python's lzma module (FORMAT_AUTO, as joblib opens .lzma files) decodes with
+      // lzma_auto_decoder, whose .lzma header check is picky (dictionary sizes 2^n or 2^n + 2^(n-1),
+      // known sizes under 2^38): lzma_alone_decoder would accept headers Python refuses.
+      rc = lzma_auto_decoder(&s_, memlimit_, 0);
     }
     if (rc != LZMA_OK) throw_error(ErrorCode::kCompression, "lzma: cannot initialise the decompressor");
   }

@@ -52,7 +52,7 @@ std::optional<std::vector<int64_t>> shape_of(const DocumentImpl& d, uint32_t id)
     if (n.u.i < 0) return std::nullopt;
     return std::vector<int64_t>{n.u.i};
   }
-  if (n.kind != Kind::kTuple) return std::nullopt;
+  if (n.kind != Kind::kTuple && n.kind != Kind::kList) return std::nullopt;  // joblib takes len() and numpy a list
   uint32_t c = id == internal::kEmptyTupleNode ? 0 : d.item_count(id);
   for (uint32_t i = 0; i < c; ++i) {
     const internal::Node& e = d.node(d.items(id)[i]);
@@ -405,8 +405,16 @@ JoblibWrapper joblib_wrapper_of(const DocumentImpl& d, uint32_t callable) {
 
 std::optional<JoblibWrapperLayout> joblib_wrapper_layout(const DocumentImpl& d, uint32_t state) {
   uint32_t dtype = joblib::detail::state_get(d, state, "dtype");
-  auto shape = joblib::detail::shape_of(d, joblib::detail::state_get(d, state, "shape"));
+  uint32_t shape_node = joblib::detail::state_get(d, state, "shape");
+  // read_array takes len(self.shape): an int shape (which shape_of takes) fails there.
+  if (shape_node == kNoNode || d.node(shape_node).kind == Kind::kInt) return std::nullopt;
+  auto shape = joblib::detail::shape_of(d, shape_node);
   uint32_t order = joblib::detail::state_get(d, state, "order");
+  // read() compares self.subclass and hands one that is not numpy's to _reconstruct, which takes
+  // only a class: a missing subclass, or a plain value, fails in joblib.load.
+  uint32_t subclass = joblib::detail::state_get(d, state, "subclass");
+  if (subclass == kNoNode || (d.node(subclass).kind != Kind::kGlobal && d.node(subclass).kind != Kind::kObject))
+    return std::nullopt;
   if (dtype == kNoNode || d.tag(dtype) != kTagDType || !shape || order == kNoNode) return std::nullopt;
   JoblibWrapperLayout l;
   l.dtype = dtype;

@@ -240,6 +240,8 @@ class DocumentImpl {
   uint32_t item_count(uint32_t id) const { return nodes_[id].u.items.len; }
   // Appends to a tuple/list (no dedup).
   void append_items(uint32_t id, const uint32_t* ids, size_t n);
+  // list[pos] = item for pos < item_count(id) (SETITEM on a list).
+  void set_list_item(uint32_t id, uint32_t pos, uint32_t item) { items_[nodes_[id].u.items.begin + pos] = item; }
   // Adds to a set/frozenset with Python equality (duplicates dropped).
   void add_to_set(uint32_t id, uint32_t item);
   // dict[key] = value with Python equality: an equal existing key keeps its place and object.

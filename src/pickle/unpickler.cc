@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/int_text.h"
+#include "base/text_literals.h"
 #include "base/utf8.h"
 #include "model/value_access.h"
 #include "pickle/globals.h"
@@ -31,6 +32,9 @@ Py2Encoding parse_encoding(const std::string& name) {
 }
 
 namespace {
+// CPython's C unpickler reads INT, LONG, FLOAT, GET and PUT lines as C strings: a NUL ends them.
+std::string_view c_text(std::string_view line) { return line.substr(0, line.find('\0')); }
+std::string quoted40(std::string_view s) { return "'" + std::string(s.substr(0, 40)) + "'"; }
 
 std::string hex2(uint8_t b) {
   const char* h = "0123456789abcdef";
@@ -176,14 +180,15 @@ uint32_t Unpickler::memo_get(uint64_t idx) {
   fail(ErrorCode::kMemoMissing, "memo key " + std::to_string(idx) + " not found");
 }
 
-uint64_t Unpickler::parse_memo_index(std::string_view s) {
-  if (!s.empty() && s[0] == '-') fail(ErrorCode::kBadMemoIndex, "negative memo index " + std::string(s));
+uint64_t Unpickler::parse_memo_index(std::string_view line) {
+  // load_get/load_put: PyLong_FromString(text, NULL, 10): spaces, a sign and underscores allowed.
+  IntLiteral lit;
+  if (!parse_py_int_literal(c_text(line), 10, lit))
+    fail(ErrorCode::kBadArgument, "invalid memo index line " + quoted40(line));
+  if (lit.negative) fail(ErrorCode::kBadMemoIndex, "negative memo index " + std::string(line.substr(0, 40)));
   uint64_t v = 0;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) {
-    if (r.ec == std::errc::result_out_of_range) fail(ErrorCode::kBadMemoIndex, "memo index too large: " + std::string(s));
-    fail(ErrorCode::kBadArgument, "invalid memo index line '" + std::string(s.substr(0, 40)) + "'");
-  }
+  auto r = std::from_chars(lit.digits.data(), lit.digits.data() + lit.digits.size(), v);
+  if (r.ec != std::errc()) fail(ErrorCode::kBadMemoIndex, "memo index too large: " + std::string(line.substr(0, 40)));
   return v;
 }
 
@@ -223,40 +228,61 @@ uint32_t Unpickler::py2_str_stable(const uint8_t* p, size_t n) {
   return kNoNode;
 }
 
-uint32_t Unpickler::int_from_decimal(std::string_view s) {
-  std::string_view digits = s;
-  bool neg = false;
-  if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) {
-    neg = digits[0] == '-';
-    digits.remove_prefix(1);
-  }
-  if (digits.empty()) fail(ErrorCode::kBadArgument, "invalid int literal '" + std::string(s.substr(0, 40)) + "'");
-  for (char c : digits)
-    if (c < '0' || c > '9') fail(ErrorCode::kBadArgument, "invalid int literal '" + std::string(s.substr(0, 40)) + "'");
-  if (digits.size() > lim_.max_int_digits)
-    fail(ErrorCode::kLimitExceeded, "int literal of " + std::to_string(digits.size()) +
-                                        " digits passes Limits::max_int_digits (" + std::to_string(lim_.max_int_digits) + ")");
-  if (digits.size() <= 18) {
+void Unpickler::check_int_digits(size_t n) {
+  if (n > lim_.max_int_digits)
+    fail(ErrorCode::kLimitExceeded, "int literal of " + std::to_string(n) + " digits passes Limits::max_int_digits (" +
+                                        std::to_string(lim_.max_int_digits) + ")");
+}
+
+uint32_t Unpickler::int_from_literal(const IntLiteral& lit) {
+  const std::string& digits = lit.digits;
+  // CPython 3.11 bounds only the quadratic conversions (bases not a power of two) the same way.
+  if (lit.base == 10) check_int_digits(digits.size());
+  if (lit.base == 10 && digits.size() <= 18) {
     int64_t v = 0;
     for (char c : digits) v = v * 10 + (c - '0');
-    return d_.add_int(neg ? -v : v, op_off_);
+    return d_.add_int(lit.negative ? -v : v, op_off_);
   }
-  // Magnitude in 32-bit limbs, little-endian; quadratic, bounded by max_int_digits.
-  std::vector<uint32_t> limbs{0};
-  for (char c : digits) {
-    uint64_t carry = static_cast<uint64_t>(c - '0');
-    for (auto& l : limbs) {
-      uint64_t x = uint64_t{l} * 10 + carry;
-      l = static_cast<uint32_t>(x);
-      carry = x >> 32;
-    }
-    if (carry) limbs.push_back(static_cast<uint32_t>(carry));
-  }
-  std::vector<uint8_t> bytes(limbs.size() * 4 + 1, 0);
-  for (size_t i = 0; i < limbs.size(); ++i)
-    for (int k = 0; k < 4; ++k) bytes[i * 4 + static_cast<size_t>(k)] = static_cast<uint8_t>(limbs[i] >> (8 * k));
-  if (neg) negate_twos_complement(bytes.data(), bytes.size());
+  std::vector<uint8_t> bytes = digits_to_twos_complement(lit.negative, lit.base, digits);
   return d_.add_int_bytes(bytes.data(), bytes.size(), op_off_);
+}
+
+uint32_t Unpickler::text_int(std::string_view line) {
+  // As _pickle.c's load_int: strtol(text, &end, 0) first, kept when it stops at the line's end
+  // (or a NUL) without overflow: a two-byte line holding 0 or 1 is a bool (Python 2's "I00",
+  // "I01"). Else PyLong_FromString(text, NULL, 0), where "010" is an error though strtol read 8.
+  const std::string_view text = c_text(line);
+  if (!line.empty()) {
+    CStrtol r = c_strtol_base0(text);
+    if (!r.overflow && r.end == text.size()) {
+      // Limits::max_int_digits holds here too (the digits strtol read, and leading zeros).
+      check_int_digits(static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })));
+      if (line.size() == 2 && (r.value == 0 || r.value == 1)) return r.value ? kTrueNode : kFalseNode;
+      return d_.add_int(r.value, op_off_);
+    }
+  }
+  IntLiteral lit;
+  if (!parse_py_int_literal(text, 0, lit)) fail(ErrorCode::kBadArgument, "could not convert string to int: " + quoted40(line));
+  return int_from_literal(lit);
+}
+
+uint32_t Unpickler::text_long(std::string_view line) {
+  // load_long: a last 'L' (Python 2's long suffix) becomes the NUL that ends the text.
+  if (!line.empty() && line.back() == 'L') line.remove_suffix(1);
+  IntLiteral lit;
+  if (!parse_py_int_literal(c_text(line), 0, lit))
+    fail(ErrorCode::kBadArgument, "invalid literal for int() with base 0: " + quoted40(line));
+  return int_from_literal(lit);
+}
+
+double Unpickler::text_float(std::string_view line) {
+  double v = 0;
+  FloatFailure why = FloatFailure::kNone;
+  if (!parse_py_float(c_text(line), v, FloatSyntax::kCUnpickler, &why))
+    fail(ErrorCode::kBadArgument, (why == FloatFailure::kOverflow ? "value too large to convert to float: "
+                                                                   : "could not convert string to float: ") +
+                                      quoted40(line));
+  return v;
 }
 
 // ---- globals and objects
@@ -323,6 +349,7 @@ uint32_t Unpickler::persistent(uint32_t pid) {
 
 uint32_t Unpickler::reduce(uint32_t callable, uint32_t args) {
   if (kind(args) != Kind::kTuple) bad_operand(args, "an argument tuple");
+  check_callable(callable, "a callable");
   note_call(callable, args, kNoNode);
   uint32_t known = reduce_known_shape(d_, callable, args, op_off_, op_);
   if (known != kNoNode) return known;
@@ -339,6 +366,24 @@ uint32_t Unpickler::items_of(uint32_t obj, uint32_t ObjectData::*items, Kind con
     d_.object(obj).*items = c;  // looked up again: add_container grows the document's tables
   }
   return d_.object(obj).*items;
+}
+
+void Unpickler::set_list_items(uint32_t list, size_t from) {
+  const std::string opname(opcode_info(static_cast<uint8_t>(op_)).name);
+  for (size_t i = from; i < stack_.size(); i += 2) {
+    const uint32_t key = stack_[i];
+    if (kind(key) != Kind::kInt && kind(key) != Kind::kBool)
+      fail(ErrorCode::kBadOperand, opname + " on a list expects an int index, found " + std::string(kind_name(kind(key))));
+    Value k = make_value(&d_, key);
+    const int64_t n = d_.item_count(list);
+    int64_t at = k.fits_int64() ? k.as_int() : INT64_MIN;
+    if (at < 0 && at != INT64_MIN) at += n;
+    if (at < 0 || at >= n)
+      fail(ErrorCode::kBadOperand, opname + ": list assignment index " + (k.fits_int64() ? std::to_string(k.as_int()) : "(a big int)") +
+                                       " out of range for a list of " + std::to_string(n));
+    d_.set_list_item(list, static_cast<uint32_t>(at), stack_[i + 1]);
+  }
+  stack_.resize(from);
 }
 
 // ---- entry points

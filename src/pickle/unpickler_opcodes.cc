@@ -1,7 +1,6 @@
 // The pickle VM's opcode switch: one case per opcode, as CPython's _pickle.c load() dispatches.
 // The machine it drives (stack, memo, inline hot paths) is in unpickler_vm.h; what the cases call
 // out of line is in unpickler.cc.
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -26,13 +25,7 @@ void Unpickler::run_opcodes() {
     op_ = b;
     switch (static_cast<Op>(b)) {
       // ---- ints, floats, atoms
-      case Op::INT: {
-        std::string_view s = arg<Op::INT>().line;
-        if (s == "00") push(kFalseNode);
-        else if (s == "01") push(kTrueNode);
-        else push(int_from_decimal(s));
-        break;
-      }
+      case Op::INT: push(text_int(arg<Op::INT>().line)); break;
       case Op::BININT:
         push(d_.add_int(arg<Op::BININT>().i, op_off_));
         break;
@@ -42,12 +35,7 @@ void Unpickler::run_opcodes() {
       case Op::BININT2:
         push(d_.add_int(static_cast<int64_t>(arg<Op::BININT2>().u), op_off_));
         break;
-      case Op::LONG: {
-        std::string_view s = arg<Op::LONG>().line;
-        if (!s.empty() && s.back() == 'L') s.remove_suffix(1);
-        push(int_from_decimal(s));
-        break;
-      }
+      case Op::LONG: push(text_long(arg<Op::LONG>().line)); break;
       case Op::LONG1: {
         RawArg a = arg<Op::LONG1>();
         push(d_.add_int_bytes(a.data, static_cast<size_t>(a.u), op_off_));
@@ -58,18 +46,7 @@ void Unpickler::run_opcodes() {
         push(d_.add_int_bytes(a.data, static_cast<size_t>(a.u), op_off_));
         break;
       }
-      case Op::FLOAT: {
-        std::string_view s = arg<Op::FLOAT>().line;
-        std::string_view t = s;
-        if (!t.empty() && t[0] == '+') t.remove_prefix(1);
-        double v = 0;
-        auto r = std::from_chars(t.data(), t.data() + t.size(), v);
-        if (t.empty() || (r.ec != std::errc() && r.ec != std::errc::result_out_of_range) || r.ptr != t.data() + t.size())
-          fail(ErrorCode::kBadArgument, "could not convert string to float: '" + std::string(s.substr(0, 40)) + "'");
-        if (r.ec == std::errc::result_out_of_range) fail(ErrorCode::kBadArgument, "float out of range: '" + std::string(s.substr(0, 40)) + "'");
-        push(d_.add_float(v, op_off_));
-        break;
-      }
+      case Op::FLOAT: push(d_.add_float(text_float(arg<Op::FLOAT>().line), op_off_)); break;
       case Op::BINFLOAT: {
         const uint8_t* p = arg<Op::BINFLOAT>().data;
         uint64_t bits = 0;
@@ -205,7 +182,8 @@ void Unpickler::run_opcodes() {
       case Op::APPENDS: {
         size_t k = pop_mark();
         if (k == 0 || stack_.size() < k || k <= fence()) underflow();  // no list below the MARK
-        do_appends(stack_[k - 1], k);
+        // As CPython: an empty batch is no call, so any value below the MARK takes it.
+        if (stack_.size() > k) do_appends(stack_[k - 1], k);
         break;
       }
       case Op::LIST: {
@@ -246,12 +224,13 @@ void Unpickler::run_opcodes() {
       case Op::SETITEMS: {
         size_t k = pop_mark();
         if (k == 0 || k <= fence()) underflow();  // no dict below the MARK
-        do_setitems(stack_[k - 1], k);
+        if (stack_.size() > k) do_setitems(stack_[k - 1], k);  // as APPENDS: an empty batch is no call
         break;
       }
       case Op::ADDITEMS: {
         size_t k = pop_mark();
         if (k == 0 || k <= fence()) underflow();  // no set below the MARK
+        if (stack_.size() == k) break;  // as APPENDS: an empty batch is no call
         uint32_t s = stack_[k - 1];
         if (kind(s) != Kind::kSet) bad_operand(s, "a set");
         for (size_t i = k; i < stack_.size(); ++i) d_.add_to_set(s, stack_[i]);
@@ -372,6 +351,7 @@ void Unpickler::run_opcodes() {
         size_t k = pop_mark();
         if (stack_.size() <= k) underflow();  // no class above the MARK
         uint32_t cls = stack_[k];
+        check_callable(cls, "a callable");
         uint32_t args = tuple_from(k + 1);
         stack_.resize(k);
         note_call(cls, args, kNoNode);
@@ -382,6 +362,7 @@ void Unpickler::run_opcodes() {
         uint32_t args = pop();
         uint32_t cls = pop();
         if (kind(args) != Kind::kTuple) bad_operand(args, "an argument tuple");
+        check_callable(cls, "a class");
         note_call(cls, args, kNoNode);
         push(d_.add_object(MadeBy::kNewObj, cls, args, op_off_));
         break;
@@ -392,6 +373,7 @@ void Unpickler::run_opcodes() {
         uint32_t cls = pop();
         if (kind(args) != Kind::kTuple) bad_operand(args, "an argument tuple");
         if (kind(kwargs) != Kind::kDict) bad_operand(kwargs, "a keyword-argument dict");
+        check_callable(cls, "a class");
         note_call(cls, args, kwargs);
         uint32_t o = d_.add_object(MadeBy::kNewObjEx, cls, args, op_off_);
         d_.object(o).kwargs = kwargs;

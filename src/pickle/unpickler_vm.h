@@ -17,6 +17,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "base/text_literals.h"
 #include "base/utf8.h"
 #include "io/byte_reader.h"
 #include "model/document_impl.h"
@@ -205,7 +206,13 @@ class Unpickler {
   // Python 2 str (STRING, BINSTRING, SHORT_BINSTRING) in LoadOptions::encoding. p must live as long
   // as the document (input in memory mode, or the arena).
   uint32_t py2_str_stable(const uint8_t* p, size_t n);
-  uint32_t int_from_decimal(std::string_view s);
+  void check_int_digits(size_t n);  // Limits::max_int_digits
+  uint32_t int_from_literal(const IntLiteral& lit);
+  // INT, LONG and FLOAT lines, read as CPython's C unpickler reads them (pickle.loads), which is
+  // not what pickletools says (int(line), float(line)): see unpickler.cc.
+  uint32_t text_int(std::string_view line);
+  uint32_t text_long(std::string_view line);
+  double text_float(std::string_view line);
 
   // ---- globals and objects
   uint32_t make_global(std::string_view module, std::string_view name);
@@ -227,6 +234,19 @@ class Unpickler {
   std::string_view checked_line_utf8(std::string_view s);
   uint32_t persistent(uint32_t pid);
   uint32_t reduce(uint32_t callable, uint32_t args);
+  // REDUCE, OBJ (wanted "a callable"), NEWOBJ and NEWOBJ_EX ("a class") of a value no Python call
+  // could take: a builtin value, where CPython raises TypeError ("'int' object is not callable") or
+  // UnpicklingError (NEWOBJ: "class argument isn't a type object"). Globals, inert objects and
+  // persistent ids may be callable and stay accepted.
+  void check_callable(uint32_t callable, const char* wanted) {
+    switch (kind(callable)) {
+      case Kind::kGlobal: case Kind::kObject: case Kind::kPersistentId: case Kind::kArray: case Kind::kDType:
+      case Kind::kNumpyScalar: case Kind::kTensor:
+        return;
+      default:
+        bad_operand(callable, wanted);
+    }
+  }
 
   // ---- containers
   uint32_t tuple_from(size_t from) {
@@ -238,6 +258,9 @@ class Unpickler {
     return t;
   }
   // The list (APPENDS) or dict (SETITEMS) that collects an object's items, made on first use.
+  // SETITEM(S) on a list: list[key] = value for each pair above `from`, as CPython's
+  // PyObject_SetItem does (an int key, negative from the end, inside the list).
+  void set_list_items(uint32_t list, size_t from);
   uint32_t items_of(uint32_t obj, uint32_t ObjectData::*items, Kind container);
   void do_appends(uint32_t target, size_t from) {
     if (kind(target) == Kind::kObject) target = items_of(target, &ObjectData::list_items, Kind::kList);
@@ -248,6 +271,7 @@ class Unpickler {
   void do_setitems(uint32_t target, size_t from) {
     if ((stack_.size() - from) % 2) fail(ErrorCode::kMarkMisuse, "odd number of items for SETITEMS");
     if (kind(target) == Kind::kObject) target = items_of(target, &ObjectData::dict_items, Kind::kDict);
+    if (kind(target) == Kind::kList) return set_list_items(target, from);
     if (kind(target) != Kind::kDict) bad_operand(target, "a dict");
     for (size_t i = from; i < stack_.size(); i += 2) d_.set_dict_item(target, stack_[i], stack_[i + 1]);
     stack_.resize(from);

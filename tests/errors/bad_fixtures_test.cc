@@ -1,10 +1,13 @@
 // Data-driven: every fixtures/bad/<name>.pkl must fail to load with exactly the ErrorCode named on
 // the first line of fixtures/bad/<name>.expect, under the picklejar::Limits its `limit NAME=VALUE`
 // lines set, at the offset of its `offset N` line if there is one (kLimitExceeded must always
-// carry an offset). Both from memory (load) and from the file (load_file). The cases are written
-// by tools/gen_bad_fixtures.py, which says what each one is.
+// carry an offset); a case whose first line is `ok` (cpython_*: pickle.loads accepts it) must load
+// to the tagged JSON of its `json` line. Both from memory (load) and from the file (load_file). The
+// cases are written by tools/gen_bad_fixtures.py, which says what each one is.
 #include <gtest/gtest.h>
 #include <picklejar/picklejar.h>
+#include <picklejar/joblib.h>
+#include <picklejar/print.h>
 #include <picklejar/torch.h>
 
 #include <algorithm>
@@ -33,6 +36,8 @@ struct BadCase {
   std::string code;
   LoadOptions options;
   std::optional<uint64_t> offset;
+  std::string json;     // code "ok": the tagged JSON load() must give (what pickle.loads returned)
+  std::string python;   // "python E" / "joblib E": what pickle.loads / joblib.load raised (not checked)
   std::string problem;  // a malformed .expect
 };
 
@@ -84,10 +89,15 @@ BadCase read_case(const fs::path& pkl) {
     } else if (line.rfind("offset ", 0) == 0) {
       c.offset = parse_u64(line.substr(7));
       if (!c.offset) c.problem = "bad line '" + line + "'";
+    } else if (line.rfind("json ", 0) == 0) {
+      c.json = line.substr(5);
+    } else if (line.rfind("python ", 0) == 0 || line.rfind("joblib ", 0) == 0) {
+      c.python = line;
     } else {
       c.problem = "unknown line '" + line + "'";
     }
   }
+  if (c.problem.empty() && !c.json.empty() && c.code != "ok") c.problem = "a json line goes with ok only";
   return c;
 }
 
@@ -122,11 +132,27 @@ void check(const BadCase& c, const char* how, const std::function<void()>& load_
   }
 }
 
+// A cpython_* case pickle.loads accepts: load() must give the value it returned.
+void check_loads(const BadCase& c, const char* how, const std::function<Document()>& load_it) {
+  try {
+    Document doc = load_it();
+    EXPECT_EQ(to_json(doc.root()), c.json) << how;
+  } catch (const Error& e) {
+    ADD_FAILURE() << how << ": " << e.what() << "; pickle.loads gave " << c.json;
+  }
+}
+
 TEST_P(BadFixture, FailsWithTheExpectedCode) {
   const BadCase& c = GetParam();
   ASSERT_TRUE(c.problem.empty()) << c.name << ".expect: " << c.problem;
   const fs::path pkl = kBad / (c.name + ".pkl");
   std::vector<uint8_t> data = read_all(pkl);
+  if (c.code == "ok") {
+    ASSERT_FALSE(c.json.empty()) << c.name << ".expect: ok without a json line";
+    check_loads(c, "load", [&] { return load(ByteView(data.data(), data.size()), c.options); });
+    check_loads(c, "load_file", [&] { return load_file(pkl, c.options); });
+    return;
+  }
   check(c, "load", [&] { (void)load(ByteView(data.data(), data.size()), c.options); });
   check(c, "load_file", [&] { (void)load_file(pkl, c.options); });
 }
@@ -139,6 +165,26 @@ std::string case_name(const ::testing::TestParamInfo<BadCase>& i) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, BadFixture, ::testing::ValuesIn(all_cases()), case_name);
+
+// fixtures/bad/<name>.joblib: files joblib.load refuses, through joblib::load from memory, from the
+// file and mapped (mmap_mode='r', which reads array data by another path).
+class JoblibBadFixture : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(JoblibBadFixture, FailsWithTheExpectedCode) {
+  const BadCase& c = GetParam();
+  ASSERT_TRUE(c.problem.empty()) << c.name << ".expect: " << c.problem;
+  const fs::path file = kBad / (c.name + ".joblib");
+  std::vector<uint8_t> data = read_all(file);
+  joblib::LoadOptions o;
+  o.pickle = c.options;
+  joblib::LoadOptions mapped = o;
+  mapped.mmap = joblib::MmapMode::kReadOnly;
+  check(c, "joblib::load(memory)", [&] { (void)joblib::load(ByteView(data.data(), data.size()), o); });
+  check(c, "joblib::load(file)", [&] { (void)joblib::load(file, o); });
+  check(c, "joblib::load(mmap)", [&] { (void)joblib::load(file, mapped); });
+}
+
+INSTANTIATE_TEST_SUITE_P(Joblib, JoblibBadFixture, ::testing::ValuesIn(all_cases(kBad, ".joblib")), case_name);
 
 // fixtures/torch/bad/<name>.pt (hostile torch zips from tools/fixturegen/torch_bad.py) through
 // torch::load from memory, from the file and mapped; an expectation of `ok` must load.
@@ -189,9 +235,10 @@ TEST(BadFixtures, EveryLimitHasACaseAndEveryExpectAPickle) {
   }
   for (const auto& e : fs::directory_iterator(kBad)) {
     if (e.path().extension() != ".expect") continue;
-    fs::path pkl = e.path();
+    fs::path pkl = e.path(), joblib_file = e.path();
     pkl.replace_extension(".pkl");
-    EXPECT_TRUE(fs::exists(pkl)) << e.path() << " has no .pkl";
+    joblib_file.replace_extension(".joblib");
+    EXPECT_TRUE(fs::exists(pkl) || fs::exists(joblib_file)) << e.path() << " has no .pkl (or .joblib)";
   }
 }
 

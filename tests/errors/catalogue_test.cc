@@ -497,9 +497,9 @@ TEST(Catalogue, DecompressionBombsStopAtTheInputLimit) {
 // An lzma ("alone") header may ask for a 4 GiB dictionary, which liblzma would allocate up front:
 // the decoder's memory is bounded by max_memory_bytes (found by fuzz_joblib).
 TEST(Catalogue, LzmaHeaderAskingForAHugeDictionary) {
-  // properties 0x5d, dictionary 0xF0000000 (joblib's magic is 5d 00), uncompressed size unknown,
-  // then a little data.
-  const std::string bomb = "\x5d\x00\x00\x00\xf0\xff\xff\xff\xff\xff\xff\xff\xff"s + std::string(64, '\0');
+  // properties 0x5d, dictionary 0xC0000000 (joblib's magic is 5d 00; 2^31 + 2^30, a size the
+  // picky header check of Python's lzma module takes), uncompressed size unknown, then a little data.
+  const std::string bomb = "\x5d\x00\x00\x00\xc0\xff\xff\xff\xff\xff\xff\xff\xff"s + std::string(64, '\0');
   joblib::LoadOptions opt;
   opt.pickle.limits.max_memory_bytes = uint64_t{256} << 20;
   try {

@@ -27,5 +27,22 @@ TEST(IntText, HexPastTheLimit) {
   EXPECT_EQ(twos_complement_to_text(b.data(), b.size(), 8), "-1099511627776");
 }
 
+TEST(IntText, DigitsInEveryBase) {
+  auto text = [](bool neg, int base, const char* digits) {
+    std::vector<uint8_t> b = digits_to_twos_complement(neg, base, digits);
+    return twos_complement_to_decimal(b.data(), b.size());
+  };
+  // int('...', base) in Python.
+  EXPECT_EQ(text(false, 10, "0"), "0");
+  EXPECT_EQ(text(true, 10, "123456789012345678901234567890"), "-123456789012345678901234567890");
+  EXPECT_EQ(text(false, 16, "ff"), "255");  // a sign byte above the top bit
+  EXPECT_EQ(text(true, 16, "80"), "-128");
+  EXPECT_EQ(text(false, 16, "7fffffffffffffffff"), "2361183241434822606847");
+  EXPECT_EQ(text(false, 8, "777"), "511");
+  EXPECT_EQ(text(true, 8, "7777777777777777777777"), "-73786976294838206463");
+  EXPECT_EQ(text(false, 2, "1011"), "11");
+  EXPECT_EQ(text(false, 2, std::string(70, '1').c_str()), "1180591620717411303423");
+}
+
 }  // namespace
 }  // namespace picklejar::internal

@@ -82,9 +82,11 @@ Case case_for(uint8_t byte) {
       c.prefix = "N";  // stored, not popped
       c.kept = 1;
       break;
-    case internal::Op::REDUCE: case internal::Op::NEWOBJ: c.before = "N)"; break;
-    case internal::Op::NEWOBJ_EX: c.before = "N)}"; break;
-    case internal::Op::BUILD: c.before = "N)\x81" "N"; break;
+    // A call's callable is a global: None, like any builtin value, is refused as CPython refuses it.
+    case internal::Op::REDUCE: case internal::Op::NEWOBJ: c.before = "cm\nf\n)"; break;
+    case internal::Op::NEWOBJ_EX: c.before = "cm\nf\n)}"; break;
+    case internal::Op::OBJ: c.before = "(cm\nf\n"; break;
+    case internal::Op::BUILD: c.before = "cm\nf\n)\x81" "N"; break;
     case internal::Op::PROTO: c.arg = "\x02"; break;
     default: break;
   }
