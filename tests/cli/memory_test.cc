@@ -59,6 +59,15 @@ class Memory : public picklejar_cli_test::CliTest {
   // Peak memory beyond the baseline.
   long above_baseline(const CliRun& r) const { return r.max_rss_kib - baseline_kib_; }
 
+  // Runs `recode FLAGS IN OUT`: at most 1.1 times the array above the baseline, and OUT holds
+  // `want` (the library's in-memory dump).
+  void expect_recode(const std::string& flags, const fs::path& in, const fs::path& out, const std::vector<uint8_t>& want) {
+    CliRun r = cli("recode " + flags + quote(in) + " " + quote(out), {}, true);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_LE(above_baseline(r), kArrayKib * 11 / 10) << r.max_rss_kib << " KiB peak, " << baseline_kib_ << " KiB baseline";
+    EXPECT_TRUE(slurp(out) == std::string(want.begin(), want.end())) << "recode " << flags << "wrote other bytes";
+  }
+
   long baseline_kib_ = 0;
   std::vector<double> data_;  // the array borrows it
   picklejar::Document doc_;
@@ -70,11 +79,7 @@ class Memory : public picklejar_cli_test::CliTest {
 TEST_F(Memory, RecodeJoblibHoldsOneCopyOfTheArray) {
   fs::path in = make_big("in.joblib");
   fs::path out = work() / "out.joblib";
-  CliRun r = cli("recode --joblib " + quote(in) + " " + quote(out), {}, true);
-  ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_LE(above_baseline(r), kArrayKib * 11 / 10) << r.max_rss_kib << " KiB peak, " << baseline_kib_ << " KiB baseline";
-  std::vector<uint8_t> want = picklejar::joblib::dump(root_);
-  EXPECT_TRUE(slurp(out) == std::string(want.begin(), want.end())) << "recode --joblib wrote other bytes";
+  expect_recode("--joblib ", in, out, picklejar::joblib::dump(root_));
   EXPECT_TRUE(slurp(out) == slurp(in));
 }
 
@@ -86,27 +91,12 @@ TEST_F(Memory, RecodeStreamsCompressedAndPickleOutputs) {
   gz.level = 1;
   fs::path in = make_big("in.joblib.gz", gz);
   fs::path out = work() / "out.joblib";
-  CliRun r = cli("recode --joblib " + quote(in) + " " + quote(out), {}, true);
-  ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_LE(above_baseline(r), kArrayKib * 11 / 10) << r.max_rss_kib << " KiB peak, " << baseline_kib_ << " KiB baseline";
-  std::vector<uint8_t> want = picklejar::joblib::dump(root_);
-  EXPECT_TRUE(slurp(out) == std::string(want.begin(), want.end())) << "recode --joblib wrote other bytes";
-
+  expect_recode("--joblib ", in, out, picklejar::joblib::dump(root_));
   fs::path zout = work() / "out.joblib.z";  // zlib at joblib's default level, from the extension
-  r = cli("recode --joblib " + quote(out) + " " + quote(zout), {}, true);
-  ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_LE(above_baseline(r), kArrayKib * 11 / 10) << r.max_rss_kib << " KiB peak, " << baseline_kib_ << " KiB baseline";
   picklejar::joblib::DumpOptions zo;
   zo.compression = picklejar::joblib::compression_for(std::nullopt, zout);
-  want = picklejar::joblib::dump(root_, zo);
-  EXPECT_TRUE(slurp(zout) == std::string(want.begin(), want.end())) << "recode --joblib to .z wrote other bytes";
-
-  fs::path pkl = work() / "out.pkl";
-  r = cli("recode " + quote(out) + " " + quote(pkl), {}, true);
-  ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_LE(above_baseline(r), kArrayKib * 11 / 10) << r.max_rss_kib << " KiB peak, " << baseline_kib_ << " KiB baseline";
-  want = picklejar::dump(root_);
-  EXPECT_TRUE(slurp(pkl) == std::string(want.begin(), want.end())) << "recode wrote other bytes";
+  expect_recode("--joblib ", out, zout, picklejar::joblib::dump(root_, zo));
+  expect_recode("", out, work() / "out.pkl", picklejar::dump(root_));
 }
 
 // info and show map an uncompressed file without being asked and read none of the array (show
