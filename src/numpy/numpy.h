@@ -40,8 +40,9 @@ std::string dtype_str(const DocumentImpl& d, uint32_t dtype);
 std::string dtype_typestr(const DTypeData& t);
 
 // The element bytes of an array in C order as numpy's tobytes() gives them (a copy when the array
-// is stored in Fortran order or with other strides).
-std::vector<uint8_t> array_c_order_bytes(const DocumentImpl& d, const ArrayData& a);
+// is stored in Fortran order or with other strides); with `most`, only the first `most` elements
+// (what a summary prints: the rest of a mapped array stays untouched).
+std::vector<uint8_t> array_c_order_bytes(const DocumentImpl& d, const ArrayData& a, uint64_t most = UINT64_MAX);
 // Fortran-order bytes (what numpy pickles for is_fortran arrays).
 std::vector<uint8_t> array_f_order_bytes(const DocumentImpl& d, const ArrayData& a);
 bool array_c_contiguous(const DocumentImpl& d, const ArrayData& a);

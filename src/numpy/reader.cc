@@ -501,11 +501,12 @@ std::string dtype_str(const DocumentImpl& d, uint32_t dtype) {
 }
 
 namespace {
-// Copies elements from `a` into `out` in C (or Fortran) logical order, following the strides.
-std::vector<uint8_t> gather(const DocumentImpl& d, const ArrayData& a, bool fortran) {
+// Copies the first `most` elements of `a` into `out` in C (or Fortran) logical order, following
+// the strides.
+std::vector<uint8_t> gather(const DocumentImpl& d, const ArrayData& a, bool fortran, uint64_t most) {
   const DTypeData& t = d.dtype(a.dtype);
   uint64_t item = t.itemsize;
-  auto count = element_count(a.shape).value_or(0);
+  auto count = std::min(element_count(a.shape).value_or(0), most);
   std::vector<uint8_t> out(count * item);
   if (count == 0 || item == 0) return out;
   size_t nd = a.shape.size();
@@ -545,14 +546,18 @@ bool contiguous(const DocumentImpl& d, const ArrayData& a, bool fortran) {
 bool array_c_contiguous(const DocumentImpl& d, const ArrayData& a) { return contiguous(d, a, false); }
 bool array_f_contiguous(const DocumentImpl& d, const ArrayData& a) { return contiguous(d, a, true); }
 
-std::vector<uint8_t> array_c_order_bytes(const DocumentImpl& d, const ArrayData& a) {
-  if (array_c_contiguous(d, a)) return std::vector<uint8_t>(a.data, a.data + a.nbytes);
-  return gather(d, a, false);
+std::vector<uint8_t> array_c_order_bytes(const DocumentImpl& d, const ArrayData& a, uint64_t most) {
+  if (array_c_contiguous(d, a)) {
+    uint64_t item = d.dtype(a.dtype).itemsize;
+    uint64_t n = item && most < a.nbytes / item ? most * item : a.nbytes;
+    return std::vector<uint8_t>(a.data, a.data + n);
+  }
+  return gather(d, a, false, most);
 }
 
 std::vector<uint8_t> array_f_order_bytes(const DocumentImpl& d, const ArrayData& a) {
   if (array_f_contiguous(d, a)) return std::vector<uint8_t>(a.data, a.data + a.nbytes);
-  return gather(d, a, true);
+  return gather(d, a, true, UINT64_MAX);
 }
 
 namespace {

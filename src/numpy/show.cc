@@ -99,9 +99,9 @@ ShowTyped::Text NumpyShow::show(const DocumentImpl& d_, uint32_t id) const {
       // The first elements in C order.
       uint64_t count = t.itemsize ? a.nbytes / t.itemsize : 0;
       if (count && element_text(t, a.data) != "?") {
-        std::vector<uint8_t> c = array_c_order_bytes(d_, a);
-        buf_ += ", data=[";
         uint64_t shown = std::min<uint64_t>(count, 8);
+        std::vector<uint8_t> c = array_c_order_bytes(d_, a, shown);
+        buf_ += ", data=[";
         for (uint64_t i = 0; i < shown; ++i) {
           if (i) buf_ += ", ";
           buf_ += element_text(t, c.data() + i * t.itemsize);

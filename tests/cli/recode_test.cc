@@ -228,6 +228,19 @@ TEST_F(Recode, NoFixImportsWritesPython3Names) {
   EXPECT_EQ(a, b);
 }
 
+// IN is mapped (an uncompressed file) while OUT is written: OUT may be IN itself, whose mapping
+// stays valid when the new file is renamed over its name.
+TEST_F(Recode, OutMayBeTheMappedInput) {
+  fs::path in = work() / "model.joblib";
+  fs::copy_file(kFixtures / "joblib/model.joblib", in);
+  fs::path other = work() / "other.joblib";
+  ASSERT_EQ(cli("recode --joblib " + quote(in) + " " + quote(other)).status, 0);
+  CliResult r = cli("recode --joblib " + quote(in) + " " + quote(in));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(slurp(in), slurp(other));
+  EXPECT_EQ(work_files(), (std::vector<std::string>{"model.joblib", "other.joblib"}));
+}
+
 // ---- standard input and output -----------------------------------------------------------------
 
 TEST_F(Recode, DashIsStdinAndStdout) {

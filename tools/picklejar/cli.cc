@@ -90,7 +90,8 @@ options (show, json, info, recode):
   --buffers-in DIR   out-of-band buffers (protocol 5) as DIR/0.bin, DIR/1.bin, ...
   --mmap             map an uncompressed joblib file or a torch file: its arrays
                      and tensors are views into the file instead of copies in
-                     memory
+                     memory (show, info and recode map an uncompressed pickle
+                     or joblib file without it)
 
 options (json):
   --arrays FORM      values: numpy arrays and torch tensors as the nested lists
@@ -341,7 +342,11 @@ picklejar::joblib::LoadOptions load_options(const Options& o, std::vector<std::v
   }
   picklejar::joblib::LoadOptions jo;
   jo.pickle = lo;
-  jo.mmap = o.mmap ? picklejar::joblib::MmapMode::kReadOnly : picklejar::joblib::MmapMode::kNone;
+  // show and info touch only what they print and recode streams the arrays out: mapping an
+  // uncompressed file (the library reads compressed ones whatever this says) spares reading every
+  // array into memory. json prints every element, so it reads them.
+  bool map = o.mmap || (o.file != "-" && (o.command == "show" || o.command == "info" || o.command == "recode"));
+  jo.mmap = map ? picklejar::joblib::MmapMode::kReadOnly : picklejar::joblib::MmapMode::kNone;
   return jo;
 }
 
@@ -417,28 +422,29 @@ void print_info(const picklejar::joblib::FileInfo& info, const picklejar::Docume
   }
 }
 
-// Writes `data` to `path` atomically (temporary file in the same directory, then rename). Errors
-// name `path`, never the temporary file, and say why (a directory, a missing directory).
-void write_file_atomically(const std::filesystem::path& path, const std::vector<uint8_t>& data,
-                           picklejar_cli::Progress* progress = nullptr) {
+// Fails as the library would, but naming `path` and saying why (a directory, a missing
+// directory), before anything is loaded or written.
+void check_writable(const std::filesystem::path& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (fs::is_directory(path, ec)) throw io_error("write", path.string(), "is a directory");
   fs::path dir = path.parent_path();
   if (!dir.empty() && !fs::is_directory(dir, ec))
     throw io_error("write", path.string(), dir.string() + (fs::exists(dir, ec) ? " is not a directory" : " does not exist"));
+}
+
+// Writes `data` (an out-of-band buffer) to `path` atomically: a temporary file in the same
+// directory, then rename. Errors name `path`, never the temporary file.
+void write_buffer_file(const std::filesystem::path& path, picklejar::ByteView data) {
+  namespace fs = std::filesystem;
+  check_writable(path);
   fs::path tmp = path;
   tmp += ".tmp-picklejar";
+  std::error_code ec;
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     if (!f) throw io_error("write", path.string(), std::strerror(errno));
-    if (progress) progress->begin("writing", path.string(), data.size());
-    constexpr size_t kChunk = size_t{8} << 20;
-    for (size_t at = 0; at < data.size() && f; at += kChunk) {
-      size_t n = std::min(kChunk, data.size() - at);
-      f.write(reinterpret_cast<const char*>(data.data() + at), static_cast<std::streamsize>(n));
-      if (progress) progress->update(at + n);
-    }
+    f.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
     f.close();
     if (!f) {
       int err = errno;
@@ -452,7 +458,6 @@ void write_file_atomically(const std::filesystem::path& path, const std::vector<
     fs::remove(tmp, ec);
     throw io_error("write", path.string(), reason);
   }
-  if (progress) progress->end("wrote");
 }
 
 void recode(const Options& o) {
@@ -475,41 +480,43 @@ void recode(const Options& o) {
                                                                ? " is not a directory"
                                                                : " does not exist (--buffers-out needs an existing directory)"));
   }
+  if (o.out != "-") check_writable(o.out);
   picklejar::Document doc = load(o, storage, progress);
   picklejar::DumpOptions d;
   d.protocol = o.protocol;
   d.fix_imports = o.fix_imports;
-  std::vector<picklejar::ByteView> out_of_band;
   if (o.buffers_out) {
-    d.buffer_callback = [&](const picklejar::Value& b) {
-      out_of_band.push_back(b.as_bytes());
+    // Each buffer is written when the pickler meets it, before OUT is complete: OUT never names
+    // buffers that are not there.
+    d.buffer_callback = [&, next = size_t{0}](const picklejar::Value& b) mutable {
+      write_buffer_file(std::filesystem::path(*o.buffers_out) / (std::to_string(next++) + ".bin"), b.as_bytes());
       return picklejar::BufferPlacement::kOutOfBand;
     };
   }
-  // The whole output is made before anything is written, so a failure leaves no file behind.
-  std::vector<uint8_t> bytes;
+  picklejar::joblib::DumpOptions jd;
   if (o.joblib) {
-    picklejar::joblib::DumpOptions jd;
     jd.protocol = o.protocol;
     if (o.threads) jd.threads = *o.threads;
     std::optional<std::string_view> spec;
     if (o.compress) spec = *o.compress;
     jd.compression = picklejar::joblib::compression_for(spec, o.out == "-" ? std::filesystem::path() : std::filesystem::path(o.out));
-    bytes = picklejar::joblib::dump(doc.root(), jd);
-  } else {
-    bytes = picklejar::dump(doc.root(), d);
   }
-  for (size_t i = 0; i < out_of_band.size(); ++i) {
-    std::vector<uint8_t> b(out_of_band[i].begin(), out_of_band[i].end());
-    write_file_atomically(std::filesystem::path(*o.buffers_out) / (std::to_string(i) + ".bin"), b);
-  }
+  // A file is streamed from the document (array data from its block or the mapped input), with no
+  // copy of the whole output in memory, to a temporary file renamed over OUT only when complete:
+  // a failure leaves OUT as it was.
   if (o.out == "-") {
+    // Standard output is made whole first: a failure midway writes nothing rather than half a file.
+    std::vector<uint8_t> bytes = o.joblib ? picklejar::joblib::dump(doc.root(), jd) : picklejar::dump(doc.root(), d);
     std::cout.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     std::cout.flush();
     if (!std::cout) throw io_error("write", "<stdout>", "write error");
     return;
   }
-  write_file_atomically(o.out, bytes, &progress);
+  progress.begin("writing", o.out, 0);
+  progress.watch_temporary(o.out);
+  o.joblib ? picklejar::joblib::dump_file(doc.root(), o.out, jd) : picklejar::dump_file(doc.root(), o.out, d);
+  std::error_code ec;
+  progress.end("wrote", std::filesystem::file_size(o.out, ec));
 }
 
 // The input's first opcode failed: more likely the wrong file than a damaged pickle (random bytes

@@ -16,13 +16,14 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
-// The file offset of the descriptor this process has open on `target` (canonical), or -1.
-int64_t read_position(const std::filesystem::path& target) {
+// The file offset of the descriptor this process has open on `target` (canonical; with `prefix`,
+// on a file whose name starts with it), or -1.
+int64_t read_position(const std::string& target, bool prefix) {
   namespace fs = std::filesystem;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator("/proc/self/fd", ec)) {
-    fs::path link = fs::read_symlink(entry.path(), ec);
-    if (ec || link != target) continue;
+    std::string link = fs::read_symlink(entry.path(), ec).string();
+    if (ec || !(prefix ? link.rfind(target, 0) == 0 : link == target)) continue;
     std::ifstream info("/proc/self/fdinfo/" + entry.path().filename().string());
     std::string key;
     int64_t pos = -1;
@@ -101,9 +102,10 @@ void Progress::print(bool final) {
   }
 }
 
-void Progress::end(const std::string& past_verb) {
+void Progress::end(const std::string& past_verb, std::optional<uint64_t> done) {
   if (!enabled_) return;
   unwatch();
+  if (done) done_ = *done;
   verb_ = past_verb;
   print(true);
 }
@@ -113,10 +115,22 @@ void Progress::watch(const std::filesystem::path& path) {
   std::error_code ec;
   std::filesystem::path target = std::filesystem::canonical(path, ec);
   if (ec) return;
+  watch_fd(target.string(), false);
+}
+
+void Progress::watch_temporary(const std::filesystem::path& path) {
+  if (!enabled_) return;
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::canonical(path.parent_path().empty() ? "." : path.parent_path(), ec);
+  if (ec) return;
+  watch_fd((dir / path.filename()).string() + ".tmp.", true);
+}
+
+void Progress::watch_fd(std::string target, bool prefix) {
   stop_ = false;
-  watcher_ = std::thread([this, target] {
+  watcher_ = std::thread([this, target = std::move(target), prefix] {
     while (!stop_) {
-      int64_t pos = read_position(target);
+      int64_t pos = read_position(target, prefix);
       if (pos > static_cast<int64_t>(done_.load())) update(static_cast<uint64_t>(pos));
       ::usleep(50 * 1000);
     }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -33,17 +34,24 @@ class Progress {
   void begin(std::string verb, std::string name, uint64_t total);
   // Reports `done` bytes of the current phase; prints when the last line is old enough.
   void update(uint64_t done);
-  // Ends the phase with its summary line ("read IN: 1.2 GiB in 3.1 s (400.0 MiB/s)").
-  void end(const std::string& past_verb);
+  // Ends the phase with its summary line ("read IN: 1.2 GiB in 3.1 s (400.0 MiB/s)"); `done`, when
+  // given, is the phase's final count of bytes.
+  void end(const std::string& past_verb, std::optional<uint64_t> done = std::nullopt);
 
   // Follows how far the library has read `path` (the offset of the descriptor it opened, from
   // /proc/self/fdinfo) on a thread, until unwatch(): the library loads from a path and has no
   // progress callback, and reading the file ourselves would hold it in memory twice.
   void watch(const std::filesystem::path& path);
+  // The same for how far the library has written the temporary file it writes `path` through
+  // ("<path>.tmp.XXXXXX", renamed over `path` when complete).
+  void watch_temporary(const std::filesystem::path& path);
   void unwatch();
 
  private:
   void print(bool final);
+  // Follows the offset of the descriptor open on `target`, or with `prefix` on a file whose
+  // canonical name starts with `target`.
+  void watch_fd(std::string target, bool prefix);
 
   bool enabled_;
   bool terminal_;
