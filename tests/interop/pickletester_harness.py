@@ -13,19 +13,24 @@ picklejar's load + dump (tests/interop/_recode.py, one picklejar_recode_server p
   PickleBuffer objects, once picklejar's are checked identical to them, so that the tests'
   zero-copy identity checks (`new is obj`) can hold: no stream codec can hand back the caller's
   own objects.
-- loads(data, **kw): picklejar recodes `data` at its own protocol and pickle.loads loads the
-  result. The same `data` is also loaded by CPython's C unpickler, and the test fails when
-  picklejar rejects what CPython loads, accepts what CPython rejects (unless the rejection is
-  CPython's import of a global or another live-object behaviour that the recoded pickle
-  reproduces with the same exception), or rejects with an exception other than CPython's
-  (picklejar's ErrorCode mapped to the C unpickler's exception: error_for()).
+- loads(data, **kw): picklejar recodes `data` at its own protocol (as pickletools reports it) and
+  pickle.loads loads the result. The same `data` is also loaded by CPython's C unpickler, and the
+  test fails when picklejar rejects what CPython loads, accepts what CPython rejects (unless the
+  pickle calls or looks up globals and its recode fails in CPython with the very same exception:
+  live-object behaviour, which a codec keeping globals inert cannot see), rejects with an
+  exception other than CPython's (picklejar's ErrorCode mapped to the C unpickler's exception:
+  error_for()), or when CPython loads another graph from the recode than from `data` (compared
+  by CPython re-pickling both).
 - Pickler/Unpickler objects (dump/load, persistent ids, reducer_override, dispatch tables): the
   RoutedPickler writes with CPython's C Pickler and sends the finished pickle through picklejar;
   the RoutedUnpickler reads one pickle from the file, recodes it and loads the result.
 
 Tests that no stream codec can serve are in SKIPS with the reason; known failures with an owner
 are in EXPECTED_FAILURES (the run fails if one of them passes, so the dict empties as fixes land).
-Exit status 0 only when nothing else failed.
+PARTIAL (printed): tests where some pickles could not go through picklejar (a memo carried from
+another dump or load, Pickler.fast), the rest of them did. ROUNDTRIP_OK: the tests where a dumps
+may be CPython's own re-pickle of the loaded object instead of the original. Exit status 0 only
+when nothing else failed.
 
 By hand (Debian's python, from the worktree root, after building picklejar_recode_server):
   PYTHONHASHSEED=0 /usr/bin/python3 tests/interop/pickletester_harness.py --build build
@@ -38,7 +43,6 @@ import io
 import os
 import pickle
 import pickletools
-import struct
 import sys
 import time
 import unittest
@@ -105,8 +109,12 @@ def _redump_note(ref, out, protocol, fix_imports, oob):
         again = pickle.dumps(pickle.loads(ref), protocol, fix_imports=fix_imports)
     except Exception:  # noqa: BLE001 - persistent ids, unloadable objects: no hint
         return ''
-    return ' (CPython\'s dumps(loads(ref)) %s)' % ('is picklejar\'s' if again == out else 'differs from both'
-                                                   if again != ref else 'is ref')
+    if again == out:
+        return _REDUMP_IS_PICKLEJARS
+    return ' (CPython\'s dumps(loads(ref)) %s)' % ('differs from both' if again != ref else 'is ref')
+
+
+_REDUMP_IS_PICKLEJARS = ' (CPython\'s dumps(loads(ref)) is picklejar\'s)'
 
 
 def route_dump(ref, protocol, fix_imports=True, oob=()):
@@ -120,8 +128,11 @@ def route_dump(ref, protocol, fix_imports=True, oob=()):
         _mismatch('dumps(protocol=%d): picklejar rejects CPython\'s pickle: %s' % (protocol, e))
         return ref
     if out != ref:
-        _mismatch('dumps(protocol=%d): %s%s' % (protocol, _first_diff(ref, out),
-                                                 _redump_note(ref, out, protocol, fix_imports, oob)))
+        note = _redump_note(ref, out, protocol, fix_imports, oob)
+        if _current_test[0] in ROUNDTRIP_OK and note == _REDUMP_IS_PICKLEJARS:
+            ROUNDTRIP_SEEN.add(_current_test[0])
+        else:
+            _mismatch('dumps(protocol=%d): %s%s' % (protocol, _first_diff(ref, out), note))
     if not _same_buffers(bufs, oob):
         _mismatch('dumps(protocol=%d): picklejar\'s out-of-band buffers %r differ from CPython\'s %r'
                   % (protocol, bufs, [(_raw(b).tobytes(), _raw(b).readonly) for b in oob]))
@@ -223,6 +234,15 @@ def _has_live_opcodes(data):
         return True
 
 
+def _has_out_of_band(data):
+    """True when `data` takes out-of-band buffers: its recode keeps them there (and in-band
+    buffers in band, as the input had them)."""
+    try:
+        return any(op.name == 'NEXT_BUFFER' for op, _, _ in pickletools.genops(data))
+    except Exception:  # noqa: BLE001
+        return True
+
+
 def recode_for_load(data, *, fix_imports=True, encoding='ASCII', buffers=None, persistent=False):
     """picklejar's recode of `data` at its own protocol, for CPython to load. Returns (recoded
     bytes, the buffers to load it with, CPython's exception on `data` itself or None). A picklejar
@@ -239,7 +259,8 @@ def recode_for_load(data, *, fix_imports=True, encoding='ASCII', buffers=None, p
     try:
         out, out_bufs = RECODER.recode(data, _input_protocol(data),
                                        buffers=None if buffers is None else [_raw(b) for b in buffers],
-                                       out_of_band=buffers is not None, fix_imports=fix_imports,
+                                       out_of_band=buffers is not None and _has_out_of_band(data),
+                                       fix_imports=fix_imports,
                                        encoding=encoding)
     except _recode.RecodeError as e:
         mapped = error_for(e, data)
@@ -583,6 +604,17 @@ SKIPS = {
     'PJInMemoryPickleTests.test_huge_str_64b': _BIGMEM,
 }
 
+# Tests whose objects CPython itself re-pickles differently once loaded. README: "a loaded document
+# dumps back as CPython re-pickles what it loaded"; so here a dumps may differ from the original
+# pickle when it is CPython's pickle.dumps(pickle.loads(original)). Only these tests, and only so;
+# printed at the end.
+ROUNDTRIP_OK = {
+    'PJInMemoryPickleTests.test_buffers_numpy':
+        'a non-contiguous numpy array loads as a contiguous one, which numpy pickles as _frombuffer '
+        'at protocol 5 where the original was pickled with the _reconstruct form',
+}
+ROUNDTRIP_SEEN = set()
+
 # Known failures fixed by other helpers of issue 12, 'Class.test': 'owner: cause'. A test here
 # that passes fails the run: remove it from this dict when its fix lands.
 EXPECTED_FAILURES = {
@@ -612,14 +644,6 @@ EXPECTED_FAILURES = {
         'h12-forms: protocol 0 recursive subclass instance re-emitted in another build order (loaded graph differs)',
     'PJInMemoryPickleTests.test_bad_reduce':
         'h12-parity: REDUCE of a non-callable (None) accepted',
-    'PJDispatchTableTests.test_class_dispatch_table':
-        "unowned (lead to assign): a reduce's state_setter call (REDUCE then POP) is dropped",
-    'PJDispatchTableTests.test_instance_dispatch_table':
-        "unowned (lead to assign): a reduce's state_setter call (REDUCE then POP) is dropped",
-    'PJChainDispatchTableTests.test_class_dispatch_table':
-        "unowned (lead to assign): a reduce's state_setter call (REDUCE then POP) is dropped",
-    'PJChainDispatchTableTests.test_instance_dispatch_table':
-        "unowned (lead to assign): a reduce's state_setter call (REDUCE then POP) is dropped",
     'PJIdPersPicklerTests.test_return_correct_type':
         'unowned (lead to assign): REDUCE whose argument tuple is a persistent id rejected',
     'PJInMemoryPickleTests.test_empty_bytestring':
@@ -630,8 +654,6 @@ EXPECTED_FAILURES = {
         'unowned (lead to assign): EXT1/2/4: no copyreg extension registry',
     'PJInMemoryPickleTests.test_global_ext4':
         'unowned (lead to assign): EXT1/2/4: no copyreg extension registry',
-    'PJInMemoryPickleTests.test_buffers_numpy':
-        'unowned (lead to assign): non-contiguous numpy array at protocol 5: legacy _reconstruct form re-emitted as _frombuffer',
     'PJInMemoryPickleTests.test_recursive_tuple_subclass_and_inst':
         'unowned (lead to assign): a fresh args tuple equal to an earlier one re-emitted as POP + GET of it',
     'PJInMemoryPickleTests.test_evil_pickler_mutating_collection':
@@ -735,6 +757,10 @@ def main():
         print('expected failures (%d):' % len(expected))
         for k in expected:
             print('  %s: %s' % (k, EXPECTED_FAILURES[k]))
+    if ROUNDTRIP_SEEN:
+        print('dumps equal to CPython\'s round trip, not to the original (%d):' % len(ROUNDTRIP_SEEN))
+        for k in sorted(ROUNDTRIP_SEEN):
+            print('  %s: %s' % (k, ROUNDTRIP_OK[k]))
     if PARTIAL:
         print('partly routed (%d):' % len(PARTIAL))
         for k, why in sorted(PARTIAL.items()):
