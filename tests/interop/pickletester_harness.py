@@ -32,9 +32,10 @@ another dump or load, Pickler.fast), the rest of them did. ROUNDTRIP_OK: the tes
 may be CPython's own re-pickle of the loaded object instead of the original. Exit status 0 only
 when nothing else failed.
 
-By hand (Debian's python, from the worktree root, after building picklejar_recode_server):
-  PYTHONHASHSEED=0 /usr/bin/python3 tests/interop/pickletester_harness.py --build build
-  ... -k test_bytes -k Persistent   (unittest -k patterns: substrings or fnmatch patterns)
+By hand (Debian's python, from the worktree root, after building picklejar_recode_server; the
+script re-runs itself with PYTHONHASHSEED=0, as CTest runs it, for CPython's set order):
+  /usr/bin/python3 tests/interop/pickletester_harness.py --build build
+  ... -k test_bytes -k PJPersPicklerTests   (unittest -k: substrings of Class.test, or fnmatch patterns)
   ... -v                            (every test's name and outcome)
 """
 import argparse
@@ -714,6 +715,10 @@ class _Result(unittest.TextTestResult):
 
 def main():
     global RECODER
+    if os.environ.get('PYTHONHASHSEED') != '0':
+        # picklejar writes sets in the order CPython run with PYTHONHASHSEED=0 iterates them.
+        env = dict(os.environ, PYTHONHASHSEED='0')
+        os.execve(sys.executable, [sys.executable] + sys.argv, env)
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--cli')
     ap.add_argument('--cli-batch')
