@@ -270,7 +270,8 @@ struct ObjectRef {
   Value callable;    // what was called: a global for every pickle CPython writes
   Value args;        // the argument tuple
   Value kwargs;      // NEWOBJ_EX keyword arguments (a dict), else invalid
-  Value state;       // what BUILD applied, else invalid
+  Value state;       // what BUILD (or state_setter) applied, else invalid
+  Value state_setter;  // a reduce's state_setter, called as state_setter(obj, state) in place of BUILD, else invalid
   Value list_items;  // a list of what APPEND(S) added (list subclasses), else invalid
   Value dict_items;  // a dict of what SETITEM(S) added (dict subclasses), else invalid
 };

@@ -162,6 +162,9 @@ struct ObjectData {
   uint32_t args = kNoNode;
   uint32_t kwargs = kNoNode;
   uint32_t state = kNoNode;
+  // A reduce's state_setter: CPython applied `state` by calling state_setter(obj, state) (the call
+  // written after obj, its result popped), not by BUILD.
+  uint32_t state_setter = kNoNode;
   uint32_t list_items = kNoNode;
   uint32_t dict_items = kNoNode;
   uint32_t typed = kNoNode;  // index into arrays_/dtypes_/scalars_ by the node's tag

@@ -288,6 +288,7 @@ ObjectRef Value::as_object() const {
   r.args = wrap(doc_, o.args);
   r.kwargs = wrap(doc_, o.kwargs);
   r.state = wrap(doc_, o.state);
+  r.state_setter = wrap(doc_, o.state_setter);
   r.list_items = wrap(doc_, o.list_items);
   r.dict_items = wrap(doc_, o.dict_items);
   return r;

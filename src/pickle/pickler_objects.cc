@@ -292,7 +292,15 @@ void Pickler::reduce_end(const DocumentImpl* d, uint32_t id) {
   if (fresh) return;
   const ObjectData& o = d->object(id);
   bool reconstructed = proto_ < 2 && o.how != MadeBy::kReduce && !called_with_args(d, o);
-  if (o.state != kNoNode) {
+  if (o.state != kNoNode && o.state_setter != kNoNode) {
+    // CPython's save_reduce with a state_setter: state_setter(obj, state), the result popped.
+    push_op(Op::POP);
+    push_op(Op::REDUCE);
+    push_op(Op::TUPLE2);
+    push_save(d, o.state);
+    push_save(d, id);
+    push_save(d, o.state_setter);
+  } else if (o.state != kNoNode) {
     for (Saver* s : savers_) s->before_build(*this, d, id);
     push_op(Op::BUILD);
     push_save(d, o.state);

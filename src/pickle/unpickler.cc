@@ -358,6 +358,23 @@ uint32_t Unpickler::reduce(uint32_t callable, uint32_t args) {
   return obj;
 }
 
+// CPython writes a reduce's state_setter as `state_setter obj state TUPLE2 REDUCE POP` after obj,
+// in place of `state BUILD`: the call's result is dropped, its effect is obj's state. Popped right
+// after its REDUCE (so never memoized), such a call is kept on obj for a dump to write again.
+void Unpickler::adopt_state_setter(uint32_t call) {
+  if (kind(call) != Kind::kObject) return;
+  const ObjectData& c = d_.object(call);
+  if (c.how != MadeBy::kReduce || c.args == kEmptyTupleNode || d_.item_count(c.args) != 2) return;
+  uint32_t obj = d_.items(c.args)[0];
+  uint32_t state = d_.items(c.args)[1];
+  uint32_t setter = c.callable;
+  if (obj == call || kind(obj) != Kind::kObject) return;
+  ObjectData& o = d_.object(obj);
+  if (o.state != kNoNode || o.state_setter != kNoNode) return;
+  o.state = state;
+  o.state_setter = setter;
+}
+
 // ---- containers
 
 uint32_t Unpickler::items_of(uint32_t obj, uint32_t ObjectData::*items, Kind container) {

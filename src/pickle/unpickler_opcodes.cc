@@ -249,7 +249,10 @@ void Unpickler::run_opcodes() {
       // ---- stack manipulation
       case Op::POP:
         // As CPython's C unpickler: with nothing above the mark, POP discards the mark.
-        if (stack_.size() > fence()) stack_.pop_back();
+        if (stack_.size() > fence()) {
+          if (op_off_ == reduce_end_) adopt_state_setter(stack_.back());
+          stack_.pop_back();
+        }
         else if (!marks_.empty()) marks_.pop_back();
         else fail(ErrorCode::kStackUnderflow, "unpickling stack underflow");
         break;
@@ -319,6 +322,7 @@ void Unpickler::run_opcodes() {
         uint32_t args = pop();
         uint32_t callable = pop();
         push(reduce(callable, args));
+        reduce_end_ = in_.pos();
         break;
       }
       case Op::BUILD: {

@@ -247,6 +247,7 @@ class Unpickler {
         bad_operand(callable, wanted);
     }
   }
+  void adopt_state_setter(uint32_t call);
 
   // ---- containers
   uint32_t tuple_from(size_t from) {
@@ -295,6 +296,7 @@ class Unpickler {
   size_t next_buffer_ = 0;
   std::map<std::tuple<const uint8_t*, size_t, bool>, uint32_t> buffer_nodes_;  // a view given twice is one object
   uint64_t op_off_ = 0;
+  uint64_t reduce_end_ = ~uint64_t{0};  // where the opcode after the last REDUCE starts
   int op_ = Error::kNoOpcode;
   bool in_callback_ = false;
   std::string line_hold_;  // GLOBAL/INST: the module line while the name line is read

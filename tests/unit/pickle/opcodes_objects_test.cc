@@ -193,6 +193,47 @@ TEST(OpcodeBuild, RecordsStateOnTheObject) {
   EXPECT_TRUE(t.root().as_object().state[0].is_none());
 }
 
+// A reduce's state_setter (a 6-item __reduce__ result), as CPython's C pickler writes it at
+// protocols 0 and 2: `setstate(obj, state)` after obj, its result popped (the bytes pickle.Pickler
+// writes for a mod.C whose dispatch_table reduce is (C, (), {"a": "v"}, None, None, mod.setstate)).
+const std::string kStateSetterP0 = "cmod\nC\np0\n(tRp1\ncmod\nsetstate\np2\ng1\n(dp3\nVa\np4\nVv\np5\ns\x86R0.";
+const std::string kStateSetterP2 =
+    "\x80\x02" "cmod\nC\nq\x00)Rq\x01" "cmod\nsetstate\nq\x02h\x01}q\x03X\x01\x00\x00\x00" "aq\x04"
+    "X\x01\x00\x00\x00vq\x05s\x86R0."s;
+
+TEST(OpcodeBuild, StateSetterCallIsKeptOnTheObject) {
+  for (const std::string& data : {kStateSetterP0, kStateSetterP2}) {
+    auto l = L(data);
+    ASSERT_EQ(l.root().kind(), Kind::kObject);
+    ObjectRef o = l.root().as_object();
+    ASSERT_TRUE(o.state.valid());
+    EXPECT_EQ(o.state.at("a").as_str(), "v");
+    ASSERT_TRUE(o.state_setter.valid());
+    EXPECT_EQ(o.state_setter.as_global().name, "setstate");
+  }
+}
+
+TEST(OpcodeBuild, StateSetterCallIsWrittenAgain) {
+  auto p0 = L(kStateSetterP0);
+  DumpOptions o0;
+  o0.protocol = 0;
+  EXPECT_EQ(sv(ByteView(dump(p0.root(), o0))), kStateSetterP0);
+  auto p2 = L(kStateSetterP2);
+  DumpOptions o2;
+  o2.protocol = 2;
+  EXPECT_EQ(sv(ByteView(dump(p2.root(), o2))), kStateSetterP2);
+}
+
+TEST(OpcodeBuild, OtherPoppedCallsAreNoStateSetters) {
+  // Memoized before its POP: not CPython's state_setter form.
+  auto memo = L("cmod\nC\np0\n(tRp1\ncmod\nf\np2\ng1\n(d\x86" "Rp3\n0.");
+  EXPECT_FALSE(memo.root().as_object().state_setter.valid());
+  // A second call on an object whose state is already set changes nothing.
+  auto twice = L(kStateSetterP0.substr(0, kStateSetterP0.size() - 1) + "cmod\ng\ng1\n(d\x86" "R0.");
+  EXPECT_EQ(twice.root().as_object().state_setter.as_global().name, "setstate");
+  EXPECT_EQ(twice.root().as_object().state.at("a").as_str(), "v");
+}
+
 TEST(OpcodeInst, InstantiatesFromMarkAndLines) {
   auto l = L("(K\x01U\x01ximod\nCls\n.");
   ASSERT_EQ(l.root().kind(), Kind::kObject);
