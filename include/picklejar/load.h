@@ -36,8 +36,8 @@ struct LoadOptions {
   Limits limits{};
   // Out-of-band buffers for NEXT_BUFFER, in order. Absent (nullopt) is like Python's buffers=None:
   // a NEXT_BUFFER is then an error, as is running out of buffers. Extra buffers are ignored.
-  // The same view given twice (same memory, size and readonly flag) loads as one buffer object,
-  // as Python's loader returns the same object twice: a value holding one PickleBuffer twice
+  // The same non-empty view given twice (same memory, size and readonly flag) loads as one buffer
+  // object, as Python's loader returns the same object twice: a value holding one PickleBuffer twice
   // pickles (out-of-band, unmemoized, as CPython does) to two NEXT_BUFFERs and the buffer list
   // the callback built holds it twice.
   std::optional<std::vector<BufferView>> buffers{};
@@ -45,7 +45,9 @@ struct LoadOptions {
   PersistentLoad persistent_load{};
   // How Python 2 str opcodes (STRING, BINSTRING, SHORT_BINSTRING) decode, as pickle.load's
   // encoding=: "ASCII" (default), "latin1" (also "latin-1", "iso-8859-1"), "utf-8", or "bytes"
-  // (they load as bytes). Anything else throws kInvalidArgument.
+  // (they load as bytes). Any other name is a codec of the C library's iconv ("koi8-r", "cp1251",
+  // "shift_jis", ...), looked up, as CPython looks its codecs up, when a str needs decoding: an
+  // unknown name, or bytes the codec cannot decode, is kDecode at that opcode.
   std::string encoding = "ASCII";
   // For streams of protocol < 3, map Python 2 module names to Python 3 ones (__builtin__ ->
   // builtins, copy_reg -> copyreg, ...) as CPython's _compat_pickle does.

@@ -27,8 +27,7 @@ Py2Encoding parse_encoding(const std::string& name) {
     return Py2Encoding::kLatin1;
   if (n == "utf-8" || n == "utf8") return Py2Encoding::kUtf8;
   if (n == "bytes") return Py2Encoding::kBytes;
-  throw Error(ErrorCode::kInvalidArgument,
-              "unsupported encoding '" + name + "' (use ASCII, latin1, utf-8 or bytes)");
+  return Py2Encoding::kOther;
 }
 
 namespace {
@@ -198,6 +197,38 @@ uint32_t Unpickler::make_str_owned(const std::string& s) {
   return d_.add_payload(Kind::kStr, d_.copy_bytes(reinterpret_cast<const uint8_t*>(s.data()), s.size()), s.size(), op_off_);
 }
 
+// LoadOptions::encoding names another codec: glibc's iconv under that name (also with '_' read as
+// '-', as Python's codec lookup reads it: koi8_r is KOI8-R). Opened at the first str that needs it.
+std::string Unpickler::py2_iconv(const uint8_t* p, size_t n) {
+  if (!iconv_) {
+    std::string alt = opt_.encoding;
+    for (char& c : alt) c = c == '_' ? '-' : c;
+    for (const std::string& name : {opt_.encoding, alt}) {
+      iconv_t cd = ::iconv_open("UTF-8", name.c_str());
+      if (cd != reinterpret_cast<iconv_t>(-1)) {
+        iconv_.reset(cd);
+        break;
+      }
+    }
+    if (!iconv_) fail(ErrorCode::kDecode, "unknown encoding '" + opt_.encoding.substr(0, 100) + "' (LoadOptions::encoding)");
+  }
+  iconv_t cd = static_cast<iconv_t>(iconv_.get());
+  (void)::iconv(cd, nullptr, nullptr, nullptr, nullptr);  // initial shift state
+  std::string out(n * 4 + 16, '\0');
+  char* in = const_cast<char*>(reinterpret_cast<const char*>(p));
+  size_t in_left = n;
+  char* to = out.data();
+  size_t to_left = out.size();
+  if (::iconv(cd, &in, &in_left, &to, &to_left) == static_cast<size_t>(-1) ||
+      ::iconv(cd, nullptr, nullptr, &to, &to_left) == static_cast<size_t>(-1)) {
+    size_t at = n - in_left;
+    fail(ErrorCode::kDecode, "'" + opt_.encoding.substr(0, 100) + "' codec can't decode byte 0x" +
+                                 (at < n ? hex2(p[at]) : std::string("??")) + " in position " + std::to_string(at));
+  }
+  out.resize(out.size() - to_left);
+  return out;
+}
+
 uint32_t Unpickler::py2_str_stable(const uint8_t* p, size_t n) {
   switch (enc_) {
     case Py2Encoding::kBytes:
@@ -218,6 +249,8 @@ uint32_t Unpickler::py2_str_stable(const uint8_t* p, size_t n) {
           fail(ErrorCode::kDecode, "'utf-8' codec can't decode byte 0xed in position " + std::to_string(i));
       return d_.add_payload(Kind::kStr, p, n, op_off_);
     }
+    case Py2Encoding::kOther:
+      return make_str_owned(py2_iconv(p, n));
     case Py2Encoding::kLatin1: {
       std::string s;
       s.reserve(n * 2);

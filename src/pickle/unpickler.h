@@ -19,8 +19,10 @@ void run_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, Vm
 uint32_t run_nested_unpickler(ByteReader& in, Document& doc, const LoadOptions& options, VmHookList hooks = {},
                               VmObserver* observer = nullptr);
 
-// Decodes text for Python 2 str opcodes. Returns the node id of the str (or bytes) made in d.
-enum class Py2Encoding { kAscii, kLatin1, kUtf8, kBytes };
+// How Python 2 str opcodes decode (LoadOptions::encoding). kOther: any other codec name, decoded by
+// the C library's iconv under that name when a str needs it (as CPython looks a codec up only when
+// it decodes: an unknown name fails there, not before).
+enum class Py2Encoding { kAscii, kLatin1, kUtf8, kBytes, kOther };
 Py2Encoding parse_encoding(const std::string& name);
 
 }  // namespace picklejar::internal

@@ -6,10 +6,13 @@
 // one file. One Unpickler runs one pickle and is used by one thread. Internal to src/pickle/.
 #pragma once
 
+#include <iconv.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -206,6 +209,7 @@ class Unpickler {
   // Python 2 str (STRING, BINSTRING, SHORT_BINSTRING) in LoadOptions::encoding. p must live as long
   // as the document (input in memory mode, or the arena).
   uint32_t py2_str_stable(const uint8_t* p, size_t n);
+  std::string py2_iconv(const uint8_t* p, size_t n);
   void check_int_digits(size_t n);  // Limits::max_int_digits
   uint32_t int_from_literal(const IntLiteral& lit);
   // INT, LONG and FLOAT lines, read as CPython's C unpickler reads them (pickle.loads), which is
@@ -284,6 +288,10 @@ class Unpickler {
   const LoadOptions& opt_;
   const Limits& lim_;
   Py2Encoding enc_;
+  struct IconvClose {
+    void operator()(void* cd) const noexcept { ::iconv_close(static_cast<iconv_t>(cd)); }
+  };
+  std::unique_ptr<void, IconvClose> iconv_;  // Py2Encoding::kOther's converter, once opened
   PodVector<uint32_t> stack_;  // grows without copying (src/model/pod_vector.h)
   std::vector<size_t> marks_;
   std::vector<uint32_t> memo_;

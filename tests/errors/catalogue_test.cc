@@ -135,7 +135,9 @@ std::string json_or_empty(const std::function<Document()>& load_it) {
 // reads) at every offset of the fixtures under 1 KB and every 7th offset of the others.
 TEST(Catalogue, TruncationAtEveryOffsetOfEverySmallFixture) {
   size_t fixtures = 0, prefixes = 0;
-  for (const auto& [name, data] : fixture_pickles()) {
+  for (const auto& fixture : fixture_pickles()) {
+    const std::string& name = fixture.first;  // not a structured binding: clang 14's lambdas cannot capture one
+    const std::string& data = fixture.second;
     if (data.size() >= 4096) continue;
     ++fixtures;
     // A fixture may carry bytes after its STOP: a prefix holding the STOP loads the same value.

@@ -499,10 +499,13 @@ TEST(Unhashable, ListAsDictKey) {
   expect_error("\x80\x02" "c__builtin__\nset\n]\x85\x85R."s, ErrorCode::kUnhashable, 22, 'R');  // set(([],))
 }
 
-TEST(InvalidArgument, BadEncodingOption) {
+// An encoding no codec has: CPython looks it up when a str needs decoding (pickle.loads(b'N.',
+// encoding='ebcdic') is None; with a str, LookupError), and so does picklejar.
+TEST(Decode, UnknownEncodingFailsWhereAStrNeedsIt) {
   LoadOptions o;
   o.encoding = "ebcdic";
-  expect_error("N.", ErrorCode::kInvalidArgument, kNoOffset, kNoOpcode, o);
+  EXPECT_TRUE(load(view("N."), o).root().is_none());
+  expect_error("U\x01" "a.", ErrorCode::kDecode, 0, 'U', o);
 }
 
 TEST(Callback, PersistentLoadErrorsPropagateUntouched) {

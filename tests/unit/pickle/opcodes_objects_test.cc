@@ -322,6 +322,19 @@ TEST(OpcodeBinPersId, WithoutCallbackIsInert) {
   EXPECT_EQ(pid[1].as_int(), 1);
 }
 
+// A pickler whose persistent_id returns every object itself (CPython's pickletester
+// test_return_correct_type) makes the callable and the argument tuple of a REDUCE persistent ids:
+// these bytes are CPython's for b'abc\n' at protocol 2. Only persistent_load knows what a pid
+// stands for; with a callback returning the pid itself, as the test's, it loads as CPython loads
+// it. (Without a callback the pid stays inert and a REDUCE cannot take it as its arguments.)
+TEST(OpcodeBinPersId, IdentityCallbackMakesReduceArguments) {
+  LoadOptions o;
+  o.persistent_load = [](Document&, Value pid) { return pid; };
+  auto l = L("\x80\x02" "c_codecs\nencode\nq\x00QX\x04\x00\x00\x00" "abc\nq\x01QX\x06\x00\x00\x00" "latin1q\x02Q\x86q\x03QRq\x04Q."s, o);
+  ASSERT_EQ(l.root().kind(), Kind::kBytes);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(l.root().as_bytes().data()), l.root().as_bytes().size()), "abc\n");
+}
+
 TEST(OpcodeBinPersId, CallbackGetsThePidValue) {
   LoadOptions o;
   o.persistent_load = [](Document& doc, Value pid) {
