@@ -167,6 +167,16 @@ uint32_t reduce_known_shape(DocumentImpl& d, uint32_t callable, uint32_t args, u
       std::vector<uint32_t> copy(d.items(args), d.items(args) + nargs);
       return make_set(d, name == "set" ? Kind::kSet : Kind::kFrozenSet, copy.data(), nargs, offset);
     }
+    if (name == "tuple" && nargs <= 1) {  // tuple() is the empty tuple singleton; tuple(t) is t
+      if (nargs == 0) return kEmptyTupleNode;
+      if (arg_kind(0) == Kind::kTuple) return arg(0);
+      if (arg_kind(0) != Kind::kList) return kNoNode;
+      if (d.item_count(arg(0)) == 0) return kEmptyTupleNode;
+      std::vector<uint32_t> copy(d.items(arg(0)), d.items(arg(0)) + d.item_count(arg(0)));
+      uint32_t t = d.add_container(Kind::kTuple, offset);
+      d.append_items(t, copy.data(), copy.size());
+      return t;
+    }
     if (name == "bytearray" || name == "bytes") {
       Kind kind = name == "bytes" ? Kind::kBytes : Kind::kByteArray;
       if (nargs == 0) return make_bytes_like(d, kind, {}, offset);
