@@ -24,13 +24,12 @@ an empty list or dict subclass from a protocol 2+ stream re-dumped below 2 (SKIP
 The user classes live in __main__ while the cases are pickled and loaded.
 """
 
-import contextlib
 import hashlib
 import os
 import pickle
-import sys
 
-from .common import FIX, replace_tree
+from .common import FIX
+from .common import classes_in_main as common_classes_in_main, replace_tree
 
 FORMS = os.path.join(FIX, "forms")
 FORMS_HEADER = "case\tencoding\tinput\tprotocol\texpect"
@@ -82,19 +81,8 @@ MAIN_CLASSES = {"Outer": Outer, "Object": Object, "Plain": Plain, "ObjRed": ObjR
                 "MyDict": MyDict, "WithMaker": WithMaker}
 
 
-@contextlib.contextmanager
 def classes_in_main():
-    main = sys.modules["__main__"]
-    for name, cls in MAIN_CLASSES.items():
-        assert not hasattr(main, name), name
-        cls.__module__ = "__main__"
-        setattr(main, name, cls)
-    Outer.Inner.__module__ = "__main__"
-    try:
-        yield
-    finally:
-        for name in MAIN_CLASSES:
-            delattr(main, name)
+    return common_classes_in_main(MAIN_CLASSES, (Outer.Inner,))
 
 
 def fresh(b):

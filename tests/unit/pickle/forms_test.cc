@@ -7,10 +7,10 @@
 #include <fstream>
 #include <iterator>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "../../golden/golden_fixtures.h"
 #include "model/document_impl.h"
 #include "model/value_access.h"
 #include "picklejar/picklejar.h"
@@ -41,18 +41,10 @@ std::string dump_bytes(const Value& v, int protocol) {
 }
 
 TEST(Forms, RedumpsAsCPythonDoes) {
-  std::ifstream f(PICKLEJAR_FIXTURES_DIR "/FORMS.tsv");
-  ASSERT_TRUE(f.good());
-  std::string line;
-  std::getline(f, line);  // header
   std::map<std::string, int> per_family;
   size_t rows = 0;
-  while (std::getline(f, line)) {
-    std::vector<std::string> c;
-    std::istringstream s(line);
-    for (std::string col; std::getline(s, col, '\t');) c.push_back(col);
-    ASSERT_EQ(c.size(), 5u) << line;
-    SCOPED_TRACE(line);
+  for (const auto& c : picklejar_golden::read_tsv(picklejar_golden::kFixtures / "FORMS.tsv", 5)) {
+    SCOPED_TRACE(c[0] + " " + c[2] + " at protocol " + c[3]);
     Document doc = load_fixture(c[2], c[1]);
     EXPECT_EQ(dump_bytes(doc.root(), std::stoi(c[3])), read_fixture(c[4]));
     ++per_family[c[0].substr(0, c[0].find('.'))];
