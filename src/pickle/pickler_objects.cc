@@ -26,7 +26,7 @@ bool c_global_named_like_its_module(std::string_view module, std::string_view na
 // FORMATS.md "Globals".
 void Pickler::save_global(const DocumentImpl* d, uint32_t id) {
   const Node& n = d->node(id);
-  if ((n.flags & kFlagGetattr) && (proto_ < 4 || (n.flags & kFlagGetattrMethod))) {
+  if ((n.flags & kFlagGetattr) && (proto_ < 4 || (n.flags & kFlagGetattrMethod)) && d->getattr_args.count(id)) {
     save_getattr_global(d, id);
     return;
   }
