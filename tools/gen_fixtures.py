@@ -43,6 +43,8 @@ This file is the driver; each fixture family is a module of tools/fixturegen/:
                 (scan_catalogue the rows, scan_payloads, scan_containers, scan_record the
                 globals Python looks up, scan_readme)
   readme        fixtures/README.md
+  forms_cases   fixtures/forms/, FORMS.tsv: CPython's re-dumps of the forms a re-dump keeps
+                (getattr reduces, _reconstructor, the cached singletons per opcode path)
   verify        re-reading what was written
 """
 
@@ -57,6 +59,7 @@ if os.environ.get("PYTHONHASHSEED") != "0":
 
 from fixturegen.array_values import array_values_fixtures  # noqa: E402
 from fixturegen.common import EXPECTED_VERSIONS  # noqa: E402
+from fixturegen.forms_cases import forms_fixtures  # noqa: E402
 from fixturegen.internals_cases import internals_fixtures  # noqa: E402
 from fixturegen.joblib_cases import joblib_fixtures  # noqa: E402
 from fixturegen.numpy_cases import numpy_cases  # noqa: E402
@@ -88,7 +91,7 @@ def all_cases():
 # Families that make, write and verify their own files: `--only NAME` regenerates just one.
 SELF_CONTAINED = {"joblib": joblib_fixtures, "pickler": pickler_fixtures, "internals": internals_fixtures,
                   "torch": torch_fixtures, "torchwrite": torch_write_fixtures, "arrayvalues": array_values_fixtures,
-                  "scan": scan_fixtures}
+                  "scan": scan_fixtures, "forms": forms_fixtures}
 
 
 def main():

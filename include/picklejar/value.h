@@ -65,7 +65,7 @@ PICKLEJAR_EXPORT std::string_view kind_name(Kind kind) noexcept;
 // How an inert object was made.
 enum class MadeBy : uint8_t {
   kReduce,    // REDUCE: callable(*args)
-  kNewObj,    // NEWOBJ: cls.__new__(cls, *args); also copyreg._reconstructor(cls, object, None)
+  kNewObj,    // NEWOBJ: cls.__new__(cls, *args); also copyreg._reconstructor(cls, object|list|dict, state)
   kNewObjEx,  // NEWOBJ_EX: cls.__new__(cls, *args, **kwargs)
   kInst,      // INST: module.name(*args)
   kObj,       // OBJ: cls(*args)

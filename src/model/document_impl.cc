@@ -139,20 +139,22 @@ uint32_t DocumentImpl::add_int_bytes(const uint8_t* p, size_t n, uint64_t offset
   return id;
 }
 
-uint32_t DocumentImpl::add_global(std::string_view module, std::string_view name, uint64_t offset) {
+uint32_t DocumentImpl::add_global(std::string_view module, std::string_view name, uint64_t offset, bool interned) {
   std::string key;
-  key.reserve(module.size() + name.size() + 1);
-  key.append(module).push_back('\0');
-  key.append(name);
-  auto it = globals_.find(key);
-  if (it != globals_.end()) return it->second;
+  if (interned) {
+    key.reserve(module.size() + name.size() + 1);
+    key.append(module).push_back('\0');
+    key.append(name);
+    auto it = globals_.find(key);
+    if (it != globals_.end()) return it->second;
+  }
   uint8_t* mem = alloc_bytes(module.size() + name.size());
   if (!module.empty()) std::memcpy(mem, module.data(), module.size());
   if (!name.empty()) std::memcpy(mem + module.size(), name.data(), name.size());
   uint32_t id = add_node(Kind::kGlobal, offset);
   nodes_[id].aux = static_cast<uint32_t>(module.size());
   nodes_[id].u.bytes = Payload{mem, module.size() + name.size()};
-  globals_.emplace(std::move(key), id);
+  if (interned) globals_.emplace(std::move(key), id);
   return id;
 }
 

@@ -34,12 +34,26 @@ constexpr uint32_t kFirstFreeNode = 4;
 enum NodeFlags : uint8_t {
   kFlagBigInt = 1,    // kInt: payload holds minimal little-endian two's complement bytes
   kFlagReadonly = 2,  // kBuffer: read-only
-  // kBytes of length 1 read by BINBYTES/SHORT_BINBYTES/BINBYTES8: CPython's unpickler allocates
-  // these itself, so unlike its other 1-byte bytes they are not the shared one-byte singletons.
+  // kBytes of length 1 that CPython holds as a new object, not its shared one-byte singleton: read
+  // by BINBYTES/SHORT_BINBYTES/BINBYTES8 (its unpickler allocates these itself) or made by
+  // bytes(bytearray) (a copy). _codecs.encode, bytes(str, 'latin1') and Python 2 strs read with
+  // encoding='bytes' give the singleton.
   kFlagFreshByte = 4,
   // kStr of one character made fresh, not CPython's shared latin-1 singleton: str(n) for a digit n
   // (CPython 3.11 formats ints into new strs), as torch.save's storage keys "0".."9" are.
   kFlagFreshStr = 4,
+  // kGlobal loaded from a getattr(parent, name) REDUCE: a node of its own (not interned by name; a
+  // bound method is a new object per getattr), with its parent and name str in
+  // DocumentImpl::getattr_args, so a re-dump writes the same reduce (see FORMATS.md "Globals").
+  kFlagGetattr = 8,
+  // With kFlagGetattr: the object reduces through getattr at every protocol (a method: CPython
+  // wrote it so at protocol 4+, or its parent is a builtins type), not a nested class or function
+  // that protocols 4+ name by a dotted qualname.
+  kFlagGetattrMethod = 16,
+  // kObject loaded from copyreg._reconstructor(cls, object|list|dict, state) in a stream of
+  // protocol 2+: the class's own __reduce__ returns object.__reduce__()'s result, so CPython
+  // re-pickles it through _reconstructor at every protocol (a plain class would be NEWOBJ at 2+).
+  kFlagReconstructor = 32,
 };
 
 struct Payload {
@@ -213,7 +227,8 @@ class DocumentImpl {
     nodes_[id].u.bytes = Payload{p, n};
     return id;
   }
-  uint32_t add_global(std::string_view module, std::string_view name, uint64_t offset);
+  // One node per (module, name), unless `interned` is false (a new node: kFlagGetattr globals).
+  uint32_t add_global(std::string_view module, std::string_view name, uint64_t offset, bool interned = true);
   uint32_t add_container(Kind kind, uint64_t offset);
   uint32_t add_object(MadeBy how, uint32_t callable, uint32_t args, uint64_t offset);
   ObjectData& object(uint32_t node_id) { return objects_[nodes_[node_id].aux]; }
@@ -293,6 +308,9 @@ class DocumentImpl {
   // For globals loaded by STACK_GLOBAL: the module and qualname str nodes it took, so a re-dump
   // shares those strs exactly as the stream did (Python's own interning decided that sharing).
   std::unordered_map<uint32_t, std::pair<uint32_t, uint32_t>> global_strs;
+  // For kFlagGetattr globals: the parent global and the name str node the getattr REDUCE took (the
+  // name str's sharing is the stream's: interned for method descriptors, new for bound methods).
+  std::unordered_map<uint32_t, std::pair<uint32_t, uint32_t>> getattr_args;
 
  private:
   void reserve_items(uint32_t id, size_t extra_entries);

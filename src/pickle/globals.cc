@@ -167,13 +167,26 @@ uint32_t reduce_known_shape(DocumentImpl& d, uint32_t callable, uint32_t args, u
       std::vector<uint32_t> copy(d.items(args), d.items(args) + nargs);
       return make_set(d, name == "set" ? Kind::kSet : Kind::kFrozenSet, copy.data(), nargs, offset);
     }
+    if (name == "tuple" && nargs <= 1) {  // tuple() is the empty tuple singleton; tuple(t) is t
+      if (nargs == 0) return kEmptyTupleNode;
+      if (arg_kind(0) == Kind::kTuple) return arg(0);
+      if (arg_kind(0) != Kind::kList) return kNoNode;
+      if (d.item_count(arg(0)) == 0) return kEmptyTupleNode;
+      std::vector<uint32_t> copy(d.items(arg(0)), d.items(arg(0)) + d.item_count(arg(0)));
+      uint32_t t = d.add_container(Kind::kTuple, offset);
+      d.append_items(t, copy.data(), copy.size());
+      return t;
+    }
     if (name == "bytearray" || name == "bytes") {
       Kind kind = name == "bytes" ? Kind::kBytes : Kind::kByteArray;
       if (nargs == 0) return make_bytes_like(d, kind, {}, offset);
       if (nargs == 1 && (arg_kind(0) == Kind::kBytes || arg_kind(0) == Kind::kByteArray)) {
         const Node& b = d.node(arg(0));
         if (kind == Kind::kBytes && b.kind == Kind::kBytes) return arg(0);
-        return d.add_payload(kind, b.u.bytes.ptr, b.u.bytes.len, offset);  // immutable: share the payload
+        uint32_t made = d.add_payload(kind, b.u.bytes.ptr, b.u.bytes.len, offset);  // immutable: share the payload
+        // bytes(bytearray) copies into a new object: never CPython's one-byte singleton.
+        if (kind == Kind::kBytes && b.u.bytes.len == 1) d.node(made).flags |= kFlagFreshByte;
+        return made;
       }
       if (nargs == 2 && arg_kind(0) == Kind::kStr && arg_kind(1) == Kind::kStr && is_latin1_name(text_of(d, arg(1)))) {
         std::string out;
@@ -185,13 +198,21 @@ uint32_t reduce_known_shape(DocumentImpl& d, uint32_t callable, uint32_t args, u
       return kNoNode;
     }
     if (name == "getattr" && nargs == 2 && arg_kind(0) == Kind::kGlobal && arg_kind(1) == Kind::kStr) {
-      const Node& g = d.node(arg(0));
-      std::string_view gall = text_of(d, arg(0));
+      const uint32_t parent = arg(0), attr = arg(1);
+      const Node& g = d.node(parent);
+      std::string_view gall = text_of(d, parent);
       std::string qual(gall.substr(g.aux));
       qual.push_back('.');
-      qual.append(text_of(d, arg(1)));
+      std::string_view last = text_of(d, attr);
+      qual.append(last);
       std::string gmodule(gall.substr(0, g.aux));
-      return d.add_global(gmodule, qual, offset);
+      // Below protocol 4 CPython writes nested classes and functions this way too; a capitalised
+      // name under a non-builtins parent is read as a nested class (FORMATS.md "Globals").
+      bool method = d.protocol >= 4 || gmodule == "builtins" || last.empty() || !(last[0] >= 'A' && last[0] <= 'Z');
+      uint32_t made = d.add_global(gmodule, qual, offset, /*interned=*/false);
+      d.node(made).flags |= kFlagGetattr | (method ? kFlagGetattrMethod : 0);
+      d.getattr_args.emplace(made, std::pair{parent, attr});
+      return made;
     }
     return kNoNode;
   }
@@ -206,11 +227,28 @@ uint32_t reduce_known_shape(DocumentImpl& d, uint32_t callable, uint32_t args, u
     return kNoNode;
   }
   if (module == "copyreg" && name == "_reconstructor") {
-    if (nargs == 3 && arg_kind(0) == Kind::kGlobal && is_global(d, arg(1), "builtins", "object") &&
-        arg(2) == kNoneNode) {
-      return d.add_object(MadeBy::kNewObj, arg(0), kEmptyTupleNode, offset);
+    // _reconstructor(cls, base, state) as copyreg._reduce_ex makes it: base object with no state,
+    // or list/dict with list(obj)/dict(obj), which become the object's items (copied: the state is
+    // a value of its own in the stream).
+    if (nargs != 3 || arg_kind(0) != Kind::kGlobal) return kNoNode;
+    const uint32_t cls = arg(0), base = arg(1), state = arg(2);
+    const bool list = is_global(d, base, "builtins", "list") && d.node(state).kind == Kind::kList;
+    const bool dict = is_global(d, base, "builtins", "dict") && d.node(state).kind == Kind::kDict;
+    if (!list && !dict && !(is_global(d, base, "builtins", "object") && state == kNoneNode)) return kNoNode;
+    uint32_t obj = d.add_object(MadeBy::kNewObj, cls, kEmptyTupleNode, offset);
+    if (d.protocol >= 2) d.node(obj).flags |= kFlagReconstructor;
+    if (list || dict) {
+      uint32_t items = d.add_container(list ? Kind::kList : Kind::kDict, offset);
+      std::vector<uint32_t> copy(d.items(state), d.items(state) + d.item_count(state) * (dict ? 2 : 1));
+      if (list) {
+        d.append_items(items, copy.data(), copy.size());
+        d.object(obj).list_items = items;
+      } else {
+        for (size_t i = 0; i < copy.size(); i += 2) d.set_dict_item(items, copy[i], copy[i + 1]);
+        d.object(obj).dict_items = items;
+      }
     }
-    return kNoNode;
+    return obj;
   }
   return kNoNode;
 }

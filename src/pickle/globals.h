@@ -26,8 +26,10 @@ std::pair<std::string_view, std::string_view> canonical_global(std::string_view 
 // not the interned 'builtins' the builtin types report (it matters for memo sharing).
 bool is_builtin_function(std::string_view name);
 
-// If `callable(*args)` is a known reduce shape (set/frozenset/bytearray/bytes/_codecs.encode/
+// If `callable(*args)` is a known reduce shape (set/frozenset/tuple/bytearray/bytes/_codecs.encode/
 // copyreg._reconstructor/getattr), builds the typed value and returns its node; else kNoNode.
+// The node keeps, in its flags, what a re-dump needs to write the form CPython would (getattr
+// reduces, _reconstructor in protocol 2+ streams, bytes made fresh rather than cached).
 // Throws Error for a known shape with arguments Python itself would reject.
 uint32_t reduce_known_shape(DocumentImpl& d, uint32_t callable, uint32_t args, uint64_t offset, int opcode);
 

@@ -29,7 +29,7 @@ std::string singleton_key(const Node& n) {
     bool one_char = s.size() == 1 || (s.size() == 2 && (lead == 0xc2 || lead == 0xc3));
     if (s.empty() || (one_char && !(n.flags & internal::kFlagFreshStr))) return std::string("s") + std::string(s);
   }
-  if (n.kind == Kind::kGlobal) {
+  if (n.kind == Kind::kGlobal && !(n.flags & kFlagGetattr)) {  // a getattr result is its own object
     std::string_view all = text_of(n);
     std::string key = "g";
     key.append(all.substr(0, n.aux)).push_back('\0');
@@ -101,6 +101,7 @@ void Pickler::run() {
       case T::kLatin1Str: save_latin1_str(t.doc, t.a); break;
       case T::kPartialEnd: partial_end(t.doc, t.a); break;
       case T::kFreshListOf: fresh_list_of(t.doc, t.a); break;
+      case T::kFreshDictOf: fresh_dict_of(t.doc, t.a); break;
       case T::kResume: savers_[t.flag]->resume(*this, t.b, t.doc, t.a); break;
     }
   }
@@ -501,13 +502,15 @@ void Pickler::save_bytearray(const DocumentImpl* d, uint32_t id) {
     memo_put(d, id);
     return;
   }
-  // bytearray() or bytearray(bytes(obj)); bytes(obj) is a new bytes object (or a singleton).
+  // bytearray() or bytearray(bytes(obj)); bytes(obj) is a new bytes object, even of one byte (the
+  // C pickler copies the bytearray's buffer into a new object, never the one-byte singleton).
   push(T::kReduceEnd, d, id, 0, kFreshReduce);
   if (n.u.bytes.len == 0) {
     push_save(scratch_doc(), kEmptyTupleNode, false);
   } else {
     DocumentImpl* s = &scratch();
     uint32_t b = s->add_payload(Kind::kBytes, n.u.bytes.ptr, n.u.bytes.len, Error::kNoOffset);
+    s->node(b).flags |= kFlagFreshByte;
     push(T::kFreshTupleEnd, nullptr, 1);
     push_save(s, b, false);
     if (proto_ < 2) push_op(Op::MARK);
@@ -774,6 +777,13 @@ void Pickler::fresh_list_of(const DocumentImpl* d, uint32_t list) {
   empty_container(Op::EMPTY_LIST, Op::LIST);
   memo_put_fresh();
   if (d->item_count(list) > 0) push(T::kBatchList, d, list, 0, exact());
+}
+
+void Pickler::fresh_dict_of(const DocumentImpl* d, uint32_t dict) {
+  opcode_boundary();
+  empty_container(Op::EMPTY_DICT, Op::DICT);
+  memo_put_fresh();
+  if (d->item_count(dict) > 0) push(T::kBatchDict, d, dict, 0, exact());
 }
 
 uint64_t dump_to(const Value& v, ByteSink& sink, const DumpOptions& options, const PicklerMode& mode, SaverList savers) {

@@ -184,6 +184,7 @@ class Pickler {
     kLatin1Str,     // the str bytes.decode('latin1') of bytes node a
     kPartialEnd,    // NEWOBJ_EX below protocol 4: the functools.partial's REDUCE and BUILD
     kFreshListOf,   // a list made for the dump holding list node a's items
+    kFreshDictOf,   // a dict made for the dump holding dict node a's items
     kResume,        // a saver's continuation: savers_[flag]->resume(code b, node a)
   };
   struct Task {
@@ -332,11 +333,17 @@ class Pickler {
   // that __init__ did, which the stream does not, so they are written as REDUCE(cls, args), which
   // makes the same object when Python loads it.
   static bool called_with_args(const DocumentImpl* d, const ObjectData& o);
-  static MadeBy dump_how(const DocumentImpl* d, const ObjectData& o, int proto);
+  MadeBy dump_how(const DocumentImpl* d, uint32_t id) const;
   // A tuple made for the dump from `items` (pushed so its opcodes come next).
   void push_fresh_tuple(const std::vector<std::pair<const DocumentImpl*, uint32_t>>& items);
   std::vector<std::pair<const DocumentImpl*, uint32_t>> items_of(const DocumentImpl* d, uint32_t tuple);
   void fresh_list_of(const DocumentImpl* d, uint32_t list);
+  void fresh_dict_of(const DocumentImpl* d, uint32_t dict);
+  // Written as copyreg._reconstructor(cls, base, state): every such object below protocol 2, and
+  // at any protocol one loaded from _reconstructor in a protocol 2+ stream (kFlagReconstructor).
+  bool reconstructs(const DocumentImpl* d, uint32_t id) const;
+  // A kFlagGetattr global as getattr(parent, name), as it was loaded.
+  void save_getattr_global(const DocumentImpl* d, uint32_t id);
 
 
   void save_object(const DocumentImpl* d, uint32_t id);

@@ -26,6 +26,10 @@ bool c_global_named_like_its_module(std::string_view module, std::string_view na
 // FORMATS.md "Globals".
 void Pickler::save_global(const DocumentImpl* d, uint32_t id) {
   const Node& n = d->node(id);
+  if ((n.flags & kFlagGetattr) && (proto_ < 4 || (n.flags & kFlagGetattrMethod)) && d->getattr_args.count(id)) {
+    save_getattr_global(d, id);
+    return;
+  }
   std::string_view all = text_of(n);
   std::string module(all.substr(0, n.aux));
   std::string name(all.substr(n.aux));
@@ -121,6 +125,18 @@ bool Pickler::save_extension(std::string_view module, std::string_view name) {
   return true;
 }
 
+// CPython's save_reduce of (getattr, (parent, name)) with the object: memoized after its REDUCE.
+void Pickler::save_getattr_global(const DocumentImpl* d, uint32_t id) {
+  auto [parent, name] = d->getattr_args.at(id);
+  push(T::kGlobalEnd, d, id);
+  push_op(Op::REDUCE);
+  push(T::kFreshTupleEnd, nullptr, 2);
+  push_save(d, name);
+  push_save(d, parent);
+  if (proto_ < 2) push_op(Op::MARK);
+  push_global("builtins", "getattr");
+}
+
 // Whether a qualname str a STACK_GLOBAL took behaves as interned: it does unless the stream
 // holds another global whose equal qualname is a different str (Cython and C functions make
 // their own), in which case the stream's own sharing is kept.
@@ -148,12 +164,19 @@ bool Pickler::called_with_args(const DocumentImpl* d, const ObjectData& o) {
          d->item_count(o.args) > 0;
 }
 
-MadeBy Pickler::dump_how(const DocumentImpl* d, const ObjectData& o, int proto) {
+bool Pickler::reconstructs(const DocumentImpl* d, uint32_t id) const {
+  const ObjectData& o = d->object(id);
+  return o.how != MadeBy::kReduce && !called_with_args(d, o) &&
+         (proto_ < 2 || (d->node(id).flags & kFlagReconstructor));
+}
+
+MadeBy Pickler::dump_how(const DocumentImpl* d, uint32_t id) const {
+  const ObjectData& o = d->object(id);
   MadeBy how = o.how;
   if (how == MadeBy::kInst || how == MadeBy::kObj) how = called_with_args(d, o) ? MadeBy::kReduce : MadeBy::kNewObj;
   if (how == MadeBy::kReduce) return how;
-  if (proto < 2) return MadeBy::kReduce;                               // copyreg._reconstructor
-  if (how == MadeBy::kNewObjEx && proto < 4) return MadeBy::kReduce;  // functools.partial
+  if (reconstructs(d, id)) return MadeBy::kReduce;                     // copyreg._reconstructor
+  if (how == MadeBy::kNewObjEx && proto_ < 4) return MadeBy::kReduce;  // functools.partial
   return how;
 }
 
@@ -182,7 +205,7 @@ void Pickler::save_object(const DocumentImpl* d, uint32_t id) {
       if (s->save_object(*this, d, id)) return;
   }
   const ObjectData& o = d->object(id);
-  MadeBy how = dump_how(d, o, proto_);
+  MadeBy how = dump_how(d, id);
   // Met again while its own arguments are being written (reachable from them): CPython calls
   // __reduce_ex__ again, which returns a new argument tuple, so the args are written as a fresh
   // tuple; the outer call then writes (and memoizes) the args node, and ends with POP + GET.
@@ -200,25 +223,27 @@ void Pickler::save_object(const DocumentImpl* d, uint32_t id) {
     push_save(d, o.callable);
     return;
   }
-  if (proto_ < 2) {
+  if (reconstructs(d, id)) {
     // copyreg._reconstructor(cls, base, state): base is object, or list/dict for subclasses
-    // that carry items (their items then go into `state`, not APPENDS/SETITEMS).
+    // that carry items (their items then go into `state`, not APPENDS/SETITEMS). The state is
+    // list(obj) / dict(obj), a new container on each reduce: an object reached again through its
+    // own items writes a second one (CPython's `(lp10 g7 a` inside the first).
     if (o.state != kNoNode && is_slot_state(d, o.state))
       throw_error(ErrorCode::kUnsupported,
                   "cannot pickle an object with __slots__ state below protocol 2 (CPython raises TypeError)");
     push(T::kFreshTupleEnd, nullptr, 3);
     if (o.list_items != kNoNode) {
-      push_save(d, o.list_items);
+      push(T::kFreshListOf, d, o.list_items);
       push_global("builtins", "list");
     } else if (o.dict_items != kNoNode) {
-      push_save(d, o.dict_items);
+      push(T::kFreshDictOf, d, o.dict_items);
       push_global("builtins", "dict");
     } else {
       push_save(scratch_doc(), kNoneNode, false);
       push_global("builtins", "object");
     }
     push_save(d, o.callable);
-    push_op(Op::MARK);
+    if (proto_ < 2) push_op(Op::MARK);
     push_global("copyreg", "_reconstructor");
     return;
   }
@@ -280,7 +305,7 @@ void Pickler::partial_end(const DocumentImpl* d, uint32_t id) {
 void Pickler::reduce_end(const DocumentImpl* d, uint32_t id) {
   const Node& n = d->node(id);
   bool fresh = n.kind != Kind::kObject;  // set/frozenset/bytes/bytearray written as a reduce
-  MadeBy how = fresh ? MadeBy::kReduce : dump_how(d, d->object(id), proto_);
+  MadeBy how = fresh ? MadeBy::kReduce : dump_how(d, id);
   op(how == MadeBy::kReduce ? Op::REDUCE : how == MadeBy::kNewObj ? Op::NEWOBJ : Op::NEWOBJ_EX);
   if (!fresh) open_objects_.erase({d, id});
   if (in_memo(d, id)) {
@@ -291,7 +316,7 @@ void Pickler::reduce_end(const DocumentImpl* d, uint32_t id) {
   memo_put(d, id);
   if (fresh) return;
   const ObjectData& o = d->object(id);
-  bool reconstructed = proto_ < 2 && o.how != MadeBy::kReduce && !called_with_args(d, o);
+  bool reconstructed = reconstructs(d, id);
   if (o.state != kNoNode && o.state_setter != kNoNode) {
     // CPython's save_reduce with a state_setter: state_setter(obj, state), the result popped.
     push_op(Op::POP);

@@ -1,5 +1,6 @@
 """Paths, versions, interpreter settings and the TSV writer shared by every fixture family."""
 
+import contextlib
 import os
 import shutil
 import sys
@@ -52,3 +53,21 @@ sys.set_int_max_str_digits(0)
 # The versions the committed fixtures were made with (README.md records them too).
 # torch: torch.__version__ of Debian 12's python3-torch 1.13.1+dfsg (its build reports 1.13.0a0).
 EXPECTED_VERSIONS = {"python": "3.11.2", "numpy": "1.24.2", "sklearn": "1.2.1", "torch": "1.13.0a0"}
+
+
+@contextlib.contextmanager
+def classes_in_main(classes, nested=()):
+    """Puts {name: class} in __main__ while pickling, as if defined there (with `nested` classes,
+    whose qualname keeps their parent's)."""
+    main = sys.modules["__main__"]
+    for name, cls in classes.items():
+        assert not hasattr(main, name), name
+        cls.__module__ = "__main__"
+        setattr(main, name, cls)
+    for cls in nested:
+        cls.__module__ = "__main__"
+    try:
+        yield
+    finally:
+        for name in classes:
+            delattr(main, name)

@@ -125,9 +125,21 @@ class InertUnpickler(pickle._Unpickler):
             elif key == ("builtins", "getattr") and len(args) == 2 and isinstance(args[0], IGlobal) \
                     and type(args[1]) is str:
                 return IGlobal(args[0].module, args[0].name + "." + args[1])
-            elif key == ("copyreg", "_reconstructor") and len(args) == 3 \
-                    and args[1] == IGlobal("builtins", "object") and args[2] is None:
-                return IObject("newobj", args[0], ())
+            elif key == ("builtins", "tuple") and len(args) <= 1 and (not args or type(args[0]) in (tuple, list)):
+                return tuple(args[0]) if args else ()
+            elif key == ("copyreg", "_reconstructor") and len(args) == 3 and isinstance(args[0], IGlobal):
+                # picklejar's reading: a NEWOBJ object; a list/dict state becomes its items
+                base, state = args[1], args[2]
+                if base == IGlobal("builtins", "object") and state is None:
+                    return IObject("newobj", args[0], ())
+                if base == IGlobal("builtins", "list") and type(state) is list:
+                    o = IObject("newobj", args[0], ())
+                    o.listitems = list(state)
+                    return o
+                if base == IGlobal("builtins", "dict") and type(state) is dict:
+                    o = IObject("newobj", args[0], ())
+                    o.dictitems = dict(state)
+                    return o
         return IObject("reduce", func, args)
 
     def load_newobj(self):

@@ -11,7 +11,6 @@ hash seeds come from a child interpreter run with that PYTHONHASHSEED.
 """
 
 import collections
-import contextlib
 import copyreg
 import io
 import math
@@ -22,6 +21,7 @@ import subprocess
 import sys
 
 from .common import FIX
+from .common import classes_in_main as common_classes_in_main
 
 PICKLER = os.path.join(FIX, "pickler")
 PICKLER_HEADER = "case\tprotocol\thash_seed\texpect"
@@ -119,19 +119,8 @@ MAIN_CLASSES = {"Outer": Outer, "Red": Red, "Red2": Red2, "Plain": Plain, "Empty
                 "RR": RR, "NR": NR, "Caf\xe9": Cafe}
 
 
-@contextlib.contextmanager
 def classes_in_main():
-    main = sys.modules["__main__"]
-    for name, cls in MAIN_CLASSES.items():
-        assert not hasattr(main, name), name
-        cls.__module__ = "__main__"
-        setattr(main, name, cls)
-    Outer.Inner.__module__ = "__main__"
-    try:
-        yield
-    finally:
-        for name in MAIN_CLASSES:
-            delattr(main, name)
+    return common_classes_in_main(MAIN_CLASSES, (Outer.Inner,))
 
 
 # ---- values
