@@ -342,6 +342,7 @@ class Pickler {
   // Written as copyreg._reconstructor(cls, base, state): every such object below protocol 2, and
   // at any protocol one loaded from _reconstructor in a protocol 2+ stream (kFlagReconstructor).
   bool reconstructs(const DocumentImpl* d, uint32_t id) const;
+  static bool falsy(const DocumentImpl* d, uint32_t id);
   // A kFlagGetattr global as getattr(parent, name), as it was loaded.
   void save_getattr_global(const DocumentImpl* d, uint32_t id);
 

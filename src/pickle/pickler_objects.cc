@@ -164,6 +164,22 @@ bool Pickler::called_with_args(const DocumentImpl* d, const ObjectData& o) {
          d->item_count(o.args) > 0;
 }
 
+// Python's bool(state) is False: None, False, 0, 0.0, an empty str/bytes/container. Inert objects
+// count as true (object's default; their class is not here to ask).
+bool Pickler::falsy(const DocumentImpl* d, uint32_t id) {
+  const Node& n = d->node(id);
+  switch (n.kind) {
+    case Kind::kNone: return true;
+    case Kind::kBool: return n.u.i == 0;
+    case Kind::kInt: return !(n.flags & kFlagBigInt) && n.u.i == 0;
+    case Kind::kFloat: return n.u.f == 0.0;
+    case Kind::kStr: case Kind::kBytes: case Kind::kByteArray: return n.u.bytes.len == 0;
+    case Kind::kTuple: return id == kEmptyTupleNode || d->item_count(id) == 0;
+    case Kind::kList: case Kind::kDict: case Kind::kSet: case Kind::kFrozenSet: return d->item_count(id) == 0;
+    default: return false;
+  }
+}
+
 bool Pickler::reconstructs(const DocumentImpl* d, uint32_t id) const {
   const ObjectData& o = d->object(id);
   return o.how != MadeBy::kReduce && !called_with_args(d, o) &&
@@ -325,7 +341,8 @@ void Pickler::reduce_end(const DocumentImpl* d, uint32_t id) {
     push_save(d, o.state);
     push_save(d, id);
     push_save(d, o.state_setter);
-  } else if (o.state != kNoNode) {
+  } else if (o.state != kNoNode && !(reconstructed && falsy(d, o.state))) {
+    // (copyreg._reduce_ex, which makes the _reconstructor form, drops a falsy state: no BUILD.)
     for (Saver* s : savers_) s->before_build(*this, d, id);
     push_op(Op::BUILD);
     push_save(d, o.state);
