@@ -122,6 +122,15 @@ class ReduceExByProtocol:
         return (make, (ReduceExByProtocol, self.v))
 
 
+class ReduceObjectReduce:
+    """__reduce__ returning object.__reduce__()'s result: copyreg._reconstructor at every
+    protocol (where the default reduce writes NEWOBJ from protocol 2)."""
+    RECONSTRUCTOR_ALWAYS = True
+
+    def __reduce__(self):
+        return object.__reduce__(self)
+
+
 class ReduceString:
     """__reduce__ returning a string: pickled as the global of that name."""
 

@@ -115,7 +115,9 @@ class Rich:
 
     def size(self, rng, depth):
         # mostly small (fast, and small reproducers); sometimes past a 1000-item batch
-        return rng.choice([0, 1, 2, 3, 5]) if rng.random() < 0.97 else rng.choice([999, 1000, 1001])
+        if depth == 1 and rng.random() < 0.03:
+            return rng.choice([999, 1000, 1001])
+        return rng.choice([0, 1, 2, 3, 5])
 
     def atom(self, rng):
         kind = rng.randrange(10)
@@ -129,7 +131,7 @@ class Rich:
             bits = rng.choice([8, 16, 31, 32, 64, 2040, 2048, 2056, 14000])  # LONG1/LONG4 edges
             return rng.choice([-1, 1]) * (rng.randrange(1 << bits) if rng.random() < 0.5 else 1 << bits)
         if kind == 7:
-            n = rng.choice([1, 2, 255, 256, 65536])
+            n = rng.choice([1, 2, 255, 256, 65536 if rng.random() < 0.1 else 3])
             c = rng.choice(['x', '\udc80', '\ud800', '\U0010ffff', '\\u0041', '\r\n', 'é'])
             return (c * n)[:n] if rng.random() < 0.5 else rng.choice(['x', '\udc80', '\x80'])
         if kind == 8:
@@ -156,7 +158,7 @@ class Rich:
         return rng.choice([None, True, False])
 
     def node(self, rng, depth, pool):
-        kind = rng.randrange(26 if self.np is not None else 24)
+        kind = rng.randrange(27 if self.np is not None else 25)
         sub = lambda: random_value(rng, depth - 1, pool, self)  # noqa: E731
         n = rng.choice([0, 1, 2, 3, 5])
         if kind == 0:
@@ -262,6 +264,11 @@ class Rich:
             o.v = sub()
             return o.method  # a bound method: getattr(obj, 'method')
         if kind == 24:
+            o = dc.ReduceObjectReduce()
+            if rng.random() < 0.7:
+                o.v = sub()
+            return o
+        if kind == 25:
             return self.numpy_array(rng, sub)
         return self.np.array([sub() for _ in range(n)] + [None], dtype=object)
 
