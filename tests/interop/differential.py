@@ -31,6 +31,7 @@ import pickletools
 import random
 import reprlib
 import struct
+import subprocess
 import sys
 import time
 import traceback
@@ -80,7 +81,7 @@ def cpython_input(obj, check):
     return data, [(m.tobytes(), m.readonly) for m in map(memoryview, bufs)]
 
 
-def cpython_redump(data, buffers, check):
+def cpython_redump(data, buffers, out, oob_out):
     """What CPython writes: pickle.dumps(pickle.loads(IN), N) and its out-of-band buffers."""
     py_buffers = None
     if buffers is not None:
@@ -88,11 +89,62 @@ def cpython_redump(data, buffers, check):
         # read-only buffer given to pickle.loads does (READONLY_BUFFER keeps it).
         py_buffers = [pickle.PickleBuffer(b if ro else bytearray(b)) for b, ro in buffers]
     loaded = pickle.loads(data, buffers=py_buffers)
-    if not check.oob_out:
-        return pickle.dumps(loaded, check.out), []
-    out = []
-    data = pickle.dumps(loaded, check.out, buffer_callback=out.append)
-    return data, [(m.tobytes(), m.readonly) for m in map(memoryview, out)]
+    if not oob_out:
+        return pickle.dumps(loaded, out), []
+    bufs = []
+    data = pickle.dumps(loaded, out, buffer_callback=bufs.append)
+    return data, [(m.tobytes(), m.readonly) for m in map(memoryview, bufs)]
+
+
+class Redumper:
+    """cpython_redump in a separate CPython process (this script with --worker), which holds no
+    original graph: CPython interns the keys of a BUILD dict state, so a loaded graph's sharing
+    depends on which equal strings the process already holds, and the originals would be some."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), '--worker'],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def __call__(self, data, buffers, check):
+        _send(self.proc.stdin, (data, buffers, check.out, check.oob_out))
+        reply = _receive(self.proc.stdout)
+        if reply is None:
+            raise RuntimeError('the CPython re-dump worker ended (exit %s)' % self.proc.wait())
+        if reply[0] == 'err':
+            raise Skip('CPython cannot re-dump: %s' % reply[1])
+        return reply[1], reply[2]
+
+    def close(self):
+        self.proc.stdin.close()
+        if self.proc.wait() != 0:
+            raise RuntimeError('the CPython re-dump worker exited with %d' % self.proc.returncode)
+
+
+def _send(f, obj):
+    blob = pickle.dumps(obj, 5)
+    f.write(struct.pack('<Q', len(blob)) + blob)
+    f.flush()
+
+
+def _receive(f):
+    head = f.read(8)
+    if len(head) < 8:
+        return None
+    return pickle.loads(f.read(struct.unpack('<Q', head)[0]))
+
+
+def worker():
+    sys.setrecursionlimit(3000)
+    while True:
+        request = _receive(sys.stdin.buffer)
+        if request is None:
+            return 0
+        try:
+            reply = ('ok',) + cpython_redump(*request)
+        except Exception as e:
+            reply = ('err', type(e).__name__)
+        del request
+        _send(sys.stdout.buffer, reply)
 
 
 def recode(recoder, data, buffers, check):
@@ -250,8 +302,9 @@ def _short(arg):
 
 
 class Runner:
-    def __init__(self, recoder, log=None):
+    def __init__(self, recoder, redump, log=None):
         self.recoder = recoder
+        self.redump = redump
         self.log = log
         self.checks = 0
         self.graphs = 0
@@ -271,10 +324,7 @@ class Runner:
         why = unmatchable(used, check)
         if why:
             raise Skip('unmatchable: ' + why)
-        try:
-            want, want_bufs = cpython_redump(data, buffers, check)
-        except Exception as e:
-            raise Skip('CPython cannot re-dump: %s' % type(e).__name__)
+        want, want_bufs = self.redump(data, buffers, check)
         try:
             got, got_bufs = recode(self.recoder, data, buffers, check)
         except RecodeError as e:
@@ -441,7 +491,7 @@ def describe(cause, obj, check, runner, shrink_s):
     out.append('check: %s' % check)
     try:
         data, buffers = cpython_input(small, check)
-        want, _ = cpython_redump(data, buffers, check)
+        want, _ = runner.redump(data, buffers, check)
         try:
             got, _ = recode(runner.recoder, data, buffers, check)
         except RecodeError as e:
@@ -462,6 +512,8 @@ def _clip(b, n=600):
 
 
 def main():
+    if sys.argv[1:] == ['--worker']:
+        return worker()
     ap = argparse.ArgumentParser()
     ap.add_argument('--cli')
     ap.add_argument('--cli-batch')
@@ -478,10 +530,10 @@ def main():
     if os.environ.get('PYTHONHASHSEED') != '0':
         os.environ['PYTHONHASHSEED'] = '0'
         os.execv(sys.executable, [sys.executable] + sys.argv)
-    sys.setrecursionlimit(20000)
+    sys.setrecursionlimit(3000)  # deep enough for the graphs; a cycle CPython cannot pickle fails fast
     recoder = Recoder(args.build, args.server)
     log = open(args.log, 'w') if args.log else None
-    runner = Runner(recoder, log)
+    runner = Runner(recoder, Redumper(), log)
     start = time.monotonic()
     for case in range(args.first_case, args.first_case + args.cases):
         obj, used = make_graph(args.seed, case)
@@ -514,6 +566,7 @@ def main():
     details = [describe(cause, obj, check, runner, 0 if cause in EXPECTED else args.shrink_seconds)
                for cause, (obj, used, check) in runner.examples.items()]
     recoder.close()
+    runner.redump.close()
     text = '\n'.join(lines + [''] + details)
     print(text)
     if args.report:
