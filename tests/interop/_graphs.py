@@ -168,19 +168,10 @@ class Rich:
             if rng.random() < 0.2:
                 o.me = o  # a cycle through an object's state
             return o
-        if kind == 1:
-            o = dc.Slots()
-            if n:
-                o.a = sub()
-            if n > 1:
-                o.b = sub()
-            return o
-        if kind == 2:
-            o = dc.SlotsDict()
-            if n:
-                o.a = sub()
-            if n > 1:
-                o.extra = sub()
+        if kind in (1, 2):  # __slots__ only, or slots and a __dict__
+            o, names = (dc.Slots(), ['a', 'b']) if kind == 1 else (dc.SlotsDict(), ['a', 'extra'])
+            for name in names[:n]:
+                setattr(o, name, sub())
             return o
         if kind == 3:
             o = dc.GetState([sub() for _ in range(n)])
