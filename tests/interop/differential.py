@@ -62,20 +62,24 @@ EXPECTED = {
 
 
 class Check:
-    """One comparison: graph pickled at `inp` (oob_in: buffers out-of-band), recoded at `out`."""
+    """One comparison: graph pickled at `inp` (oob_in: buffers out-of-band; py3_names: with
+    fix_imports=False, Python 3 module names at protocols 0-2), recoded at `out`."""
 
-    def __init__(self, inp, oob_in, out, oob_out):
+    def __init__(self, inp, oob_in, out, oob_out, py3_names=False):
         self.inp, self.oob_in, self.out, self.oob_out = inp, oob_in, out, oob_out
+        self.py3_names = py3_names
 
     def __str__(self):
-        return 'protocol %d%s -> %d%s' % (self.inp, ' (out-of-band)' if self.oob_in else '',
-                                          self.out, ' (out-of-band)' if self.oob_out else '')
+        return 'protocol %d%s%s -> %d%s' % (
+            self.inp, ' (out-of-band)' if self.oob_in else '',
+            ' (fix_imports=False)' if self.py3_names else '',
+            self.out, ' (out-of-band)' if self.oob_out else '')
 
 
 def cpython_input(obj, check):
     """(IN bytes, [(buffer bytes, readonly)]) as CPython pickles `obj`, or an exception."""
     if not check.oob_in:
-        return pickle.dumps(obj, check.inp), None
+        return pickle.dumps(obj, check.inp, fix_imports=not check.py3_names), None
     bufs = []
     data = pickle.dumps(obj, check.inp, buffer_callback=bufs.append)
     return data, [(m.tobytes(), m.readonly) for m in map(memoryview, bufs)]
@@ -368,10 +372,15 @@ class Skip(Exception):
 
 def all_checks(out_of_band_input):
     for inp in range(6):
-        for oob_in in ([False, True] if inp == 5 and out_of_band_input else [False]):
+        variants = [(False, False)]
+        if inp == 5 and out_of_band_input:
+            variants.append((True, False))
+        if inp < 3:
+            variants.append((False, True))
+        for oob_in, py3_names in variants:
             for out in range(6):
                 for oob_out in ([False, True] if out == 5 else [False]):
-                    yield Check(inp, oob_in, out, oob_out)
+                    yield Check(inp, oob_in, out, oob_out, py3_names)
 
 
 def make_graph(seed, case):
