@@ -119,7 +119,13 @@ class ReduceExByProtocol:
     def __reduce_ex__(self, protocol):
         if protocol < 2:
             return (ReduceExByProtocol, (self.v,))
-        return (make, (ReduceExByProtocol, self.v))
+        return (with_v, (ReduceExByProtocol, self.v))
+
+
+def with_v(cls, v):
+    o = cls.__new__(cls)
+    o.v = v
+    return o
 
 
 class ReduceObjectReduce:

@@ -29,6 +29,7 @@ import os
 import pickle
 import pickletools
 import random
+import re
 import reprlib
 import struct
 import subprocess
@@ -124,6 +125,12 @@ class Redumper:
             raise RuntimeError('the CPython re-dump worker exited with %d' % self.proc.returncode)
 
 
+def why_not(e):
+    """An exception as a skip reason: its type and message, without addresses or long names."""
+    text = re.sub(r' at 0x[0-9a-f]+', '', str(e))
+    return '%s: %s' % (type(e).__name__, text if len(text) <= 70 else text[:67] + '...')
+
+
 def _send(f, obj):
     blob = pickle.dumps(obj, 5)
     f.write(struct.pack('<Q', len(blob)) + blob)
@@ -146,7 +153,7 @@ def worker():
         try:
             reply = ('ok',) + cpython_redump(*request)
         except Exception as e:
-            reply = ('err', type(e).__name__)
+            reply = ('err', why_not(e))
         del request
         _send(sys.stdout.buffer, reply)
 
@@ -322,7 +329,7 @@ class Runner:
         try:
             data, buffers = cpython_input(obj, check)
         except Exception as e:
-            raise Skip('CPython cannot write the input: %s' % type(e).__name__)
+            raise Skip('CPython cannot write the input: %s' % why_not(e))
         if check.oob_in and not buffers:
             raise Skip('no out-of-band buffer in the graph')
         why = unmatchable(used, check)
