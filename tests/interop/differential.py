@@ -4,9 +4,10 @@
 For seeded random object graphs (tests/interop/_graphs.py: every builtin type, shared and recursive
 structure, every reduce form of _diffclasses.py, stdlib objects, globals and methods, numpy arrays,
 scalars and dtypes, PickleBuffers) CPython pickles each graph at protocols 0-5 (at 5 also with its
-buffers out-of-band) and picklejar (tests/interop/_recode.py, one server process) recodes every
-such input at every protocol 0-5 (at 5 also out-of-band); the bytes, and the out-of-band buffers,
-must equal CPython's pickle.dumps(pickle.loads(IN), N). A check is skipped only when CPython itself
+buffers out-of-band; at 0-2 also with fix_imports=False) and picklejar (tests/interop/_recode.py,
+one server process) recodes every such input at every protocol 0-5 (at 5 also out-of-band); the
+bytes, and the out-of-band buffers, must equal CPython's pickle.dumps(pickle.loads(IN), N), run in a
+worker process that holds no original graph (see Redumper). A check is skipped only when CPython itself
 cannot write it (a PickleBuffer below protocol 5, __slots__ at protocols 0-1, ...) or when its
 bytes come from code the stream does not hold (fixtures/README.md "unmatchable"); skips are counted.
 
@@ -14,7 +15,9 @@ Differences are grouped by cause (classify()); the first of each cause is shrunk
 and printed with its pickle bytes. EXPECTED lists causes already owned by a fix in progress: they
 are counted but do not fail the run, and the run fails when one no longer occurs (remove it then).
 
-  differential.py --build BUILD [--seed S] [--cases N] [--report FILE]
+  differential.py --build BUILD [--seed S] [--cases N] [--report FILE] [--log FILE]
+Graph K of seed S is the same in every run: --seed S --first-case K --cases 1 replays it (--log
+lists every difference as seed:case, check, cause).
 Run by CTest (which also passes --cli, --cli-batch and --fixtures, unused here) with
 PYTHONHASHSEED=0, which picklejar's set order assumes; the script re-runs itself with it otherwise.
 """
