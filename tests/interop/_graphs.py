@@ -112,6 +112,7 @@ class Rich:
             import numpy
             self.np = numpy
         self.buffers = buffers
+        self.drawn = []  # str and bytes drawn so far: the same object again is a memo reference
 
     def size(self, rng, depth):
         # mostly small (fast, and small reproducers); sometimes past a 1000-item batch
@@ -120,6 +121,14 @@ class Rich:
         return rng.choice([0, 1, 2, 3, 5])
 
     def atom(self, rng):
+        if self.drawn and rng.random() < 0.1:
+            return rng.choice(self.drawn)
+        v = self.new_atom(rng)
+        if type(v) in (str, bytes) and len(v) > 1:
+            self.drawn.append(v)
+        return v
+
+    def new_atom(self, rng):
         kind = rng.randrange(10)
         if kind < 4:
             return random_atom(rng) if rng.random() < 0.3 else self.small_atom(rng)
@@ -241,10 +250,20 @@ class Rich:
             return o
         if kind == 19:
             return collections.deque((sub() for _ in range(n)), rng.choice([None, 5]))
+        if kind == 20 and rng.random() < 0.5:
+            # sets of frozensets, tuples and floats (hashes CPython computes from the values)
+            return {frozenset(random_key(rng, True) for _ in range(rng.randrange(3))),
+                    rng.choice([0.5, -0.0, 1e300, 3.25]), (rng.randrange(9), frozenset({1, 'a'}))}
         if kind == 20:
             return collections.Counter({random_key(rng): rng.randrange(5) for _ in range(n)})
         if kind == 21:
             return dc.Point(sub(), sub())
+        if kind == 22 and rng.random() < 0.2:
+            # a deep chain of containers (the writers' and readers' nesting limits)
+            v = sub()
+            for i in range(rng.choice([50, 300, 900])):
+                v = [v] if i % 3 == 0 else (v,) if i % 3 == 1 else {'k': v}
+            return v
         if kind == 22:
             # a cycle through a tuple: the tuple's list holds the tuple
             t = ([sub() for _ in range(n)], sub())
@@ -261,7 +280,10 @@ class Rich:
             return o
         if kind == 25:
             return self.numpy_array(rng, sub)
-        return self.np.array([sub() for _ in range(n)] + [None], dtype=object)
+        a = self.np.empty(n + 1, dtype=object)  # element by element: numpy would unpack lists
+        for i in range(n):
+            a[i] = sub()
+        return a
 
     def numpy_atom(self, rng):
         np = self.np

@@ -351,6 +351,9 @@ class Runner:
 
     def run_graph(self, obj, used, where=''):
         self.graphs += 1
+        if used is None:
+            self.skips['graph the pure-Python pickler cannot walk (all its checks)'] += 1
+            return
         oob = []
         try:
             size = len(pickle.dumps(obj, 5, buffer_callback=oob.append))
@@ -414,17 +417,24 @@ def classes_in(obj):
                 found.add(o)
             return super().save(o, save_persistent_id)
 
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(60000)  # the pure-Python pickler nests deeper than the C one
     try:
         Spy(io.BytesIO(), 5, buffer_callback=lambda b: False).dump(obj)
     except Exception:
-        pass
+        return None  # unknown: no rule can say which checks are matchable
+    finally:
+        sys.setrecursionlimit(limit)
     return found
 
 
 def still_differs(runner, cause, check):
     def test(obj):
+        used = classes_in(obj)
+        if used is None:
+            return False
         try:
-            diff = runner.compare(obj, classes_in(obj), check)
+            diff = runner.compare(obj, used, check)
         except Skip:
             return False
         return diff is not None and diff[0] == cause
