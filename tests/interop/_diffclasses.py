@@ -38,6 +38,7 @@ class SlotsDict:
 
 class GetState:
     """__getstate__/__setstate__ with a non-dict state (a list, kept as it was loaded)."""
+    s = None  # what a load without BUILD (a falsy state at protocols 0-1) re-pickles
 
     def __init__(self, state=None):
         self.s = state
@@ -104,6 +105,7 @@ def set_state(obj, state):
 
 class ReduceSetter:
     """__reduce__ -> 6-tuple with a state_setter (protocol 5's form; every protocol accepts it)."""
+    st = None  # a None state is not written: the loaded object keeps this one
 
     def __reduce__(self):
         return (ReduceSetter, (), self.st, None, None, set_state)

@@ -284,7 +284,8 @@ def classify(want, got):
                         else str(a) for o, a in op_list[max(0, i - 3):i + 3])
     near_w, near_g = near(w, mw), near(g, mg)
     # an empty dict/list made and applied by BUILD where CPython's ops go on without it
-    empty_state = {'MARK', 'DICT', 'LIST', 'EMPTY_DICT', 'EMPTY_LIST', 'PUT', 'BINPUT', 'MEMOIZE'}
+    empty_state = {'MARK', 'DICT', 'LIST', 'EMPTY_DICT', 'EMPTY_LIST', 'PUT', 'BINPUT', 'LONG_BINPUT',
+                   'MEMOIZE'}
     j, k = i, i
     while j < len(g) and g[j][0] in empty_state:
         j += 1
