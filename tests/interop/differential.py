@@ -175,6 +175,10 @@ def unmatchable(used, check):
         return 'a __reduce_ex__ that branches on the protocol, re-dumped at another protocol'
     if check.inp < 2 <= check.out and any(defines_newargs(c) for c in used if isinstance(c, type)):
         return '_reconstructor stream of a class defining __getnewargs__(_ex) re-dumped at 2+'
+    if SET_SUBCLASS_ORDER in used:
+        # its reduce lists the items in the original's order, the loaded one iterates its own
+        # hash table: only a reader that knew the class makes a set could follow
+        return 'a set/frozenset subclass of 2+ items (the stream does not say it is a set)'
     if check.inp < 2 <= check.out and _diffclasses.ReduceObjectReduce in used:
         return '_reconstructor stream of a class whose __reduce__ is object.__reduce__ re-dumped at 2+'
     if check.oob_in and any(defines_newargs(c) for c in used if isinstance(c, type)):
@@ -197,6 +201,9 @@ def defines_newargs(cls):
     return default_reduce(cls) and any(
         '__getnewargs__' in k.__dict__ or '__getnewargs_ex__' in k.__dict__
         for k in cls.__mro__ if k.__flags__ & HEAPTYPE)
+
+
+SET_SUBCLASS_ORDER = 'a set subclass instance of 2+ items'  # classes_in()'s mark
 
 
 class EmptyContainer(tuple):
@@ -414,6 +421,8 @@ def classes_in(obj):
             found.add(type(o))
             if isinstance(o, (list, dict)) and not o and type(o) not in (list, dict):
                 found.add(EmptyContainer(type(o)))
+            if isinstance(o, (set, frozenset)) and len(o) > 1 and type(o) not in (set, frozenset):
+                found.add(SET_SUBCLASS_ORDER)
             if isinstance(o, type):
                 found.add(o)
             return super().save(o, save_persistent_id)
