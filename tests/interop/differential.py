@@ -541,7 +541,7 @@ def describe(cause, obj, check, runner, shrink_s):
         i, w, g = first_op_difference(want, got)
         out.append('first differing opcode #%d: CPython %s / picklejar %s'
                    % (i, w[i:i + 3], g[i:i + 3]))
-    except Exception as e:  # the shrunk graph should still reproduce; say so if it does not
+    except Exception:  # the shrunk graph should still reproduce; say so if it does not
         out.append('could not reproduce: %s' % traceback.format_exc())
     return '\n'.join(out)
 
