@@ -22,74 +22,7 @@ import sys
 import tempfile
 
 import _cli
-
-ATOM_TYPES = (type(None), bool, int, float, str, bytes)
-
-
-def random_atom(rng):
-    kind = rng.randrange(9)
-    if kind == 0:
-        return None
-    if kind == 1:
-        return rng.random() < 0.5
-    if kind == 2:
-        bits = rng.choice([7, 8, 15, 16, 31, 32, 33, 63, 64, 65, 200, 2100])
-        return rng.randrange(-(1 << bits), 1 << bits)
-    if kind == 3:
-        return rng.choice([0.0, -0.0, 1.5, 1e16, 1e-5, 1e300, 5e-324, math.inf, -math.inf,
-                           rng.uniform(-1e6, 1e6), rng.random()])
-    if kind == 4:
-        alphabet = 'ab\n\\"\' \t\x00\x7f\xe9\u20ac\U0001f600\u0100'
-        return ''.join(rng.choice(alphabet) for _ in range(rng.choice([0, 1, 5, 300])))
-    if kind == 5:
-        return bytes(rng.randrange(256) for _ in range(rng.choice([0, 1, 3, 256, 300])))
-    if kind == 6:
-        return bytearray(rng.randrange(256) for _ in range(rng.choice([0, 2, 40])))
-    if kind == 7:
-        return ''
-    return rng.randrange(-1000, 1000)
-
-
-def random_key(rng, in_set=False):
-    # CPython hashes None (and classes, functions) by address: a set holding one iterates in an
-    # order that changes from run to run, so no re-dump could match. Dict keys keep their order.
-    kind = rng.randrange(3 if in_set else 4)
-    if kind == 0:
-        return rng.randrange(-50, 50)
-    if kind == 1:
-        return ''.join(rng.choice('abcxyz$\u00e9') for _ in range(rng.randrange(1, 6)))
-    if kind == 2:
-        return (rng.randrange(10), 'k')
-    return rng.choice([None, True, 2.5, b'k'])
-
-
-def random_value(rng, depth, pool):
-    if depth <= 0 or rng.random() < 0.3:
-        if pool and rng.random() < 0.15:
-            return rng.choice(pool)  # a shared reference
-        return random_atom(rng)
-    kind = rng.randrange(6)
-    n = rng.choice([0, 1, 2, 3, 8, 1001 if depth == 1 else 5])
-    if kind == 0:
-        v = [random_value(rng, depth - 1, pool) for _ in range(n)]
-        if rng.random() < 0.1:
-            v.append(v)  # a cycle
-    elif kind == 1:
-        v = tuple(random_value(rng, depth - 1, pool) for _ in range(n))
-    elif kind == 2:
-        v = {random_key(rng): random_value(rng, depth - 1, pool) for _ in range(n)}
-        if rng.random() < 0.1:
-            v['self'] = v
-    elif kind == 3:
-        v = {random_key(rng, True) for _ in range(n)}
-    elif kind == 4:
-        v = frozenset(random_key(rng, True) for _ in range(n))
-    else:
-        v = random_atom(rng)
-    if not isinstance(v, ATOM_TYPES):
-        pool.append(v)
-    return v
-
+from _graphs import random_value
 
 def decode(text):
     """Tagged JSON -> Python objects, with $id/$ref sharing (cycles through lists and dicts)."""
