@@ -36,10 +36,11 @@ struct LoadOptions {
   Limits limits{};
   // Out-of-band buffers for NEXT_BUFFER, in order. Absent (nullopt) is like Python's buffers=None:
   // a NEXT_BUFFER is then an error, as is running out of buffers. Extra buffers are ignored.
-  // The same non-empty view given twice (same memory, size and readonly flag) loads as one buffer
-  // object, as Python's loader returns the same object twice: a value holding one PickleBuffer twice
-  // pickles (out-of-band, unmemoized, as CPython does) to two NEXT_BUFFERs and the buffer list
-  // the callback built holds it twice.
+  // The same view given twice (same memory, size and readonly flag) loads as one buffer object, as
+  // Python's loader returns the same object twice; every empty read-only view is one object (b''
+  // is a singleton in Python), every empty writable one its own (as bytearray() is). A value
+  // holding one PickleBuffer twice pickles (out-of-band, unmemoized, as CPython does) to two
+  // NEXT_BUFFERs and the buffer list the callback built holds it twice.
   std::optional<std::vector<BufferView>> buffers{};
   // Without a callback, persistent ids load as inert kPersistentId values holding the pid.
   PersistentLoad persistent_load{};

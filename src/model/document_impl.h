@@ -54,6 +54,10 @@ enum NodeFlags : uint8_t {
   // protocol 2+: the class's own __reduce__ returns object.__reduce__()'s result, so CPython
   // re-pickles it through _reconstructor at every protocol (a plain class would be NEWOBJ at 2+).
   kFlagReconstructor = 32,
+  // kObject loaded from copyreg._reconstructor(cls, B, B(obj)) for B one of int, float, str, bytes,
+  // tuple (a subclass of a builtin type, at protocols 0-1): read as NEWOBJ(cls, (B(obj),)), as
+  // B.__getnewargs__ makes it at 2+; B is the kind of that argument, for a re-dump below 2.
+  kFlagBuiltinBase = 64,
 };
 
 struct Payload {

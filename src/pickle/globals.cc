@@ -152,6 +152,23 @@ bool is_builtin_function(std::string_view name) {
   return std::binary_search(std::begin(kBuiltinFunctions), std::end(kBuiltinFunctions), name);
 }
 
+const char* builtin_base_name(Kind k) {
+  switch (k) {
+    case Kind::kInt: return "int";
+    case Kind::kFloat: return "float";
+    case Kind::kStr: return "str";
+    case Kind::kBytes: return "bytes";
+    case Kind::kTuple: return "tuple";
+    default: return nullptr;
+  }
+}
+
+// _reconstructor's base and state for a subclass of a builtin value type: builtins.B and B(obj).
+static bool builtin_base_matches(const DocumentImpl& d, uint32_t base, uint32_t state) {
+  const char* name = builtin_base_name(d.node(state).kind);
+  return name && is_global(d, base, "builtins", name);
+}
+
 uint32_t reduce_known_shape(DocumentImpl& d, uint32_t callable, uint32_t args, uint64_t offset, int opcode) {
   const Node& cn = d.node(callable);
   if (cn.kind != Kind::kGlobal) return kNoNode;
@@ -234,6 +251,13 @@ uint32_t reduce_known_shape(DocumentImpl& d, uint32_t callable, uint32_t args, u
     const uint32_t cls = arg(0), base = arg(1), state = arg(2);
     const bool list = is_global(d, base, "builtins", "list") && d.node(state).kind == Kind::kList;
     const bool dict = is_global(d, base, "builtins", "dict") && d.node(state).kind == Kind::kDict;
+    if (!list && !dict && builtin_base_matches(d, base, state)) {
+      uint32_t args = d.add_container(Kind::kTuple, offset);
+      d.append_items(args, &state, 1);
+      uint32_t obj = d.add_object(MadeBy::kNewObj, cls, args, offset);
+      d.node(obj).flags |= kFlagBuiltinBase | (d.protocol >= 2 ? kFlagReconstructor : 0);
+      return obj;
+    }
     if (!list && !dict && !(is_global(d, base, "builtins", "object") && state == kNoneNode)) return kNoNode;
     uint32_t obj = d.add_object(MadeBy::kNewObj, cls, kEmptyTupleNode, offset);
     if (d.protocol >= 2) d.node(obj).flags |= kFlagReconstructor;

@@ -33,4 +33,8 @@ bool is_builtin_function(std::string_view name);
 // Throws Error for a known shape with arguments Python itself would reject.
 uint32_t reduce_known_shape(DocumentImpl& d, uint32_t callable, uint32_t args, uint64_t offset, int opcode);
 
+// The builtin type whose subclasses copyreg._reconstructor names as their base with a value of
+// this kind as state ("int", "float", "str", "bytes", "tuple"), or nullptr.
+const char* builtin_base_name(Kind k);
+
 }  // namespace picklejar::internal

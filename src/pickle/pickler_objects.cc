@@ -254,6 +254,10 @@ void Pickler::save_object(const DocumentImpl* d, uint32_t id) {
     } else if (o.dict_items != kNoNode) {
       push(T::kFreshDictOf, d, o.dict_items);
       push_global("builtins", "dict");
+    } else if (d->node(id).flags & kFlagBuiltinBase) {  // B(obj), the value NEWOBJ's args hold
+      uint32_t value = d->items(o.args)[0];
+      push_save(d, value);
+      push_global("builtins", builtin_base_name(d->node(value).kind));
     } else {
       push_save(scratch_doc(), kNoneNode, false);
       push_global("builtins", "object");

@@ -138,18 +138,20 @@ void Unpickler::run_opcodes() {
         if (next_buffer_ >= opt_.buffers->size())
           fail(ErrorCode::kMissingBuffer, "not enough out-of-band buffers (" + std::to_string(opt_.buffers->size()) + " given)");
         const BufferView& bv = (*opt_.buffers)[next_buffer_++];
-        // The same memory given twice is one Python object given twice. Empty views have no
-        // memory to tell them apart (two empty bytearrays are two objects in Python): never one.
+        // The same memory given twice is one Python object given twice. Empty writable views have
+        // no memory to tell them apart, and two empty bytearrays are two objects in Python: never
+        // one. (Empty read-only ones stay one: Python's is b'', a singleton.)
         auto make = [&] {
           uint32_t n = d_.add_payload(Kind::kBuffer, bv.data.data(), bv.data.size(), op_off_);
           if (bv.readonly) d_.node(n).flags |= kFlagReadonly;
           return n;
         };
-        if (bv.data.empty()) {
+        if (bv.data.empty() && !bv.readonly) {
           push(make());
           break;
         }
-        auto [it, fresh] = buffer_nodes_.try_emplace(std::make_tuple(bv.data.data(), bv.data.size(), bv.readonly), 0);
+        const uint8_t* at = bv.data.empty() ? nullptr : bv.data.data();
+        auto [it, fresh] = buffer_nodes_.try_emplace(std::make_tuple(at, bv.data.size(), bv.readonly), 0);
         if (fresh) it->second = make();
         push(it->second);
         break;

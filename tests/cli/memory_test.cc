@@ -104,7 +104,7 @@ TEST_F(Memory, RecodeStreamsCompressedAndPickleOutputs) {
 // to print them.
 TEST_F(Memory, InfoAndShowTouchOnlyWhatTheyPrint) {
   fs::path in = make_big("in.joblib");
-  for (const std::string& command : {"info", "info --mmap", "show", "show --mmap"}) {
+  for (std::string command : {"info", "info --mmap", "show", "show --mmap"}) {
     SCOPED_TRACE(command);
     CliRun r = cli(command + " " + quote(in), {}, true);
     ASSERT_EQ(r.status, 0) << r.err;

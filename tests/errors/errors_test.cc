@@ -408,12 +408,14 @@ TEST(UnsupportedProtocol, ProtoAboveFive) {
 }
 
 TEST(Extension, ExtOpcodes) {
-  // CPython: ValueError "unregistered extension code 1" (no copyreg registry).
+  // CPython: ValueError "unregistered extension code 1" (nothing in LoadOptions::extensions).
   Error e = expect_error("\x80\x02\x82\x01.", ErrorCode::kExtension, 2, 0x82);
   EXPECT_TRUE(contains(e.message(), "1"));
   expect_error("\x80\x02\x83\x01\x02.", ErrorCode::kExtension, 2, 0x83);
   expect_error("\x80\x02\x84\x01\x02\x03\x04.", ErrorCode::kExtension, 2, 0x84);
-  expect_error("\x80\x02\x84\xff\xff\xff\xff.", ErrorCode::kExtension, 2, 0x84);
+  // A code <= 0: CPython's UnpicklingError "EXT specifies code <= 0".
+  expect_error("\x80\x02\x84\xff\xff\xff\xff.", ErrorCode::kBadArgument, 2, 0x84);
+  expect_error("\x80\x02\x82\x00."s, ErrorCode::kBadArgument, 2, 0x82);
   expect_error("\x80\x02\x83\x01"s, ErrorCode::kTruncated, 2, 0x83);
 }
 
@@ -504,7 +506,8 @@ TEST(Unhashable, ListAsDictKey) {
 TEST(Decode, UnknownEncodingFailsWhereAStrNeedsIt) {
   LoadOptions o;
   o.encoding = "ebcdic";
-  EXPECT_TRUE(load(view("N."), o).root().is_none());
+  Document none = load(view("N."), o);
+  EXPECT_TRUE(none.root().is_none());
   expect_error("U\x01" "a.", ErrorCode::kDecode, 0, 'U', o);
 }
 

@@ -112,8 +112,17 @@ TEST_F(KnownShape, GetattrAndReconstructor) {
                       b.tuple({b.global("m", "C"), b.global("builtins", "object"), b.none()}));
   ASSERT_NE(o, kNoNode);
   EXPECT_EQ(at(o).kind(), Kind::kObject);
-  EXPECT_EQ(reduce(b.global("copyreg", "_reconstructor"), b.tuple({b.global("m", "C"), b.global("builtins", "int"), b.integer(0)})),
-            kNoNode) << "a base other than object is left inert";
+  // A builtin value type's subclass (copyreg._reduce_ex: base int, state int(obj)): NEWOBJ(C, (0,)),
+  // as int.__getnewargs__ makes it at protocol 2+.
+  uint32_t i = reduce(b.global("copyreg", "_reconstructor"), b.tuple({b.global("m", "C"), b.global("builtins", "int"), b.integer(0)}));
+  ASSERT_NE(i, kNoNode);
+  EXPECT_EQ(at(i).as_object().how, MadeBy::kNewObj);
+  EXPECT_EQ(at(i).as_object().args.size(), 1u);
+  EXPECT_EQ(at(i).as_object().args[0].as_int(), 0);
+  EXPECT_EQ(reduce(b.global("copyreg", "_reconstructor"), b.tuple({b.global("m", "C"), b.global("builtins", "int"), b.str("0")})),
+            kNoNode) << "a state that is not the base's value is left inert";
+  EXPECT_EQ(reduce(b.global("copyreg", "_reconstructor"), b.tuple({b.global("m", "C"), b.global("builtins", "set"), b.list()})),
+            kNoNode) << "a base of no known shape is left inert";
 }
 
 TEST_F(KnownShape, EverythingElseStaysInert) {

@@ -75,6 +75,9 @@ Case case_for(uint8_t byte) {
   for (const char* p = info.before; *p; ++p) c.before += push_for(*p);
   c.arg = arg_for(info.arg);
   switch (static_cast<internal::Op>(byte)) {
+    case internal::Op::EXT1: c.arg = "\x01"; break;  // code 1 (0 is refused, as by CPython)
+    case internal::Op::EXT2: c.arg = std::string("\x01\x00", 2); break;
+    case internal::Op::EXT4: c.arg = std::string("\x01\x00\x00\x00", 4); break;
     case internal::Op::GET: case internal::Op::BINGET: case internal::Op::LONG_BINGET:
       c.prefix = "N\x94" "0";  // memo[0] = None
       break;
@@ -166,6 +169,10 @@ TEST(OpcodeTable, AllByteValues) {
       } catch (const Error& e) {
         EXPECT_EQ(e.code(), ErrorCode::kExtension);
       }
+      opt.extensions = {{1, {"m", "n"}}};  // registered: the global
+      Document doc = load(view(s), opt);
+      ASSERT_EQ(doc.root().size(), 1u);
+      EXPECT_EQ(doc.root()[0].as_global().name, "n");
     } else {
       Document doc = load(view(s), opt);
       Value r = doc.root();
