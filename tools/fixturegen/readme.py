@@ -51,6 +51,14 @@ Made with: Python {python}, numpy {numpy}, scikit-learn {sklearn} ({platform}).
   for `picklejar scan`, each row with its container, bypass family, verdict, the globals it must
   name as dangerous and every global Python's unpickler looks up (recorded by running Python).
   Documented in `scan/README.md`.
+- `forms/` and `FORMS.tsv` (`tools/fixturegen/forms_cases.py`, `--only forms`): CPython's pickles
+  of every cached singleton made by every opcode path, and of the forms a re-dump must keep
+  (`getattr` reduces, `copyreg._reconstructor`, subclasses of builtin types, recursive subclass
+  instances), with `pickle.dumps(pickle.loads(IN), N)` for N = 0-5 (`forms_test.cc`).
+- `bad/cpython_*.pkl` and `bad/joblib_*.joblib` (`tools/gen_bad_fixtures.py`): odd inputs where
+  CPython's C unpickler (or `joblib.load`) decides: text INT/LONG/FLOAT/PUT/GET arguments, SETITEM
+  on lists, empty MARK batches, calls of non-callables, NumpyArrayWrapper states, lzma headers;
+  what must load carries `ok` and its JSON, what must fail its code and Python's exception.
 - `pickle/<name>.p<N>.pkl`: a Python value pickled by CPython's `pickle.dumps(value, N)` (C
   pickler) at protocol N (0-5). The values use `tools/fixture_classes.py` (module
   `fixture_classes`) for user classes.
