@@ -630,32 +630,12 @@ ROUNDTRIP_SEEN = set()
 # Known failures fixed by other helpers of issue 12, 'Class.test': 'owner: cause'. A test here
 # that passes fails the run: remove it from this dict when its fix lands.
 EXPECTED_FAILURES = {
-    'PJInMemoryPickleTests.test_c_methods':
-        'h12-forms: builtins.getattr(cls, name) reduce re-emitted as one dotted global',
-    'PJInMemoryPickleTests.test_py_methods':
-        'h12-forms: builtins.getattr(cls, name) reduce re-emitted as one dotted global',
-    'PJInMemoryPickleTests.test_in_band_buffers':
-        'h12-forms: ZeroCopy* reduce through getattr(cls, "_reconstruct") re-emitted as a dotted global',
-    'PJInMemoryPickleTests.test_oob_buffers':
-        'h12-forms: ZeroCopy* reduce through getattr(cls, "_reconstruct") re-emitted as a dotted global',
-    'PJInMemoryPickleTests.test_oob_buffers_writable_to_readonly':
-        'h12-forms: ZeroCopy* reduce through getattr(cls, "_reconstruct") re-emitted as a dotted global',
-    'PJPickleModuleTests.test_dumps_loads_oob_buffers':
-        'h12-forms: ZeroCopy* reduce through getattr(cls, "_reconstruct") re-emitted as a dotted global',
-    'PJPickleModuleTests.test_dump_load_oob_buffers':
-        'h12-forms: ZeroCopy* reduce through getattr(cls, "_reconstruct") re-emitted as a dotted global',
-    'PJInMemoryPickleTests.test_reduce_calls_base':
-        'h12-forms: copyreg._reconstructor normalised to NEWOBJ at protocols 2-5',
-    'PJInMemoryPickleTests.test_recursive_list_subclass_and_inst':
-        'h12-forms: protocol 0 recursive subclass instance re-emitted in another build order (loaded graph differs)',
-    'PJInMemoryPickleTests.test_recursive_dict_subclass_and_inst':
-        'h12-forms: protocol 0 recursive subclass instance re-emitted in another build order (loaded graph differs)',
     'PJInMemoryPickleTests.test_recursive_set_subclass_and_inst':
-        'h12-forms: protocol 0 recursive subclass instance re-emitted in another build order (loaded graph differs)',
+        'open (issue 12): a protocol 0 recursive set/frozenset subclass instance re-emitted in another build order',
     'PJInMemoryPickleTests.test_recursive_frozenset_subclass_and_inst':
-        'h12-forms: protocol 0 recursive subclass instance re-emitted in another build order (loaded graph differs)',
+        'open (issue 12): a protocol 0 recursive set/frozenset subclass instance re-emitted in another build order',
     'PJInMemoryPickleTests.test_recursive_tuple_subclass_and_inst':
-        'unowned (lead to assign): a fresh args tuple equal to an earlier one re-emitted as POP + GET of it',
+        'open (issue 12): a fresh args tuple equal to an earlier one re-emitted as POP + GET of it',
 }
 
 
