@@ -214,6 +214,10 @@ std::string Unpickler::py2_iconv(const uint8_t* p, size_t n) {
   }
   iconv_t cd = static_cast<iconv_t>(iconv_.get());
   (void)::iconv(cd, nullptr, nullptr, nullptr, nullptr);  // initial shift state
+  // UTF-8 of any codec's character takes at most 4 bytes per input byte: within the document's
+  // memory limit before the buffer exists (the str is then charged as any payload).
+  if (n > lim_.max_memory_bytes / 4)
+    fail(ErrorCode::kLimitExceeded, "decoding a " + std::to_string(n) + "-byte Python 2 str could pass Limits::max_memory_bytes");
   std::string out(n * 4 + 16, '\0');
   char* in = const_cast<char*>(reinterpret_cast<const char*>(p));
   size_t in_left = n;

@@ -308,6 +308,14 @@ TEST(OpcodeShortBinString, OtherEncodingsDecodeWhenAStrNeedsThem) {
   EXPECT_EQ(L("U\x02\xc1\xc2.", with_encoding("koi8_r")).root().as_str(), "\xd0\xb0\xd0\xb1");
   EXPECT_EQ(L("U\x02\xc1\xc2.", with_encoding("cp1251")).root().as_str(), "\xd0\x91\xd0\x92");  // 'БВ'
   EXPECT_EQ(L("S''\n.", with_encoding("koi8-r")).root().as_str(), "");  // pickletester's test_empty_bytestring
+  // The UTF-8 buffer (up to 4 bytes per byte) is bounded by the memory limit before it exists:
+  // 20,000 bytes load as latin1 within 30,000 bytes of document, not through iconv's 80,016.
+  const std::string big = "T\x20\x4e\x00\x00"s + std::string(20000, 'a') + ".";
+  LoadOptions small = with_encoding("latin1");
+  small.limits.max_memory_bytes = 30000;
+  EXPECT_EQ(L(big, small).root().size(), 20000u);
+  small.encoding = "cp1251";
+  EXPECT_EQ(code_of(big, small), ErrorCode::kLimitExceeded);
   // 0x98 is unassigned in cp1251: UnicodeDecodeError in Python.
   EXPECT_EQ(code_of("U\x01\x98.", with_encoding("cp1251")), ErrorCode::kDecode);
 }
