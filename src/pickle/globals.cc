@@ -277,4 +277,39 @@ uint32_t reduce_known_shape(DocumentImpl& d, uint32_t callable, uint32_t args, u
   return kNoNode;
 }
 
+// A class whose __getnewargs_ex__ gives keyword arguments, pickled at protocol 2 or 3: CPython writes
+// functools.partial(getattr(cls, '__new__'), cls, *args, **kwargs)() -- the partial built by REDUCE
+// and its BUILD state (func, (cls, *args), kwargs, None), then called with no arguments. Read as
+// the NEWOBJ_EX(cls, args, kwargs) it stands for, so a re-dump writes what CPython writes for the
+// object at each protocol (NEWOBJ_EX at 4+, the partial at 2-3, _reconstructor below).
+uint32_t reduce_partial_new_ex(DocumentImpl& d, uint32_t callable, uint32_t args, uint64_t offset) {
+  if (d.node(callable).kind != Kind::kObject || d.node(args).kind != Kind::kTuple || d.item_count(args) != 0)
+    return kNoNode;
+  const ObjectData& p = d.object(callable);
+  if (p.how != MadeBy::kReduce || !is_global(d, p.callable, "functools", "partial") || p.state == kNoNode ||
+      p.state_setter != kNoNode || p.list_items != kNoNode || p.dict_items != kNoNode)
+    return kNoNode;
+  const uint32_t state = p.state;
+  if (d.node(state).kind != Kind::kTuple || d.item_count(state) != 4) return kNoNode;
+  const uint32_t func = d.items(state)[0], fargs = d.items(state)[1], kwargs = d.items(state)[2];
+  const uint32_t extra = d.items(state)[3];
+  if (d.node(func).kind != Kind::kGlobal || !(d.node(func).flags & kFlagGetattr) || extra != kNoneNode ||
+      d.node(fargs).kind != Kind::kTuple || d.item_count(fargs) < 1 || d.node(kwargs).kind != Kind::kDict ||
+      d.item_count(kwargs) == 0)
+    return kNoNode;
+  auto ga = d.getattr_args.find(func);
+  if (ga == d.getattr_args.end() || text_of(d, ga->second.second) != "__new__") return kNoNode;
+  const uint32_t cls = ga->second.first;
+  if (d.items(fargs)[0] != cls) return kNoNode;
+  uint32_t new_args = kEmptyTupleNode;
+  if (d.item_count(fargs) > 1) {
+    std::vector<uint32_t> rest(d.items(fargs) + 1, d.items(fargs) + d.item_count(fargs));
+    new_args = d.add_container(Kind::kTuple, offset);
+    d.append_items(new_args, rest.data(), rest.size());
+  }
+  uint32_t obj = d.add_object(MadeBy::kNewObjEx, cls, new_args, offset);
+  d.object(obj).kwargs = kwargs;
+  return obj;
+}
+
 }  // namespace picklejar::internal

@@ -33,6 +33,10 @@ bool is_builtin_function(std::string_view name);
 // Throws Error for a known shape with arguments Python itself would reject.
 uint32_t reduce_known_shape(DocumentImpl& d, uint32_t callable, uint32_t args, uint64_t offset, int opcode);
 
+// functools.partial(cls.__new__, cls, *args, **kwargs)() as CPython writes NEWOBJ_EX at protocols
+// 2-3: the NEWOBJ_EX object it stands for, else kNoNode.
+uint32_t reduce_partial_new_ex(DocumentImpl& d, uint32_t callable, uint32_t args, uint64_t offset);
+
 // The builtin type whose subclasses copyreg._reconstructor names as their base with a value of
 // this kind as state ("int", "float", "str", "bytes", "tuple"), or nullptr.
 const char* builtin_base_name(Kind k);

@@ -389,6 +389,7 @@ uint32_t Unpickler::reduce(uint32_t callable, uint32_t args) {
   check_callable(callable, "a callable");
   note_call(callable, args, kNoNode);
   uint32_t known = reduce_known_shape(d_, callable, args, op_off_, op_);
+  if (known == kNoNode) known = reduce_partial_new_ex(d_, callable, args, op_off_);
   if (known != kNoNode) return known;
   uint32_t obj = d_.add_object(MadeBy::kReduce, callable, args, op_off_);
   for (VmHooks* h : hooks_) h->after_reduce(d_, obj);

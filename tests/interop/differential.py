@@ -59,8 +59,6 @@ EXPECTED = {
     'one-char str/bytes shared differently from CPython (singletons, fresh copies)':
         'open (issue 12): CPython interns the str keys of a BUILD state it loads, so their sharing '
         'depends on the loading process (README "The fidelity rule"); differential_findings C',
-    'functools.partial(cls.__new__, ...) (protocol 2-3 __getnewargs_ex__) kept':
-        'open (issue 12): differential_findings E',
 }
 
 

@@ -86,6 +86,19 @@ class TupleSub(tuple):
     pass
 
 
+class NewArgsEx:
+    """__getnewargs_ex__ with keywords: NEWOBJ_EX at 4+, functools.partial(cls.__new__, ...) at 2-3."""
+
+    def __new__(cls, a=None, *, k=None):
+        return super().__new__(cls)
+
+    def __init__(self, a=None, *, k=None):
+        self.a, self.k = a, k
+
+    def __getnewargs_ex__(self):
+        return (self.a,), {"k": self.k}
+
+
 class WithMaker:
     def __init__(self, v=None):
         self.v = v
@@ -100,7 +113,7 @@ class WithMaker:
 
 MAIN_CLASSES = {"Outer": Outer, "Object": Object, "Plain": Plain, "ObjRed": ObjRed, "MyList": MyList,
                 "MyDict": MyDict, "WithMaker": WithMaker, "IntSub": IntSub, "FloatSub": FloatSub,
-                "StrSub": StrSub, "BytesSub": BytesSub, "TupleSub": TupleSub}
+                "StrSub": StrSub, "BytesSub": BytesSub, "TupleSub": TupleSub, "NewArgsEx": NewArgsEx}
 
 
 def classes_in_main():
@@ -154,6 +167,7 @@ GRAPHS = [
     ("list_subclass", lambda: with_state(MyList, [1, "a", b"b"])),
     ("dict_subclass", lambda: with_state(MyDict, {"k": 1, 2: "v"})),
     ("empty_subclasses", lambda: [MyList(), MyDict()]),
+    ("newargs_ex", lambda: [NewArgsEx(1, k="v"), NewArgsEx((), k=[])]),
     ("builtin_subclasses", lambda: [IntSub(5), FloatSub(2.5), StrSub("sx"), BytesSub(b"ab"), TupleSub((1.5, "x")),
                                     with_state(IntSub, 7)]),
     ("recursive_inst_list", recursive_list_inst),
@@ -162,7 +176,9 @@ GRAPHS = [
     ("recursive_dict_inst", lambda: recursive_dict_inst().attr),
 ]
 # A protocol 0/1 stream of these is read as the plain class it cannot be told apart from.
-MIN_PROTOCOL = {"objred_rest": 2}
+# newargs_ex: protocols 0-1 write _reconstructor(cls, object, None), which says nothing of
+# __getnewargs_ex__ (CPython re-dumps it at 2+ with the arguments the class's code gives).
+MIN_PROTOCOL = {"objred_rest": 2, "newargs_ex": 2}
 # Re-dumps left out: (source protocol, target protocol) -> True. An empty list or dict subclass
 # loaded from NEWOBJ (2+) shows nothing of its base, which _reconstructor names below protocol 2.
 SKIP_REDUMP = {"empty_subclasses": lambda src, out: src >= 2 and out < 2,
