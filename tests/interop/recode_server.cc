@@ -23,6 +23,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "picklejar/picklejar.h"
@@ -114,21 +115,23 @@ int main() {
       dopt.protocol = proto < 0 ? doc.protocol() : proto;
       dopt.fix_imports = fix_imports != 0;
       dopt.extensions = extensions;
-      std::vector<picklejar::Value> out_buffers;
+      // Copied in the callback: a buffer the dump makes (numpy's _frombuffer of an array) lives
+      // only as long as the dump.
+      std::vector<std::pair<std::vector<uint8_t>, bool>> out_buffers;
       if (oob) {
         dopt.buffer_callback = [&](const picklejar::Value& b) {
-          out_buffers.push_back(b);
+          out_buffers.emplace_back(std::vector<uint8_t>(b.as_bytes().begin(), b.as_bytes().end()), b.readonly_buffer());
           return picklejar::BufferPlacement::kOutOfBand;
         };
       }
       std::vector<uint8_t> out = picklejar::dump(doc.root(), dopt);
       std::string reply = "OK " + std::to_string(out.size()) + " " + std::to_string(out_buffers.size());
-      for (const picklejar::Value& b : out_buffers)
-        reply += " " + std::to_string(b.as_bytes().size()) + (b.readonly_buffer() ? " 1" : " 0");
+      for (const auto& [bytes, readonly] : out_buffers)
+        reply += " " + std::to_string(bytes.size()) + (readonly ? " 1" : " 0");
       reply += "\n";
       write_all(reply.data(), reply.size());
       write_all(out.data(), out.size());
-      for (const picklejar::Value& b : out_buffers) write_all(b.as_bytes().data(), b.as_bytes().size());
+      for (const auto& b : out_buffers) write_all(b.first.data(), b.first.size());
     } catch (const picklejar::Error& e) {
       reply_error(std::string(picklejar::error_code_name(e.code())), e.offset(), e.opcode(), e.message());
     } catch (const std::exception& e) {
