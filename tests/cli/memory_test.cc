@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "../sanitized.h"
 #include "cli_run.h"
 
 namespace {
@@ -64,7 +65,8 @@ class Memory : public picklejar_cli_test::CliTest {
   void expect_recode(const std::string& flags, const fs::path& in, const fs::path& out, const std::vector<uint8_t>& want) {
     CliRun r = cli("recode " + flags + quote(in) + " " + quote(out), {}, true);
     ASSERT_EQ(r.status, 0) << r.err;
-    EXPECT_LE(above_baseline(r), kArrayKib * 11 / 10) << r.max_rss_kib << " KiB peak, " << baseline_kib_ << " KiB baseline";
+    // (ASan keeps freed blocks in quarantine for a while: its peak is higher, the bound looser.)
+    EXPECT_LE(above_baseline(r), kArrayKib * (PICKLEJAR_TEST_SANITIZED ? 15 : 11) / 10) << r.max_rss_kib << " KiB peak, " << baseline_kib_ << " KiB baseline";
     EXPECT_TRUE(slurp(out) == std::string(want.begin(), want.end())) << "recode " << flags << "wrote other bytes";
   }
 

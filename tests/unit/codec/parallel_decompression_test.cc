@@ -17,17 +17,7 @@
 #include "codec/codec.h"
 #include "picklejar/error.h"
 
-// CPU-time shares are only meaningful uninstrumented.
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-#define PICKLEJAR_TEST_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
-#define PICKLEJAR_TEST_SANITIZED 1
-#endif
-#endif
-#ifndef PICKLEJAR_TEST_SANITIZED
-#define PICKLEJAR_TEST_SANITIZED 0
-#endif
+#include "../../sanitized.h"  // CPU-time shares are only meaningful uninstrumented
 
 namespace picklejar {
 namespace {
