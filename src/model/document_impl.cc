@@ -381,9 +381,7 @@ DocumentImpl::Block DocumentImpl::big_block(size_t n) {
   void* p = nullptr;
   if (n >= 2 * kHuge) {
     if (::posix_memalign(&p, kHuge, n) != 0) p = nullptr;
-#ifdef MADV_HUGEPAGE
-    if (p) (void)::madvise(p, n & ~size_t{4095}, MADV_HUGEPAGE);
-#endif
+    if (p) advise_huge_pages(p, n & ~size_t{4095});
   } else {
     p = std::malloc(n);
   }

@@ -22,6 +22,18 @@
 
 namespace picklejar::internal {
 
+// MADV_HUGEPAGE on `bytes` (page-aligned p, whole pages) from 4 MiB on: advice only, where
+// transparent huge pages are off nothing changes. PodVector gives it a whole mapping, not just its
+// 2 MiB-aligned middle (advice on part of a mapping splits it, and mremap cannot grow a range
+// spanning more than one); the document's big blocks (DocumentImpl::big_block) their pages.
+inline void advise_huge_pages(void* p, size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  if (bytes >= (size_t{4} << 20)) (void)::madvise(p, bytes, MADV_HUGEPAGE);
+#else
+  (void)p, (void)bytes;
+#endif
+}
+
 template <typename T>
 class PodVector {
   static_assert(std::is_trivially_copyable_v<T>, "PodVector holds trivially copyable values");
@@ -140,17 +152,6 @@ class PodVector {
     cap_ = std::exchange(o.cap_, 0);
     map_bytes_ = std::exchange(o.map_bytes_, 0);
     mapped_ = std::exchange(o.mapped_, false);
-  }
-
-  // MADV_HUGEPAGE on a whole mapping of at least 4 MiB (advice only: where transparent huge pages
-  // are off nothing changes). The whole mapping, not just its 2 MiB-aligned middle: advice on part
-  // of a mapping splits it into several, and mremap cannot grow a range spanning more than one.
-  static void advise_huge_pages(void* p, size_t bytes) {
-#ifdef MADV_HUGEPAGE
-    if (bytes >= (size_t{4} << 20)) (void)::madvise(p, bytes, MADV_HUGEPAGE);
-#else
-    (void)p, (void)bytes;
-#endif
   }
 
   T* p_ = nullptr;

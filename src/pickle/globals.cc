@@ -152,21 +152,19 @@ bool is_builtin_function(std::string_view name) {
   return std::binary_search(std::begin(kBuiltinFunctions), std::end(kBuiltinFunctions), name);
 }
 
-const char* builtin_base_name(Kind k) {
+std::string_view builtin_base_name(Kind k) {
   switch (k) {
-    case Kind::kInt: return "int";
-    case Kind::kFloat: return "float";
-    case Kind::kStr: return "str";
-    case Kind::kBytes: return "bytes";
-    case Kind::kTuple: return "tuple";
-    default: return nullptr;
+    case Kind::kInt: case Kind::kFloat: case Kind::kStr: case Kind::kBytes: case Kind::kTuple:
+      return kind_name(k);  // Python's name of the type
+    default:
+      return {};
   }
 }
 
 // _reconstructor's base and state for a subclass of a builtin value type: builtins.B and B(obj).
 static bool builtin_base_matches(const DocumentImpl& d, uint32_t base, uint32_t state) {
-  const char* name = builtin_base_name(d.node(state).kind);
-  return name && is_global(d, base, "builtins", name);
+  std::string_view name = builtin_base_name(d.node(state).kind);
+  return !name.empty() && is_global(d, base, "builtins", name);
 }
 
 uint32_t reduce_known_shape(DocumentImpl& d, uint32_t callable, uint32_t args, uint64_t offset, int opcode) {

@@ -38,7 +38,7 @@ uint32_t reduce_known_shape(DocumentImpl& d, uint32_t callable, uint32_t args, u
 uint32_t reduce_partial_new_ex(DocumentImpl& d, uint32_t callable, uint32_t args, uint64_t offset);
 
 // The builtin type whose subclasses copyreg._reconstructor names as their base with a value of
-// this kind as state ("int", "float", "str", "bytes", "tuple"), or nullptr.
-const char* builtin_base_name(Kind k);
+// this kind as state ("int", "float", "str", "bytes", "tuple"), or empty.
+std::string_view builtin_base_name(Kind k);
 
 }  // namespace picklejar::internal
