@@ -183,6 +183,11 @@ struct ObjectData {
   // A reduce's state_setter: CPython applied `state` by calling state_setter(obj, state) (the call
   // written after obj, its result popped), not by BUILD.
   uint32_t state_setter = kNoNode;
+  // The arguments of the outer call of an object reached again through its own arguments: CPython's
+  // save_reduce calls __reduce_ex__ twice, the inner call's result is memoized and the outer one is
+  // written with its own arguments (often fresh items, e.g. list(self)), then POP + GET. `args` are
+  // the inner call's, which made the object.
+  uint32_t reentry_args = kNoNode;
   uint32_t list_items = kNoNode;
   uint32_t dict_items = kNoNode;
   uint32_t typed = kNoNode;  // index into arrays_/dtypes_/scalars_ by the node's tag

@@ -226,11 +226,13 @@ void Pickler::save_object(const DocumentImpl* d, uint32_t id) {
   // __reduce_ex__ again, which returns a new argument tuple, so the args are written as a fresh
   // tuple; the outer call then writes (and memoizes) the args node, and ends with POP + GET.
   bool reentered = !open_objects_.insert({d, id}).second;
+  // A stream that held both calls (ObjectData::reentry_args) gives the outer one its own arguments.
+  uint32_t args = !reentered && o.reentry_args != kNoNode ? o.reentry_args : o.args;
   auto push_args = [&] {
     if (reentered) {
       push_fresh_tuple(items_of(d, o.args));
     } else {
-      push_save(d, o.args);
+      push_save(d, args);
     }
   };
   push(T::kReduceEnd, d, id);
@@ -255,7 +257,7 @@ void Pickler::save_object(const DocumentImpl* d, uint32_t id) {
       push(T::kFreshDictOf, d, o.dict_items);
       push_global("builtins", "dict");
     } else if (d->node(id).flags & kFlagBuiltinBase) {  // B(obj), the value NEWOBJ's args hold
-      uint32_t value = d->items(o.args)[0];
+      uint32_t value = d->items(args)[0];
       push_save(d, value);
       push_global("builtins", builtin_base_name(d->node(value).kind));
     } else {

@@ -413,6 +413,20 @@ void Unpickler::adopt_state_setter(uint32_t call) {
   o.state_setter = setter;
 }
 
+// CPython's save_reduce, meeting an object again while writing its own arguments, writes a second
+// call (`args` of the object, which that inner call made and memoized); the outer call, finding
+// the object memoized, is written with its own arguments, then `POP GET`. Those arguments (a new
+// tuple, and items that may be new too: list(self), tuple(self)) are kept for a dump to write again.
+void Unpickler::adopt_reentry(uint32_t obj) {
+  uint32_t outer = popped_call_;
+  if (obj == outer || kind(obj) != Kind::kObject || kind(outer) != Kind::kObject) return;
+  ObjectData& o = d_.object(obj);
+  const ObjectData& p = d_.object(outer);
+  if (o.reentry_args != kNoNode || p.how != o.how || p.callable != o.callable) return;
+  if ((d_.node(obj).flags ^ d_.node(outer).flags) & kFlagReconstructor) return;
+  o.reentry_args = p.args;
+}
+
 // ---- containers
 
 uint32_t Unpickler::items_of(uint32_t obj, uint32_t ObjectData::*items, Kind container) {

@@ -260,7 +260,11 @@ void Unpickler::run_opcodes() {
       case Op::POP:
         // As CPython's C unpickler: with nothing above the mark, POP discards the mark.
         if (stack_.size() > fence()) {
-          if (op_off_ == reduce_end_) adopt_state_setter(stack_.back());
+          if (op_off_ == call_end_) {
+            adopt_state_setter(stack_.back());
+            popped_call_ = stack_.back();
+            popped_end_ = in_.pos();
+          }
           stack_.pop_back();
         }
         else if (!marks_.empty()) marks_.pop_back();
@@ -277,9 +281,9 @@ void Unpickler::run_opcodes() {
         break;
 
       // ---- memo
-      case Op::GET: push(memo_get(parse_memo_index(arg<Op::GET>().line))); break;
-      case Op::BINGET: push(memo_get(arg<Op::BINGET>().u)); break;
-      case Op::LONG_BINGET: push(memo_get(arg<Op::LONG_BINGET>().u)); break;
+      case Op::GET: push(got(memo_get(parse_memo_index(arg<Op::GET>().line)))); break;
+      case Op::BINGET: push(got(memo_get(arg<Op::BINGET>().u))); break;
+      case Op::LONG_BINGET: push(got(memo_get(arg<Op::LONG_BINGET>().u))); break;
       case Op::PUT: {
         uint64_t idx = parse_memo_index(arg<Op::PUT>().line);
         memo_put(idx, top());
@@ -332,7 +336,7 @@ void Unpickler::run_opcodes() {
         uint32_t args = pop();
         uint32_t callable = pop();
         push(reduce(callable, args));
-        reduce_end_ = in_.pos();
+        call_end_ = in_.pos();
         break;
       }
       case Op::BUILD: {
@@ -379,6 +383,7 @@ void Unpickler::run_opcodes() {
         check_callable(cls, "a class");
         note_call(cls, args, kNoNode);
         push(d_.add_object(MadeBy::kNewObj, cls, args, op_off_));
+        call_end_ = in_.pos();
         break;
       }
       case Op::NEWOBJ_EX: {
@@ -392,6 +397,7 @@ void Unpickler::run_opcodes() {
         uint32_t o = d_.add_object(MadeBy::kNewObjEx, cls, args, op_off_);
         d_.object(o).kwargs = kwargs;
         push(o);
+        call_end_ = in_.pos();
         break;
       }
       case Op::PERSID: {

@@ -252,6 +252,11 @@ class Unpickler {
     }
   }
   void adopt_state_setter(uint32_t call);
+  void adopt_reentry(uint32_t obj);
+  uint32_t got(uint32_t v) {
+    if (op_off_ == popped_end_) adopt_reentry(v);
+    return v;
+  }
 
   // ---- containers
   uint32_t tuple_from(size_t from) {
@@ -304,7 +309,9 @@ class Unpickler {
   size_t next_buffer_ = 0;
   std::map<std::tuple<const uint8_t*, size_t, bool>, uint32_t> buffer_nodes_;  // a view given twice is one object
   uint64_t op_off_ = 0;
-  uint64_t reduce_end_ = ~uint64_t{0};  // where the opcode after the last REDUCE starts
+  uint64_t call_end_ = ~uint64_t{0};  // where the opcode after the last REDUCE/NEWOBJ/NEWOBJ_EX starts
+  uint64_t popped_end_ = ~uint64_t{0};  // where the opcode after a POP of such a call's result starts
+  uint32_t popped_call_ = kNoNode;      // that result
   int op_ = Error::kNoOpcode;
   bool in_callback_ = false;
   std::string line_hold_;  // GLOBAL/INST: the module line while the name line is read

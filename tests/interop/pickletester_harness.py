@@ -629,14 +629,7 @@ ROUNDTRIP_SEEN = set()
 
 # Known failures fixed by other helpers of issue 12, 'Class.test': 'owner: cause'. A test here
 # that passes fails the run: remove it from this dict when its fix lands.
-EXPECTED_FAILURES = {
-    'PJInMemoryPickleTests.test_recursive_set_subclass_and_inst':
-        'open (issue 12): a protocol 0 recursive set/frozenset subclass instance re-emitted in another build order',
-    'PJInMemoryPickleTests.test_recursive_frozenset_subclass_and_inst':
-        'open (issue 12): a protocol 0 recursive set/frozenset subclass instance re-emitted in another build order',
-    'PJInMemoryPickleTests.test_recursive_tuple_subclass_and_inst':
-        'open (issue 12): a fresh args tuple equal to an earlier one re-emitted as POP + GET of it',
-}
+EXPECTED_FAILURES = {}
 
 
 def _key(test):

@@ -13,7 +13,8 @@ Two families:
 - forms: getattr(cls, name) reduces (methods of builtins, classmethods, a nested class),
   copyreg._reconstructor (plain classes at protocols 0-1; a class whose __reduce__ returns
   object.__reduce__()'s result at every protocol; list and dict subclasses, also holding an
-  instance that holds them), bytearrays next to equal bytes.
+  instance that holds them; set, frozenset and tuple subclasses holding an instance that holds them,
+  which CPython writes as two calls, the outer one popped), bytearrays next to equal bytes.
 
 Left out, because the stream cannot tell them apart (picklejar re-dumps the commoner reading):
 a protocol 0/1 _reconstructor of a class with its own object.__reduce__() (read as a plain class:
@@ -86,6 +87,14 @@ class TupleSub(tuple):
     pass
 
 
+class SetSub(set):
+    pass
+
+
+class FrozenSetSub(frozenset):
+    pass
+
+
 class NewArgsEx:
     """__getnewargs_ex__ with keywords: NEWOBJ_EX at 4+, functools.partial(cls.__new__, ...) at 2-3."""
 
@@ -113,7 +122,8 @@ class WithMaker:
 
 MAIN_CLASSES = {"Outer": Outer, "Object": Object, "Plain": Plain, "ObjRed": ObjRed, "MyList": MyList,
                 "MyDict": MyDict, "WithMaker": WithMaker, "IntSub": IntSub, "FloatSub": FloatSub,
-                "StrSub": StrSub, "BytesSub": BytesSub, "TupleSub": TupleSub, "NewArgsEx": NewArgsEx}
+                "StrSub": StrSub, "BytesSub": BytesSub, "TupleSub": TupleSub, "NewArgsEx": NewArgsEx,
+                "SetSub": SetSub, "FrozenSetSub": FrozenSetSub}
 
 
 def classes_in_main():
@@ -134,6 +144,14 @@ def recursive_list_inst():
 def recursive_dict_inst():
     o = Object()
     o.attr = MyDict.fromkeys([o])
+    return o
+
+
+def recursive_inst(factory):
+    """An instance holding a collection that holds it: the collection's reduce is reached again
+    through its own arguments, so CPython writes two calls (the outer one popped, then a GET)."""
+    o = Object()
+    o.attr = factory([o])
     return o
 
 
@@ -174,6 +192,10 @@ GRAPHS = [
     ("recursive_list_inst", lambda: recursive_list_inst().attr),
     ("recursive_inst_dict", recursive_dict_inst),
     ("recursive_dict_inst", lambda: recursive_dict_inst().attr),
+    ("recursive_inst_set", lambda: recursive_inst(SetSub)),
+    ("recursive_set_inst", lambda: recursive_inst(SetSub).attr),
+    ("recursive_frozenset_inst", lambda: recursive_inst(FrozenSetSub).attr),
+    ("recursive_tuple_inst", lambda: recursive_inst(TupleSub).attr),
 ]
 # A protocol 0/1 stream of these is read as the plain class it cannot be told apart from.
 # newargs_ex: protocols 0-1 write _reconstructor(cls, object, None), which says nothing of
@@ -184,7 +206,8 @@ MIN_PROTOCOL = {"objred_rest": 2, "newargs_ex": 2}
 SKIP_REDUMP = {"empty_subclasses": lambda src, out: src >= 2 and out < 2,
                # Likewise a subclass of int, float, str, bytes or tuple: NEWOBJ(cls, (value,)) could as
                # well be any class whose __getnewargs__ returns (value,).
-               "builtin_subclasses": lambda src, out: src >= 2 and out < 2}
+               "builtin_subclasses": lambda src, out: src >= 2 and out < 2,
+               "recursive_tuple_inst": lambda src, out: src >= 2 and out < 2}
 
 # Streams CPython's pickler never writes: opcode paths to the same singletons. (name, encoding, bytes)
 P2 = b"\x80\x02"
