@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
-"""Writes src/pickle/compat_tables.inc: CPython's Python 2 <-> 3 module/name tables for fix_imports.
+"""Writes src/pickle/compat_tables.inc: CPython's Python 2 <-> 3 module/name tables for fix_imports,
+and the one-character strs CPython holds interned apart from its latin-1 singletons.
 
 Run with Debian's /usr/bin/python3 (3.11): `/usr/bin/python3 tools/gen_compat_tables.py`.
 The tables are data read from the interpreter's _compat_pickle module (what pickle's find_class and
-save_global consult), emitted sorted so the output is deterministic.
+save_global consult), emitted sorted so the output is deterministic. The canonical-name table also
+walks the modules the fix_imports targets name, tkinter among them: the committed file was made
+with python3-tk installed (without it those rows are left out).
 """
 import _compat_pickle as cp
 import builtins
 import importlib
 import os
 import pickle
+import subprocess
 import sys
 import types
 
@@ -73,6 +77,19 @@ def canonical_table():
     return table
 
 
+def interned_apart():
+    """The one-character strs that a fresh CPython process (-S -E: nothing but start-up) holds
+    interned as objects other than its cached latin-1 singletons: 3.11 interns the identifiers of
+    its frozen start-up modules ('k', 'x', ...) before any code asks for the singleton, so an
+    interned name (an instance attribute set by BUILD, a slot name, a method's or enum member's
+    name) is a different object from the same character read from a stream."""
+    code = ("import sys; print(''.join('%02x' % c for c in range(256) "
+            "if sys.intern(chr(c)) is not chr(c)))")
+    out = subprocess.run([sys.executable, '-S', '-E', '-c', code], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    return ''.join(chr(int(out[i:i + 2], 16)) for i in range(0, len(out), 2))
+
+
 def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     path = os.path.join(root, 'src', 'pickle', 'compat_tables.inc')
@@ -82,9 +99,10 @@ def main():
         '// Each PICKLEJAR_* macro defaults to nothing; define the ones you need before including.',
     ]
     macros = ('PICKLEJAR_NAME_MAPPING', 'PICKLEJAR_IMPORT_MAPPING', 'PICKLEJAR_REVERSE_NAME_MAPPING',
-              'PICKLEJAR_REVERSE_IMPORT_MAPPING', 'PICKLEJAR_CANONICAL_NAME', 'PICKLEJAR_BUILTIN_FUNCTION')
+              'PICKLEJAR_REVERSE_IMPORT_MAPPING', 'PICKLEJAR_CANONICAL_NAME', 'PICKLEJAR_BUILTIN_FUNCTION',
+              'PICKLEJAR_INTERNED_APART')
     for macro in macros:
-        args = '(a)' if 'FUNCTION' in macro else '(a, b, c, d)' if 'NAME' in macro else '(a, b)'
+        args = '(a)' if 'FUNCTION' in macro or 'INTERNED' in macro else '(a, b, c, d)' if 'NAME' in macro else '(a, b)'
         lines += ['#ifndef ' + macro, '#define ' + macro + args, '#endif']
     lines.append('// (py2 module, py2 name) -> (py3 module, py3 name)')
     for (m, n), (m3, n3) in sorted(cp.NAME_MAPPING.items()):
@@ -106,6 +124,8 @@ def main():
         obj = getattr(builtins, n)
         if isinstance(obj, types.BuiltinFunctionType) and canonical('builtins', n) == ('builtins', n):
             lines.append('PICKLEJAR_BUILTIN_FUNCTION(%s)' % c_str(n))
+    lines.append('// one-character strs interned apart from the latin-1 singleton, as a string')
+    lines.append('PICKLEJAR_INTERNED_APART(%s)' % c_str(interned_apart()))
     for macro in macros:
         lines.append('#undef ' + macro)
     with open(path, 'w', newline='\n') as f:

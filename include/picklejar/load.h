@@ -37,8 +37,8 @@ struct LoadOptions {
   // Out-of-band buffers for NEXT_BUFFER, in order. Absent (nullopt) is like Python's buffers=None:
   // a NEXT_BUFFER is then an error, as is running out of buffers. Extra buffers are ignored.
   // The same view given twice (same memory, size and readonly flag) loads as one buffer object, as
-  // Python's loader returns the same object twice; every empty read-only view is one object (b''
-  // is a singleton in Python), every empty writable one its own (as bytearray() is). A value
+  // Python's loader returns the same object twice; every empty view is an object of its own (it
+  // has no memory to tell it by: two PickleBuffers over b'', two bytearray()s). A value
   // holding one PickleBuffer twice pickles (out-of-band, unmemoized, as CPython does) to two
   // NEXT_BUFFERs and the buffer list the callback built holds it twice.
   std::optional<std::vector<BufferView>> buffers{};

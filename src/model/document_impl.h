@@ -42,6 +42,11 @@ enum NodeFlags : uint8_t {
   // kStr of one character made fresh, not CPython's shared latin-1 singleton: str(n) for a digit n
   // (CPython 3.11 formats ints into new strs), as torch.save's storage keys "0".."9" are.
   kFlagFreshStr = 4,
+  // kStr that CPython's re-pickle takes as an interned name, not as the str the stream made (a
+  // method's or slot's name; an attribute name BUILD set, of one character CPython interns apart
+  // from its latin-1 singleton; pickle/globals.h interned_str). Shared with the other interned
+  // ones of its text, not with ordinary strs.
+  kFlagInternedStr = 8,
   // kGlobal loaded from a getattr(parent, name) REDUCE: a node of its own (not interned by name; a
   // bound method is a new object per getattr), with its parent and name str in
   // DocumentImpl::getattr_args, so a re-dump writes the same reduce (see FORMATS.md "Globals").
@@ -269,6 +274,8 @@ class DocumentImpl {
   void append_items(uint32_t id, const uint32_t* ids, size_t n);
   // list[pos] = item for pos < item_count(id) (SETITEM on a list).
   void set_list_item(uint32_t id, uint32_t pos, uint32_t item) { items_[nodes_[id].u.items.begin + pos] = item; }
+  // Dict entry pos's key replaced by an equal one (same hash: the index stays valid).
+  void replace_dict_key(uint32_t id, uint32_t pos, uint32_t key) { items_[nodes_[id].u.items.begin + size_t{pos} * 2] = key; }
   // Adds to a set/frozenset with Python equality (duplicates dropped).
   void add_to_set(uint32_t id, uint32_t item);
   // dict[key] = value with Python equality: an equal existing key keeps its place and object.

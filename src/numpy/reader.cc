@@ -224,6 +224,13 @@ void read_dtype_state(DocumentImpl& d, uint32_t obj, uint32_t state) {
     if (d.node(unit).kind == Kind::kTuple && unit != kEmptyTupleNode && d.item_count(unit) >= 2) {
       uint32_t u = d.items(unit)[0];
       if (d.node(u).kind == Kind::kBytes || d.node(u).kind == Kind::kStr) t.unit = std::string(text(d, u));
+      if (d.node(u).kind == Kind::kBytes && d.node(u).u.bytes.len == 1 && (d.node(u).flags & kFlagFreshByte)) {
+        // numpy re-pickles the unit with PyBytes_FromString: a one-byte unit (b's', b'D', ...) is
+        // CPython's cached singleton, whatever new object the stream's BINBYTES made.
+        std::string_view bytes = text(d, u);
+        uint32_t cached = d.add_payload(Kind::kBytes, reinterpret_cast<const uint8_t*>(bytes.data()), 1, d.node(u).offset);
+        d.set_list_item(unit, 0, cached);
+      }
       if (auto c = small_int(d, d.items(unit)[1])) t.unit_count = *c;
     }
   }

@@ -41,6 +41,10 @@ constexpr std::string_view kBuiltinFunctions[] = {
 #define PICKLEJAR_BUILTIN_FUNCTION(a) a,
 #include "pickle/compat_tables.inc"
 };
+constexpr std::string_view kInternedApart =
+#define PICKLEJAR_INTERNED_APART(a) a
+#include "pickle/compat_tables.inc"
+    ;
 
 // The tables are generated sorted, so lookups are binary searches.
 template <size_t N>
@@ -87,6 +91,14 @@ bool is_global(const DocumentImpl& d, uint32_t id, std::string_view module, std:
   if (n.kind != Kind::kGlobal) return false;
   std::string_view all = text_of(d, id);
   return all.substr(0, n.aux) == module && all.substr(n.aux) == name;
+}
+
+// A CapWords name ("Inner", "B2b"): an ASCII upper-case letter first, a lower-case one after it.
+bool cap_words(std::string_view name) {
+  if (name.empty() || !(name[0] >= 'A' && name[0] <= 'Z')) return false;
+  for (char c : name.substr(1))
+    if (c >= 'a' && c <= 'z') return true;
+  return false;
 }
 
 bool is_latin1_name(std::string_view enc) {
@@ -150,6 +162,28 @@ std::pair<std::string_view, std::string_view> canonical_global(std::string_view 
 
 bool is_builtin_function(std::string_view name) {
   return std::binary_search(std::begin(kBuiltinFunctions), std::end(kBuiltinFunctions), name);
+}
+
+uint32_t interned_str(DocumentImpl& d, uint32_t str, bool names_from_class) {
+  const Node& n = d.node(str);
+  if (n.kind != Kind::kStr || (n.flags & kFlagInternedStr)) return str;
+  std::string_view s = text_of(d, str);
+  // One character: the interned one is the singleton unless CPython interned another first.
+  bool apart = s.size() == 1 ? kInternedApart.find(s[0]) != std::string_view::npos : names_from_class;
+  if (!apart) return str;
+  const uint64_t offset = n.offset;
+  uint32_t made = d.add_payload(Kind::kStr, reinterpret_cast<const uint8_t*>(s.data()), s.size(), offset);
+  d.node(made).flags |= kFlagInternedStr;
+  return made;
+}
+
+void intern_keys(DocumentImpl& d, uint32_t dict, bool names_from_class) {
+  if (d.node(dict).kind != Kind::kDict) return;
+  for (uint32_t i = 0, n = d.item_count(dict); i < n; ++i) {
+    uint32_t key = d.items(dict)[size_t{i} * 2];
+    uint32_t interned = interned_str(d, key, names_from_class);
+    if (interned != key) d.replace_dict_key(dict, i, interned);
+  }
 }
 
 std::string_view builtin_base_name(Kind k) {
@@ -221,12 +255,19 @@ uint32_t reduce_known_shape(DocumentImpl& d, uint32_t callable, uint32_t args, u
       std::string_view last = text_of(d, attr);
       qual.append(last);
       std::string gmodule(gall.substr(0, g.aux));
-      // Below protocol 4 CPython writes nested classes and functions this way too; a capitalised
-      // name under a non-builtins parent is read as a nested class (FORMATS.md "Globals").
-      bool method = d.protocol >= 4 || gmodule == "builtins" || last.empty() || !(last[0] >= 'A' && last[0] <= 'Z');
+      // Below protocol 4 CPython writes nested classes and functions this way too, and the stream
+      // does not say which it is: under a non-builtins parent, a CapWords name (an upper-case
+      // letter first, a lower-case one after it) is read as a nested class; any other name as an
+      // attribute that reduces through getattr (a method, an ALL_CAPS enum member). README "The
+      // fidelity rule".
+      bool method = d.protocol >= 4 || gmodule == "builtins" || !cap_words(last);
       uint32_t made = d.add_global(gmodule, qual, offset, /*interned=*/false);
       d.node(made).flags |= kFlagGetattr | (method ? kFlagGetattrMethod : 0);
-      d.getattr_args.emplace(made, std::pair{parent, attr});
+      // A Python method's or enum member's re-pickle names it with its interned __name__ / _name_
+      // (a builtin type's method makes its own: interned for a method descriptor, str.upper, a new
+      // str for a builtin classmethod, dict.fromkeys; the stream written by CPython shows which).
+      bool python_name = method && gmodule != "builtins";
+      d.getattr_args.emplace(made, std::pair{parent, python_name ? interned_str(d, attr, true) : attr});
       return made;
     }
     return kNoNode;
@@ -307,6 +348,7 @@ uint32_t reduce_partial_new_ex(DocumentImpl& d, uint32_t callable, uint32_t args
   }
   uint32_t obj = d.add_object(MadeBy::kNewObjEx, cls, new_args, offset);
   d.object(obj).kwargs = kwargs;
+  intern_keys(d, kwargs, false);  // (longer keyword names: as the attribute names BUILD sets)
   return obj;
 }
 

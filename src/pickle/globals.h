@@ -37,6 +37,19 @@ uint32_t reduce_known_shape(DocumentImpl& d, uint32_t callable, uint32_t args, u
 // 2-3: the NEWOBJ_EX object it stands for, else kNoNode.
 uint32_t reduce_partial_new_ex(DocumentImpl& d, uint32_t callable, uint32_t args, uint64_t offset);
 
+// A str as CPython's re-pickle holds it where it takes an interned name instead of the object the
+// stream made: `str` itself, or a new node flagged kFlagInternedStr (shared at dump with the other
+// interned ones of that text, not with ordinary strs). One character: the interned one is CPython's
+// cached latin-1 singleton, but for the characters CPython 3.11 interns apart from it at start-up
+// (the identifiers of its frozen modules: 'k', 'x', ...; a table generated from the interpreter).
+// Longer: with `names_from_class` the name comes from the class's code (a Python method's or enum
+// member's name, a slot name) and is never the loaded str; without (an attribute name BUILD set,
+// interned from the loaded str; a keyword name, which the stream shares with those) whether it
+// stays the loaded str depends on what the loading process had interned, and it is kept.
+uint32_t interned_str(DocumentImpl& d, uint32_t str, bool names_from_class);
+// interned_str over a dict's keys (in place; kind checked).
+void intern_keys(DocumentImpl& d, uint32_t dict, bool names_from_class);
+
 // The builtin type whose subclasses copyreg._reconstructor names as their base with a value of
 // this kind as state ("int", "float", "str", "bytes", "tuple"), or empty.
 std::string_view builtin_base_name(Kind k);

@@ -17,14 +17,16 @@ namespace {
 
 // CPython keeps these as shared singletons, so equal ones are one object (and one memo entry) in a
 // graph Python loaded: the empty str and one-character strs below U+0100, the empty bytes and
-// one-byte bytes (except those BINBYTES & co. read: CPython's unpickler allocates them). Returns
-// their key, or an empty string for an ordinary object.
+// one-byte bytes (except those BINBYTES & co. read: CPython's unpickler allocates them), and apart
+// from them the interned names (kFlagInternedStr). Returns their key, or an empty string for an
+// ordinary object.
 // Globals are one object per (module, qualname), whichever document names them.
 std::string singleton_key(const Node& n) {
   if (n.kind == Kind::kBytes && (n.u.bytes.len == 0 || (n.u.bytes.len == 1 && !(n.flags & internal::kFlagFreshByte))))
     return std::string("b") + std::string(text_of(n));
   if (n.kind == Kind::kStr) {
     std::string_view s = text_of(n);
+    if (n.flags & internal::kFlagInternedStr) return std::string("i") + std::string(s);
     auto lead = s.empty() ? 0 : static_cast<uint8_t>(s[0]);
     bool one_char = s.size() == 1 || (s.size() == 2 && (lead == 0xc2 || lead == 0xc3));
     if (s.empty() || (one_char && !(n.flags & internal::kFlagFreshStr))) return std::string("s") + std::string(s);

@@ -427,6 +427,17 @@ void Unpickler::adopt_reentry(uint32_t obj) {
   o.reentry_args = p.args;
 }
 
+// CPython's BUILD sets a dict state's str keys through sys.intern; the slot state a re-pickle
+// writes takes its keys from the class's __slots__ (see interned_str).
+void Unpickler::intern_state_keys(uint32_t state) {
+  if (kind(state) == Kind::kTuple && d_.item_count(state) == 2) {
+    intern_keys(d_, d_.items(state)[0], false);
+    intern_keys(d_, d_.items(state)[1], true);
+  } else {
+    intern_keys(d_, state, false);
+  }
+}
+
 // ---- containers
 
 uint32_t Unpickler::items_of(uint32_t obj, uint32_t ObjectData::*items, Kind container) {

@@ -8,6 +8,7 @@
 
 #include "base/text_literals.h"
 #include "model/value_access.h"
+#include "pickle/globals.h"
 #include "pickle/unpickler_vm.h"
 
 namespace picklejar::internal {
@@ -138,20 +139,19 @@ void Unpickler::run_opcodes() {
         if (next_buffer_ >= opt_.buffers->size())
           fail(ErrorCode::kMissingBuffer, "not enough out-of-band buffers (" + std::to_string(opt_.buffers->size()) + " given)");
         const BufferView& bv = (*opt_.buffers)[next_buffer_++];
-        // The same memory given twice is one Python object given twice. Empty writable views have
-        // no memory to tell them apart, and two empty bytearrays are two objects in Python: never
-        // one. (Empty read-only ones stay one: Python's is b'', a singleton.)
+        // The same memory given twice is one Python object given twice. Empty views have no memory
+        // to tell them apart: each is an object of its own (as two empty bytearrays are, and two
+        // PickleBuffers, what a buffer_callback collects, over b'').
         auto make = [&] {
           uint32_t n = d_.add_payload(Kind::kBuffer, bv.data.data(), bv.data.size(), op_off_);
           if (bv.readonly) d_.node(n).flags |= kFlagReadonly;
           return n;
         };
-        if (bv.data.empty() && !bv.readonly) {
+        if (bv.data.empty()) {
           push(make());
           break;
         }
-        const uint8_t* at = bv.data.empty() ? nullptr : bv.data.data();
-        auto [it, fresh] = buffer_nodes_.try_emplace(std::make_tuple(at, bv.data.size(), bv.readonly), 0);
+        auto [it, fresh] = buffer_nodes_.try_emplace(std::make_tuple(bv.data.data(), bv.data.size(), bv.readonly), 0);
         if (fresh) it->second = make();
         push(it->second);
         break;
@@ -347,6 +347,7 @@ void Unpickler::run_opcodes() {
         if (policy_) check_use(d_.object(inst).callable, GlobalUse::kConstruct);
         // A second BUILD (never written by CPython) replaces the recorded state.
         d_.object(inst).state = state;
+        intern_state_keys(state);
         for (VmHooks* h : hooks_) {
           uint32_t replaced = h->after_build(doc_, inst, in_, op_off_);
           if (replaced != kNoNode) {
@@ -396,6 +397,9 @@ void Unpickler::run_opcodes() {
         note_call(cls, args, kwargs);
         uint32_t o = d_.add_object(MadeBy::kNewObjEx, cls, args, op_off_);
         d_.object(o).kwargs = kwargs;
+        // Keyword names as __getnewargs_ex__ spells them: interned, like the attribute names the
+        // BUILD after sets (which the stream shares them with, and interned_str keeps).
+        intern_keys(d_, kwargs, false);
         push(o);
         call_end_ = in_.pos();
         break;

@@ -253,6 +253,7 @@ class Unpickler {
   }
   void adopt_state_setter(uint32_t call);
   void adopt_reentry(uint32_t obj);
+  void intern_state_keys(uint32_t state);
   uint32_t got(uint32_t v) {
     if (op_off_ == popped_end_) adopt_reentry(v);
     return v;

@@ -8,8 +8,11 @@ buffers out-of-band; at 0-2 also with fix_imports=False) and picklejar (tests/in
 one server process) recodes every such input at every protocol 0-5 (at 5 also out-of-band); the
 bytes, and the out-of-band buffers, must equal CPython's pickle.dumps(pickle.loads(IN), N), run in a
 worker process that holds no original graph (see Redumper). A check is skipped only when CPython itself
-cannot write it (a PickleBuffer below protocol 5, __slots__ at protocols 0-1, ...) or when its
-bytes come from code the stream does not hold (fixtures/README.md "unmatchable"); skips are counted.
+cannot write it (a PickleBuffer below protocol 5, __slots__ at protocols 0-1, ...), when its
+bytes come from code the stream does not hold (fixtures/README.md "unmatchable"), when the graph
+holds a class attribute that a getattr reduce below protocol 4 shows with a name whose spelling
+misleads (README "The fidelity rule"), or when CPython's bytes depend on what its loading process
+had interned (Runner.interning_only, asked only of checks that differ); skips are counted.
 
 Differences are grouped by cause (classify()); the first of each cause is shrunk to a small graph
 and printed with its pickle bytes. EXPECTED lists causes already owned by a fix in progress: they
@@ -39,6 +42,7 @@ import subprocess
 import sys
 import time
 import traceback
+import types
 
 import _diffclasses
 import _graphs
@@ -49,17 +53,7 @@ DEFAULT_CASES = 600  # ~10 s of CPU in a Release build
 MAX_GRAPH_BYTES = 8 << 20  # keeps a run's time and memory bounded
 
 # cause -> who owns its fix (issue 12). Counted, not failed; the run fails if one stops occurring.
-EXPECTED = {
-    'getattr(cls, name) reduce written as a dotted global':
-        'open (issue 12): below protocol 4 a getattr of a capitalised name under a user class is read '
-        'as a nested class, which an enum member (Flag.B) is not (README "The fidelity rule")',
-    'getattr(cls, name) reduce kept where CPython writes a dotted global':
-        'open (issue 12): below protocol 4 a getattr of another name is read as a method, which a '
-        'function or staticmethod defined in a class is not (README "The fidelity rule")',
-    'one-char str/bytes shared differently from CPython (singletons, fresh copies)':
-        'open (issue 12): CPython interns the str keys of a BUILD state it loads, so their sharing '
-        'depends on the loading process (README "The fidelity rule"); differential_findings C',
-}
+EXPECTED = {}
 
 
 class Check:
@@ -86,14 +80,14 @@ def cpython_input(obj, check):
     return data, [(m.tobytes(), m.readonly) for m in map(memoryview, bufs)]
 
 
-def cpython_redump(data, buffers, out, oob_out):
+def cpython_redump(data, buffers, out, oob_out, loads=pickle.loads):
     """What CPython writes: pickle.dumps(pickle.loads(IN), N) and its out-of-band buffers."""
     py_buffers = None
     if buffers is not None:
         # writable buffers as bytearrays; read-only ones stay PickleBuffers over bytes, as a
         # read-only buffer given to pickle.loads does (READONLY_BUFFER keeps it).
         py_buffers = [pickle.PickleBuffer(b if ro else bytearray(b)) for b, ro in buffers]
-    loaded = pickle.loads(data, buffers=py_buffers)
+    loaded = loads(data, buffers=py_buffers)
     if not oob_out:
         return pickle.dumps(loaded, out), []
     bufs = []
@@ -110,8 +104,10 @@ class Redumper:
         self.proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), '--worker'],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
-    def __call__(self, data, buffers, check):
-        _send(self.proc.stdin, (data, buffers, check.out, check.oob_out))
+    def __call__(self, data, buffers, check, loader='c'):
+        """loader: 'c' (pickle.loads), 'py' (the pure-Python unpickler) or 'py-no-intern' (that,
+        with BUILD keeping a dict state's str keys as loaded: see Runner.interning_only)."""
+        _send(self.proc.stdin, (loader, data, buffers, check.out, check.oob_out))
         reply = _receive(self.proc.stdout)
         if reply is None:
             raise RuntimeError('the CPython re-dump worker ended (exit %s)' % self.proc.wait())
@@ -144,14 +140,29 @@ def _receive(f):
     return pickle.loads(f.read(struct.unpack('<Q', head)[0]))
 
 
+def loads_interning(intern):
+    """pickle's pure-Python loads, its BUILD interning the str keys of a dict state with `intern`
+    (sys.intern, as the C unpickler; or the identity: keys as the stream made them)."""
+    def loads(data, buffers=None):
+        saved, sys.intern = sys.intern, intern
+        try:
+            return pickle._loads(data, buffers=buffers)
+        finally:
+            sys.intern = saved
+    return loads
+
+
 def worker():
     sys.setrecursionlimit(3000)
+    real_intern = sys.intern
+    loaders = {'c': pickle.loads, 'py': loads_interning(real_intern),
+               'py-no-intern': loads_interning(lambda key: key)}
     while True:
         request = _receive(sys.stdin.buffer)
         if request is None:
             return 0
         try:
-            reply = ('ok',) + cpython_redump(*request)
+            reply = ('ok',) + cpython_redump(*request[1:], loads=loaders[request[0]])
         except Exception as e:
             reply = ('err', why_not(e))
         del request
@@ -176,6 +187,11 @@ def unmatchable(used, check):
         # its reduce lists the items in the original's order, the loaded one iterates its own
         # hash table: only a reader that knew the class makes a set could follow
         return 'a set/frozenset subclass of 2+ items (the stream does not say it is a set)'
+    if check.inp < 4 <= check.out and GETATTR_SPELLING in used:
+        # getattr(cls, name) below 4 is a nested class or function (a dotted global at 4+) or an
+        # object reducing through getattr (a classmethod, an enum member): picklejar goes by the
+        # name's spelling, and this graph holds one spelled the other way (a staticmethod, ...)
+        return 'getattr(cls, name) below 4 of an attribute its name misleads about, re-dumped at 4+'
     if check.inp < 2 <= check.out and _diffclasses.ReduceObjectReduce in used:
         return '_reconstructor stream of a class whose __reduce__ is object.__reduce__ re-dumped at 2+'
     if check.oob_in and any(defines_newargs(c) for c in used if isinstance(c, type)):
@@ -201,6 +217,26 @@ def defines_newargs(cls):
 
 
 SET_SUBCLASS_ORDER = 'a set subclass instance of 2+ items'  # classes_in()'s mark
+GETATTR_SPELLING = 'a class attribute whose kind its name does not tell'  # classes_in()'s mark
+
+
+def cap_words(name):
+    return bool(name) and 'A' <= name[0] <= 'Z' and any('a' <= c <= 'z' for c in name[1:])
+
+
+def misread_getattr(o):
+    """Whether `o` is a class attribute that CPython writes below protocol 4 as getattr(cls, name)
+    and re-dumps at 4+ the other way from what the name's spelling tells a reader of the stream
+    (README "The fidelity rule": a CapWords name is read as a nested class, written at 4+ as a
+    dotted global; any other name as a method or enum member, written as getattr again)."""
+    if isinstance(o, (type, types.FunctionType)):  # a global: a dotted STACK_GLOBAL at 4+
+        qual = getattr(o, '__qualname__', '')
+        return '.' in qual and '<locals>' not in qual and not cap_words(qual.rsplit('.', 1)[1])
+    if isinstance(o, enum.Enum):  # reduces to getattr(cls, name) at every protocol
+        return cap_words(o.name or '')
+    if isinstance(o, types.MethodType) and isinstance(o.__self__, type):  # a classmethod: likewise
+        return cap_words(o.__name__)
+    return False
 
 
 class EmptyContainer(tuple):
@@ -356,7 +392,29 @@ class Runner:
             return None
         if got == want:
             return 'out-of-band buffers differ', repr(want_bufs).encode(), repr(got_bufs).encode()
+        if self.interning_only(data, buffers, check, (got, got_bufs)):
+            raise Skip('unmatchable: CPython\'s bytes depend on the str keys its BUILD interned '
+                       '(picklejar writes them as the stream shares them)')
         return classify(want, got), want, got
+
+    def interning_only(self, data, buffers, check, got):
+        """Whether CPython's re-dump is decided by the loading process's interned strings, and
+        picklejar's equals it with a dict state's keys left as the stream made them. The C and the
+        pure-Python unpicklers replace each str key of a BUILD dict state by sys.intern(key),
+        which is the loaded str only if the process had not interned an equal one (3.11 interns
+        the identifiers of its frozen modules at start-up: 'k', 'x', 'method', ...), so sharing a
+        key with a str elsewhere depends on the process, not on the stream. Asked only for checks
+        that differ: the pure-Python unpickler must give CPython's bytes with sys.intern and other
+        bytes without it."""
+        if b'b' not in data:  # no BUILD opcode byte: nothing interned
+            return False
+        try:
+            with_intern = self.redump(data, buffers, check, 'py')
+            without = self.redump(data, buffers, check, 'py-no-intern')
+            want = self.redump(data, buffers, check)
+        except Skip:
+            return False
+        return with_intern == want and without != want and got == without
 
     def run_graph(self, obj, used, where=''):
         self.graphs += 1
@@ -426,6 +484,8 @@ def classes_in(obj):
                 found.add(SET_SUBCLASS_ORDER)
             if isinstance(o, type):
                 found.add(o)
+            if misread_getattr(o):
+                found.add(GETATTR_SPELLING)
             return super().save(o, save_persistent_id)
 
     limit = sys.getrecursionlimit()

@@ -14,21 +14,27 @@ Two families:
   copyreg._reconstructor (plain classes at protocols 0-1; a class whose __reduce__ returns
   object.__reduce__()'s result at every protocol; list and dict subclasses, also holding an
   instance that holds them; set, frozenset and tuple subclasses holding an instance that holds them,
-  which CPython writes as two calls, the outer one popped), bytearrays next to equal bytes.
+  which CPython writes as two calls, the outer one popped), bytearrays next to equal bytes, and
+  interned names next to equal strs (attribute, slot and keyword names, enum members: ALL_CAPS,
+  getattr again at 4+; numpy's datetime unit, a cached one-byte bytes).
 
 Left out, because the stream cannot tell them apart (picklejar re-dumps the commoner reading):
 a protocol 0/1 _reconstructor of a class with its own object.__reduce__() (read as a plain class:
-NEWOBJ at 2+); below protocol 4 a getattr reduce of a capitalised name under a non-builtins
-class (read as a nested class: a dotted STACK_GLOBAL at 4+) or of another name (read as a method);
+NEWOBJ at 2+); below protocol 4 a getattr reduce under a non-builtins class of a CapWords name that
+is not a nested class (read as one: a dotted STACK_GLOBAL at 4+) or of another name that is one, or
+is a function (read as a method or enum member);
 an empty list or dict subclass, or a subclass of int, float, str, bytes or tuple, from a protocol
 2+ stream re-dumped below 2 (SKIP_REDUMP).
 
 The user classes live in __main__ while the cases are pickled and loaded.
 """
 
+import enum
 import hashlib
 import os
 import pickle
+
+import numpy as np
 
 from .common import FIX
 from .common import classes_in_main as common_classes_in_main, replace_tree
@@ -91,6 +97,18 @@ class SetSub(set):
     pass
 
 
+class Slotted:
+    __slots__ = ("a", "z")
+
+    def __init__(self):
+        self.a, self.z = 1, 2
+
+
+class Level(enum.Enum):
+    B = 1
+    HIGH = 2
+
+
 class FrozenSetSub(frozenset):
     pass
 
@@ -123,7 +141,7 @@ class WithMaker:
 MAIN_CLASSES = {"Outer": Outer, "Object": Object, "Plain": Plain, "ObjRed": ObjRed, "MyList": MyList,
                 "MyDict": MyDict, "WithMaker": WithMaker, "IntSub": IntSub, "FloatSub": FloatSub,
                 "StrSub": StrSub, "BytesSub": BytesSub, "TupleSub": TupleSub, "NewArgsEx": NewArgsEx,
-                "SetSub": SetSub, "FrozenSetSub": FrozenSetSub}
+                "SetSub": SetSub, "FrozenSetSub": FrozenSetSub, "Slotted": Slotted, "Level": Level}
 
 
 def classes_in_main():
@@ -153,6 +171,14 @@ def recursive_inst(factory):
     o = Object()
     o.attr = factory([o])
     return o
+
+
+def attr_names():
+    """Attributes named 'k' and 'z' next to equal strs: CPython interns the names BUILD sets, and
+    3.11's interned 'k' is not its cached one-character 'k' ('z' is): see interned_str."""
+    o = Plain()
+    o.k, o.z = "k", "z"
+    return [o, "k", "z", Plain()]
 
 
 def with_state(cls, items):
@@ -196,11 +222,17 @@ GRAPHS = [
     ("recursive_set_inst", lambda: recursive_inst(SetSub).attr),
     ("recursive_frozenset_inst", lambda: recursive_inst(FrozenSetSub).attr),
     ("recursive_tuple_inst", lambda: recursive_inst(TupleSub).attr),
+    ("interned_attr_names", attr_names),
+    ("interned_slot_names", lambda: [Slotted(), "a", "z"]),
+    ("interned_keywords", lambda: [NewArgsEx(1, k="k"), "k"]),
+    ("interned_enum_names", lambda: [Level.B, "B", Level.HIGH, "HIGH"]),
+    ("datetime_units", lambda: [np.dtype("M8[s]"), np.dtype("m8[s]"), b"s", np.dtype("M8[D]")]),
 ]
 # A protocol 0/1 stream of these is read as the plain class it cannot be told apart from.
 # newargs_ex: protocols 0-1 write _reconstructor(cls, object, None), which says nothing of
 # __getnewargs_ex__ (CPython re-dumps it at 2+ with the arguments the class's code gives).
-MIN_PROTOCOL = {"objred_rest": 2, "newargs_ex": 2}
+MIN_PROTOCOL = {"objred_rest": 2, "newargs_ex": 2, "interned_keywords": 2,
+                "interned_slot_names": 2}  # (__slots__ without __getstate__: TypeError below 2)
 # Re-dumps left out: (source protocol, target protocol) -> True. An empty list or dict subclass
 # loaded from NEWOBJ (2+) shows nothing of its base, which _reconstructor names below protocol 2.
 SKIP_REDUMP = {"empty_subclasses": lambda src, out: src >= 2 and out < 2,
