@@ -52,6 +52,10 @@ struct DumpOptions {
   // At protocol 2+, a global registered here (by module and qualname) is written as EXT1/EXT2/EXT4
   // with its code, unmemoized, as CPython writes what copyreg.add_extension registered.
   ExtensionRegistry extensions{};
+  // CPython's Pickler.fast: no memo (no PUT/MEMOIZE, no GET). A value met twice is written twice
+  // and loads back as two objects; a value that holds itself cannot be written (kUnsupported, where
+  // CPython raises ValueError).
+  bool fast = false;
   // max_depth bounds nesting (the writer is iterative; this bounds its work stack).
   Limits limits{};
 };

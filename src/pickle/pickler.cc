@@ -105,6 +105,7 @@ void Pickler::run() {
       case T::kFreshListOf: fresh_list_of(t.doc, t.a); break;
       case T::kFreshDictOf: fresh_dict_of(t.doc, t.a); break;
       case T::kResume: savers_[t.flag]->resume(*this, t.b, t.doc, t.a); break;
+      case T::kFastLeave: fast_open_.erase({t.doc, t.a}); break;
     }
   }
 }
@@ -184,6 +185,10 @@ uint32_t* Pickler::memo_slot(const DocumentImpl* d, uint32_t id) {
   return &foreign_[{d, id}];
 }
 
+void Pickler::depth_exceeded() const {
+  throw_error(ErrorCode::kLimitExceeded, "value nests deeper than Limits::max_depth");
+}
+
 void Pickler::write_put(uint64_t idx) {
   if (proto_ >= 4) {
     op(Op::MEMOIZE);
@@ -200,12 +205,14 @@ void Pickler::write_put(uint64_t idx) {
 }
 
 void Pickler::memo_put(const DocumentImpl* d, uint32_t id) {
+  if (opt_.fast) return;  // Pickler.fast: nothing memoized, so nothing is ever a GET
   uint32_t* slot = memo_slot(d, id);
   *slot = static_cast<uint32_t>(memo_count_ + 1);
   write_put(memo_count_++);
 }
 
 void Pickler::memo_put_key(const std::string& key) {
+  if (opt_.fast) return;
   interned_[key] = static_cast<uint32_t>(memo_count_ + 1);
   write_put(memo_count_++);
 }
@@ -250,6 +257,14 @@ void Pickler::save(const DocumentImpl* d, uint32_t id, bool pers) {
   if (in_memo(d, id)) {
     memo_get(d, id);
     return;
+  }
+  if (opt_.fast && holds_values(n.kind)) {
+    // Without a memo a value that holds itself would be written inside itself without end.
+    if (!fast_open_.insert({d, id}).second)
+      throw_error(ErrorCode::kUnsupported,
+                  "a value that holds itself cannot be pickled without a memo (DumpOptions::fast; CPython raises "
+                  "ValueError)");
+    push(T::kFastLeave, d, id);  // runs once everything the save below pushes is written
   }
   switch (n.kind) {
     case Kind::kStr: save_str(d, id); return;

@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -147,7 +148,9 @@ class Pickler {
   void add_written(uint64_t n) { written_ += n; }
   bool in_memo(const DocumentImpl* d, uint32_t id) { return *memo_slot(d, id) != 0; }
   void memo_put(const DocumentImpl* d, uint32_t id);
-  void memo_put_fresh() { write_put(memo_count_++); }
+  void memo_put_fresh() {
+    if (!opt_.fast) write_put(memo_count_++);
+  }
   void memo_get(const DocumentImpl* d, uint32_t id) { write_get(*memo_slot(d, id) - 1); }
   // Nodes the dump makes, in the scratch document (alive as long as the Pickler).
   DocumentImpl& scratch();
@@ -186,6 +189,7 @@ class Pickler {
     kFreshListOf,   // a list made for the dump holding list node a's items
     kFreshDictOf,   // a dict made for the dump holding dict node a's items
     kResume,        // a saver's continuation: savers_[flag]->resume(code b, node a)
+    kFastLeave,     // DumpOptions::fast: container node a is written (leaves fast_open_)
   };
   struct Task {
     T type;
@@ -197,10 +201,10 @@ class Pickler {
 
   void push(T t, const DocumentImpl* d = nullptr, uint32_t a = 0, uint32_t b = 0, uint8_t flag = 0) {
     tasks_.push_back(Task{t, flag, d, a, b});
-    if (tasks_.size() > opt_.limits.max_depth * 4 + 64)
-      throw_error(ErrorCode::kLimitExceeded, "value nests deeper than Limits::max_depth");
+    if (tasks_.size() > opt_.limits.max_depth * 4 + 64) depth_exceeded();
   }
   void run();
+  [[noreturn]] void depth_exceeded() const;
 
   // ---- output and framing (FORMATS.md "Framing")
   void raw(const void* p, size_t n) {
@@ -301,6 +305,10 @@ class Pickler {
   void batch_list(const DocumentImpl* d, uint32_t id, uint32_t from, uint8_t exact);
   // None, bool, int and float: written as they are, never memoized, no task needed.
   static bool is_number(Kind k) { return k == Kind::kNone || k == Kind::kBool || k == Kind::kInt || k == Kind::kFloat; }
+  static bool holds_values(Kind k) {
+    return k == Kind::kTuple || k == Kind::kList || k == Kind::kDict || k == Kind::kSet || k == Kind::kFrozenSet ||
+           k == Kind::kObject;
+  }
   void write_number(const DocumentImpl* d, uint32_t id);
 
   void save_dict(const DocumentImpl* d, uint32_t id);
@@ -378,6 +386,8 @@ class Pickler {
   std::unordered_map<std::string, uint32_t> interned_;  // singleton/interned key -> memo index + 1
   uint64_t memo_count_ = 0;
   std::vector<Task> tasks_;
+  // DumpOptions::fast: the containers being written (a value met again among them holds itself).
+  std::set<std::pair<const DocumentImpl*, uint32_t>> fast_open_;
   std::vector<std::pair<std::string, std::string>> strs_{{"slatin1", "latin1"}};
   const uint32_t latin1_ = 0;
   std::unique_ptr<DocumentImpl> scratch_;

@@ -22,7 +22,7 @@ class Recoder:
         self.proc = subprocess.Popen([server], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
     def recode(self, data, protocol=-1, *, buffers=None, out_of_band=False, fix_imports=True,
-               encoding='ASCII', extensions=None):
+               encoding='ASCII', extensions=None, fast=False):
         """Returns (pickle bytes, [(buffer bytes, readonly), ...]) or raises RecodeError.
 
         protocol -1: the protocol `data` was written with. buffers: None (like pickle.loads'
@@ -30,6 +30,7 @@ class Recoder:
         read-only). out_of_band: dump with a buffer_callback that keeps every PickleBuffer out of
         band (the returned list); else every buffer is written in-band. extensions: copyreg's
         registry as {code: (module, qualname)} (copyreg._inverted_registry), for load and dump.
+        fast: dump as CPython's Pickler.fast (no memo).
         """
         data = bytes(data)
         head = [str(protocol), '1' if out_of_band else '0', '1' if fix_imports else '0', encoding]
@@ -46,6 +47,8 @@ class Recoder:
             head += ['EXT', str(len(extensions))]
             for code, (module, name) in sorted(extensions.items()):
                 head += [str(code), module, name]
+        if fast:
+            head.append('FAST')
         if any(' ' in h or '\n' in h for h in head):
             raise ValueError('bad request field: %r' % head)
         self.proc.stdin.write(' '.join(head).encode() + b'\n' + b''.join(blobs))

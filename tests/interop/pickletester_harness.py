@@ -28,7 +28,7 @@ picklejar's load + dump (tests/interop/_recode.py, one picklejar_recode_server p
 Tests that no stream codec can serve are in SKIPS with the reason; known failures with an owner
 are in EXPECTED_FAILURES (the run fails if one of them passes, so the dict empties as fixes land).
 PARTIAL (printed): tests where some pickles could not go through picklejar (a memo carried from
-another dump or load, Pickler.fast), the rest of them did. ROUNDTRIP_OK: the tests where a dumps
+another dump or load), the rest of them did. ROUNDTRIP_OK: the tests where a dumps
 may be CPython's own re-pickle of the loaded object instead of the original. Exit status 0 only
 when nothing else failed.
 
@@ -118,14 +118,17 @@ def _redump_note(ref, out, protocol, fix_imports, oob):
 _REDUMP_IS_PICKLEJARS = ' (CPython\'s dumps(loads(ref)) is picklejar\'s)'
 
 
-def route_dump(ref, protocol, fix_imports=True, oob=()):
+def route_dump(ref, protocol, fix_imports=True, oob=(), source=None, fast=False):
     """picklejar's recode of CPython's `ref` (written at `protocol` with the PickleBuffers `oob`
-    out of band): must be byte-identical. Returns picklejar's bytes."""
+    out of band): must be byte-identical. Returns picklejar's bytes. source: (pickle, its
+    out-of-band PickleBuffers) picklejar loads instead of `ref` (fast: `ref` was written by a
+    Pickler.fast, which picklejar's DumpOptions::fast must match from the memoized pickle)."""
     oob = list(oob)
+    data, src_oob = (ref, oob) if source is None else source
     try:
-        out, bufs = RECODER.recode(ref, protocol, buffers=[_raw(b) for b in oob] if oob else None,
+        out, bufs = RECODER.recode(data, protocol, buffers=[_raw(b) for b in src_oob] if src_oob else None,
                                    out_of_band=bool(oob), fix_imports=fix_imports,
-                                   extensions=dict(copyreg._inverted_registry))
+                                   extensions=dict(copyreg._inverted_registry), fast=fast)
     except _recode.RecodeError as e:
         _mismatch('dumps(protocol=%d): picklejar rejects CPython\'s pickle: %s' % (protocol, e))
         return ref
@@ -369,10 +372,12 @@ class RoutedPickler(pickle.Pickler):
                 'not hold, so picklejar cannot read it alone; such dumps go unrouted')
             out = ref
         elif self.fast:
-            PARTIAL[_current_test[0]] = (
-                'Pickler.fast (no memo opcodes) is a Pickler option picklejar\'s dump does not have '
-                '(a gap, not a limit of stream codecs); fast-mode dumps go unrouted')
-            out = ref
+            # picklejar loads CPython's ordinary (memoized) pickle of obj and dumps it without memo
+            src, src_oob = io.BytesIO(), []
+            pickle.Pickler(src, self._pj_protocol, fix_imports=self._pj_fix_imports,
+                           buffer_callback=src_oob.append if self._pj_oob else None).dump(obj)
+            out = route_dump(ref, self._pj_protocol, self._pj_fix_imports, self._pj_oob,
+                             source=(src.getvalue(), src_oob), fast=True)
         else:
             out = route_dump(ref, self._pj_protocol, self._pj_fix_imports, self._pj_oob)
         self._pj_file.write(out)

@@ -13,7 +13,8 @@
 //             ENCODING: pickle.load's encoding= ("ASCII", "latin1", "bytes", ...).
 //             NBUF: -1 for buffers=None, else that many out-of-band buffers follow.
 //             Optionally, after the buffer sizes: "EXT N CODE MODULE QUALNAME ..." (N triples):
-//             copyreg's extension registry, for both load and dump.
+//             copyreg's extension registry, for both load and dump; "FAST": dump as
+//             Pickler.fast (DumpOptions::fast, no memo).
 //   response: "OK LEN NBUF [BUFLEN READONLY]...\n" then the pickle and the out-of-band buffers'
 //             bytes; or "ERR CODE OFFSET OPCODE MSGLEN\n" then the message (CODE is the
 //             ErrorCode's name, OFFSET -1 when none, OPCODE -1 when none).
@@ -77,8 +78,13 @@ int main() {
       buf_heads.emplace_back(n, ro != 0);
     }
     picklejar::ExtensionRegistry extensions;
+    bool fast = false;
     std::string word;
-    if (head >> word) {
+    while (head >> word) {
+      if (word == "FAST") {
+        fast = true;
+        continue;
+      }
       size_t n = 0;
       if (word != "EXT" || !(head >> n)) {
         std::cerr << "picklejar_recode_server: bad request line: " << line << "\n";
@@ -115,6 +121,7 @@ int main() {
       dopt.protocol = proto < 0 ? doc.protocol() : proto;
       dopt.fix_imports = fix_imports != 0;
       dopt.extensions = extensions;
+      dopt.fast = fast;
       // Copied in the callback: a buffer the dump makes (numpy's _frombuffer of an array) lives
       // only as long as the dump.
       std::vector<std::pair<std::vector<uint8_t>, bool>> out_buffers;

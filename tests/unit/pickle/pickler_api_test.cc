@@ -60,6 +60,48 @@ TEST(PicklerApi, InvalidProtocolIsInvalidArgument) {
   fs::remove_all(dir);
 }
 
+// DumpOptions::fast is CPython's Pickler.fast: no memo, so a shared value is written each time. The
+// bytes are CPython 3.11's: a = [1, 'ab', (2,)]; v = [a, a, 'ab', (a, a), {'k': a}];
+// src = pickle.dumps(v, 4); for each protocol p, Pickler(f, p) with .fast = True dumps v.
+TEST(PicklerApi, FastWritesNoMemoAsCPython) {
+  const std::string src =
+      "\x80\x04\x95'\x00\x00\x00\x00\x00\x00\x00]\x94(]\x94(K\x01\x8c\x02""ab\x94K\x02\x85\x94""eh\x01h\x02h\x01h\x01\x86\x94}\x94\x8c\x01k\x94h\x01se."s;
+  const std::string want[6] = {
+      "(l(lI1\naVab\na(I2\ntaa(lI1\naVab\na(I2\ntaaVab\na((lI1\naVab\na(I2\nta(lI1\naVab\na(I2\ntata(dVk\n(lI1\naVab\na(I2\ntasa."s,
+      "](](K\x01X\x02\x00\x00\x00""ab(K\x02te](K\x01X\x02\x00\x00\x00""ab(K\x02teX\x02\x00\x00\x00""ab(](K\x01X\x02\x00\x00\x00""ab(K\x02te](K\x01X\x02\x00\x00\x00""ab(K\x02tet}X\x01\x00\x00\x00k](K\x01X\x02\x00\x00\x00""ab(K\x02tese."s,
+      "\x80\x02](](K\x01X\x02\x00\x00\x00""abK\x02\x85""e](K\x01X\x02\x00\x00\x00""abK\x02\x85""eX\x02\x00\x00\x00""ab](K\x01X\x02\x00\x00\x00""abK\x02\x85""e](K\x01X\x02\x00\x00\x00""abK\x02\x85""e\x86}X\x01\x00\x00\x00k](K\x01X\x02\x00\x00\x00""abK\x02\x85""ese."s,
+      "\x80\x03](](K\x01X\x02\x00\x00\x00""abK\x02\x85""e](K\x01X\x02\x00\x00\x00""abK\x02\x85""eX\x02\x00\x00\x00""ab](K\x01X\x02\x00\x00\x00""abK\x02\x85""e](K\x01X\x02\x00\x00\x00""abK\x02\x85""e\x86}X\x01\x00\x00\x00k](K\x01X\x02\x00\x00\x00""abK\x02\x85""ese."s,
+      "\x80\x04\x95J\x00\x00\x00\x00\x00\x00\x00](](K\x01\x8c\x02""abK\x02\x85""e](K\x01\x8c\x02""abK\x02\x85""e\x8c\x02""ab](K\x01\x8c\x02""abK\x02\x85""e](K\x01\x8c\x02""abK\x02\x85""e\x86}\x8c\x01k](K\x01\x8c\x02""abK\x02\x85""ese."s,
+      "\x80\x05\x95J\x00\x00\x00\x00\x00\x00\x00](](K\x01\x8c\x02""abK\x02\x85""e](K\x01\x8c\x02""abK\x02\x85""e\x8c\x02""ab](K\x01\x8c\x02""abK\x02\x85""e](K\x01\x8c\x02""abK\x02\x85""e\x86}\x8c\x01k](K\x01\x8c\x02""abK\x02\x85""ese."s,
+  };
+  Document doc = load(ByteView(reinterpret_cast<const uint8_t*>(src.data()), src.size()));
+  for (int p = 0; p <= 5; ++p) {
+    DumpOptions o;
+    o.protocol = p;
+    o.fast = true;
+    std::vector<uint8_t> got = dump(doc.root(), o);
+    EXPECT_EQ(std::string(got.begin(), got.end()), want[p]) << "protocol " << p;
+  }
+}
+
+// CPython's fast pickler raises ValueError for a value that holds itself; picklejar kUnsupported.
+TEST(PicklerApi, FastRejectsACycle) {
+  const std::string src = "\x80\x04\x95\x06\x00\x00\x00\x00\x00\x00\x00]\x94h\x00""a."s;  // l = []; l.append(l); pickle.dumps(l, 4)
+  Document doc = load(ByteView(reinterpret_cast<const uint8_t*>(src.data()), src.size()));
+  DumpOptions o;
+  o.fast = true;
+  try {
+    dump(doc.root(), o);
+    FAIL() << "a cyclic value was written in fast mode";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kUnsupported) << e.what();
+    EXPECT_NE(std::string(e.what()).find("holds itself"), std::string::npos) << e.what();
+  }
+  o.fast = false;
+  std::vector<uint8_t> again = dump(doc.root(), o);
+  EXPECT_EQ(std::string(again.begin(), again.end()), src);
+}
+
 TEST(PicklerApi, InvalidValueIsInvalidArgument) {
   try {
     dump(Value());
