@@ -185,10 +185,6 @@ uint32_t* Pickler::memo_slot(const DocumentImpl* d, uint32_t id) {
   return &foreign_[{d, id}];
 }
 
-void Pickler::depth_exceeded() const {
-  throw_error(ErrorCode::kLimitExceeded, "value nests deeper than Limits::max_depth");
-}
-
 void Pickler::write_put(uint64_t idx) {
   if (proto_ >= 4) {
     op(Op::MEMOIZE);

@@ -201,10 +201,10 @@ class Pickler {
 
   void push(T t, const DocumentImpl* d = nullptr, uint32_t a = 0, uint32_t b = 0, uint8_t flag = 0) {
     tasks_.push_back(Task{t, flag, d, a, b});
-    if (tasks_.size() > opt_.limits.max_depth * 4 + 64) depth_exceeded();
+    if (tasks_.size() > opt_.limits.max_depth * 4 + 64)
+      throw_error(ErrorCode::kLimitExceeded, "value nests deeper than Limits::max_depth");
   }
   void run();
-  [[noreturn]] void depth_exceeded() const;
 
   // ---- output and framing (FORMATS.md "Framing")
   void raw(const void* p, size_t n) {

@@ -423,7 +423,9 @@ void Unpickler::adopt_reentry(uint32_t obj) {
   ObjectData& o = d_.object(obj);
   const ObjectData& p = d_.object(outer);
   if (o.reentry_args != kNoNode || p.how != o.how || p.callable != o.callable) return;
-  if ((d_.node(obj).flags ^ d_.node(outer).flags) & kFlagReconstructor) return;
+  // Made the same way (a dump reads the outer arguments as it reads `args`).
+  if ((d_.node(obj).flags ^ d_.node(outer).flags) & (kFlagReconstructor | kFlagBuiltinBase)) return;
+  if (d_.node(p.args).kind != Kind::kTuple || d_.item_count(p.args) != d_.item_count(o.args)) return;
   o.reentry_args = p.args;
 }
 

@@ -213,6 +213,19 @@ TEST(OpcodeBuild, StateSetterCallIsKeptOnTheObject) {
   }
 }
 
+// `POP GET` after a call keeps the popped call's arguments for the object got only when the call
+// is the same (callable, opcode, argument count): what CPython writes for an object reached again
+// through its own arguments (fixtures/forms recursive_*_inst). Any other popped call is dropped.
+TEST(OpcodeNewObj, PoppedCallOfOtherArgumentsIsNotTheOuterCall) {
+  // X.__new__(X, 1) memoized as 1 and popped; X.__new__(X) popped; GET 1.
+  const std::string in = "\x80\x02" "c__main__\nX\nq\x00K\x01\x85\x81q\x01" "0h\x00)\x81" "0h\x01."s;
+  auto l = L(in);
+  ASSERT_EQ(l.root().kind(), Kind::kObject);
+  DumpOptions o;
+  o.protocol = 2;
+  EXPECT_EQ(sv(ByteView(dump(l.root(), o))), "\x80\x02" "c__main__\nX\nq\x00K\x01\x85q\x01\x81q\x02."s);
+}
+
 TEST(OpcodeBuild, StateSetterCallIsWrittenAgain) {
   auto p0 = L(kStateSetterP0);
   DumpOptions o0;
