@@ -641,8 +641,10 @@ def _key(test):
     return '%s.%s' % (type(test).__name__, test._testMethodName)
 
 
-def _apply_skips():
+def _apply_skips(bigmem=None):
     for key, reason in SKIPS.items():
+        if bigmem and reason is _BIGMEM:
+            continue
         cls_name, name = key.split('.')
         cls = globals()[cls_name]
 
@@ -702,11 +704,17 @@ def main():
     ap.add_argument('-k', action='append', dest='patterns', default=[],
                     help='run only tests matching this unittest -k pattern (repeatable)')
     ap.add_argument('-v', action='store_true', help='print every test')
+    ap.add_argument('--bigmem', metavar='LIMIT',
+                    help='run the bigmem tests within this memory (test.support.set_memlimit: "12G"), '
+                         'as CPython\'s regrtest -M does; by hand only')
     args = ap.parse_args()
+    if args.bigmem:
+        from test import support
+        support.set_memlimit(args.bigmem)
 
     start = time.monotonic()
     RECODER = _recode.Recoder(args.build)
-    _apply_skips()
+    _apply_skips(args.bigmem)
     loader = unittest.TestLoader()
     if args.patterns:
         loader.testNamePatterns = ['*%s*' % p if '*' not in p else p for p in args.patterns]
