@@ -51,7 +51,9 @@ class Recoder:
             head.append('FAST')
         if any(' ' in h or '\n' in h for h in head):
             raise ValueError('bad request field: %r' % head)
-        self.proc.stdin.write(' '.join(head).encode() + b'\n' + b''.join(blobs))
+        self.proc.stdin.write(' '.join(head).encode() + b'\n')
+        for blob in blobs:  # one at a time: no copy of a big pickle
+            self.proc.stdin.write(blob)
         self.proc.stdin.flush()
         reply = self.proc.stdout.readline()
         if not reply:

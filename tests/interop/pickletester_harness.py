@@ -590,8 +590,8 @@ TEST_CLASSES = [PJInMemoryPickleTests, PJPickleModuleTests, PJPersPicklerTests, 
                 PJPicklerUnpicklerObjectTests, PJDispatchTableTests, PJChainDispatchTableTests,
                 PJPicklerHookTests]
 
-_BIGMEM = ('needs a 2-4 GiB object (test.support.bigmemtest, run only with -M); too large for CI '
-           'and its sanitizer builds')
+_BIGMEM = ('needs a 2-4 GiB object (test.support.bigmemtest: CPython runs it only with -M, this '
+           'harness with --bigmem LIMIT); too large for CI and its sanitizer builds')
 _32BIT = ('CPython\'s own skip (pickletester.requires_32b): sizes that overflow only on a 32-bit build; '
           'this is a 64-bit build')
 # Tests no stream codec can serve, with the reason. 'Class.test' keys.
