@@ -239,12 +239,7 @@ class Hook final : public internal::VmHooks {
   }
 
   std::filesystem::path side_path(const DocumentImpl& d, uint32_t state, uint64_t offset) {
-    uint32_t name = state_get(d, state, "filename");
-    if (name == kNoNode || (d.node(name).kind != Kind::kStr && d.node(name).kind != Kind::kBytes))
-      throw_error(ErrorCode::kBadArgument, "legacy joblib wrapper without a file name", offset);
-    std::string file(text(d, name));
-    if (file.find('/') != std::string::npos || file == ".." || file.empty())
-      throw_error(ErrorCode::kBadArgument, "legacy joblib side file name '" + file + "' is not a plain file name", offset);
+    std::string file = internal::joblib_side_file_name(d, state, offset);
     if (dir_.empty()) throw_error(ErrorCode::kUnsupported, "legacy joblib side files need a file path, not memory", offset);
     return dir_ / file;
   }
@@ -426,6 +421,16 @@ std::optional<JoblibWrapperLayout> joblib_wrapper_layout(const DocumentImpl& d, 
   uint32_t align = joblib::detail::state_get(d, state, "numpy_array_alignment_bytes");
   l.padded = align != kNoNode && d.node(align).kind != Kind::kNone;
   return l;
+}
+
+std::string joblib_side_file_name(const DocumentImpl& d, uint32_t state, uint64_t offset) {
+  uint32_t name = joblib::detail::state_get(d, state, "filename");
+  if (name == kNoNode || (d.node(name).kind != Kind::kStr && d.node(name).kind != Kind::kBytes))
+    throw_error(ErrorCode::kBadArgument, "legacy joblib wrapper without a file name", offset);
+  std::string file(joblib::detail::text(d, name));
+  if (file.find('/') != std::string::npos || file == ".." || file.empty())
+    throw_error(ErrorCode::kBadArgument, "legacy joblib side file name '" + file + "' is not a plain file name", offset);
+  return file;
 }
 
 }  // namespace picklejar::internal

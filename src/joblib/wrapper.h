@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "model/document_impl.h"
@@ -32,5 +33,10 @@ struct JoblibWrapperLayout {
 };
 // nullopt when the hook refuses the state (kBadArgument "malformed joblib NumpyArrayWrapper state").
 std::optional<JoblibWrapperLayout> joblib_wrapper_layout(const DocumentImpl& d, uint32_t state);
+
+// The side file an NDArrayWrapper / ZNDArrayWrapper with state `state` names ('filename'): a plain
+// file name in the pickle's folder. Throws kBadArgument (at `offset`, the BUILD) when the state has
+// none or it is not a plain file name, so that the scanner refuses what the loader refuses.
+std::string joblib_side_file_name(const DocumentImpl& d, uint32_t state, uint64_t offset);
 
 }  // namespace picklejar::internal

@@ -41,8 +41,12 @@ class JoblibSkipHook final : public VmHooks {
     if (d.node(obj).kind != Kind::kObject) return kNoNode;
     JoblibWrapper w = joblib_wrapper_of(d, d.object(obj).callable);
     if (w == JoblibWrapper::kNone) return kNoNode;
-    // The legacy wrappers' data is in side files, which are files of their own to scan.
-    if (w != JoblibWrapper::kNumpyArrayWrapper) return kNoneNode;
+    // The legacy wrappers' data is in side files, which are files of their own to scan; a state
+    // naming none the loader would open is refused as the loader refuses it.
+    if (w != JoblibWrapper::kNumpyArrayWrapper) {
+      (void)joblib_side_file_name(d, d.object(obj).state, offset);
+      return kNoneNode;
+    }
     auto layout = joblib_wrapper_layout(d, d.object(obj).state);
     if (!layout) throw_error(ErrorCode::kBadArgument, "malformed joblib NumpyArrayWrapper state", offset);
     if (layout->nested_pickle) {

@@ -309,6 +309,20 @@ TEST(Scan, LegacyJoblibZfFilesAreDecoded) {
   EXPECT_EQ(r.globals.front().part, "ZF");
 }
 
+TEST(Scan, LegacyJoblibWrapperWithoutAPlainSideFileIsUnreadable) {
+  // joblib < 0.10's NDArrayWrapper names its .npy side file in its state's 'filename'; joblib.load
+  // fails without one (AttributeError), picklejar's loader refuses it, and so does the scanner.
+  auto wrapper = [](const std::string& key, const std::string& name) {
+    return "\x80\x02" "cjoblib.numpy_pickle_compat\nNDArrayWrapper\n" ")\x81}(X"s + static_cast<char>(key.size()) +
+           "\x00\x00\x00"s + key + "X"s + static_cast<char>(name.size()) + "\x00\x00\x00"s + name + "ub."s;
+  };
+  EXPECT_EQ(scan(view(wrapper("filename", "a.npy"))).verdict, Verdict::kSafe);
+  ScanReport r = scan(view(wrapper("faleeimn", "a.npy")));
+  EXPECT_EQ(r.verdict, Verdict::kUnreadable);
+  EXPECT_NE(r.error.find("without a file name"), std::string::npos) << r.error;
+  EXPECT_EQ(scan(view(wrapper("filename", "../a.npy"))).verdict, Verdict::kUnreadable);
+}
+
 TEST(Scan, NpyObjectArrayPickleIsScanned) {
   std::string header = "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }";
   header.resize(118, ' ');
