@@ -243,10 +243,10 @@ void DocumentImpl::reserve_items(uint32_t id, size_t extra) {
     items_.reserve(next);
   }
   if (at_end) {
-    items_.resize(items_.size() + grow);
+    items_.resize_for_overwrite(items_.size() + grow);  // a container's items are written before read
   } else {
     size_t nb = items_.size();
-    items_.resize(nb + new_cap);
+    items_.resize_for_overwrite(nb + new_cap);
     std::copy_n(items_.begin() + r.begin, used, items_.begin() + static_cast<ptrdiff_t>(nb));
     r.begin = static_cast<uint32_t>(nb);
   }

@@ -223,9 +223,14 @@ class DocumentImpl {
     n.offset = offset;
     return static_cast<uint32_t>(nodes_.size() - 1);
   }
+  // CPython's small ints (-5 to 256) are one object each, as in CPython: one node per document,
+  // made where the value first appears (its offset is that one's).
   [[gnu::always_inline]] uint32_t add_int(int64_t v, uint64_t offset) {
+    const bool small = v >= kSmallIntMin && v <= kSmallIntMax;
+    if (small && small_ints_[v - kSmallIntMin] != 0) return small_ints_[v - kSmallIntMin];
     uint32_t id = add_node(Kind::kInt, offset);
     nodes_[id].u.i = v;
+    if (small) small_ints_[v - kSmallIntMin] = id;
     return id;
   }
   // From little-endian two's complement bytes of any length (normalised; int64 when it fits).
@@ -337,8 +342,11 @@ class DocumentImpl {
   void index_insert(HashIndex& ix, uint32_t pos, uint64_t h) const;
   uint32_t pair_stride(uint32_t id) const { return nodes_[id].kind == Kind::kDict ? 2 : 1; }
 
+  static constexpr int64_t kSmallIntMin = -5, kSmallIntMax = 256;  // CPython's _PY_NSMALL{NEG,POS}INTS
+
   Limits limits_;
   PodVector<Node> nodes_;
+  uint32_t small_ints_[kSmallIntMax - kSmallIntMin + 1] = {};  // node of each small int; 0: none yet
   PodVector<uint32_t> items_;
   std::vector<ObjectData> objects_;
   std::vector<DTypeData> dtypes_;

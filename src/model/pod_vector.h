@@ -96,6 +96,13 @@ class PodVector {
     size_ += n;
   }
   void clear() { size_ = 0; }
+  // Size n; new elements are left as the allocator gave them (fresh pages: zero), for a caller
+  // that writes each before it reads it. Saves resize()'s memset, which also touched the pages of
+  // capacity a container reserves and may never fill.
+  void resize_for_overwrite(size_t n) {
+    reserve(n);
+    size_ = n;
+  }
   // New elements are zero bytes (as value-initialised PODs).
   void resize(size_t n) {
     reserve(n);
