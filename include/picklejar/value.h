@@ -100,9 +100,11 @@ class PICKLEJAR_EXPORT Value {
   bool valid() const noexcept { return doc_ != nullptr; }
   Kind kind() const;
   uint32_t id() const noexcept { return id_; }
-  // Identity: the same node of the same document.
+  // Identity: the same node of the same document. As in CPython, each small int (-5 to 256) is one
+  // object per document, however often it is loaded or built.
   bool is(const Value& other) const noexcept { return doc_ == other.doc_ && id_ == other.id_; }
-  // Offset in the decoded stream of the opcode that created the value (kNoOffset if built in C++).
+  // Offset in the decoded stream of the opcode that created the value (kNoOffset if built in C++;
+  // for a small int, the first opcode that gave it).
   uint64_t offset() const;
 
   bool is_none() const { return kind() == Kind::kNone; }

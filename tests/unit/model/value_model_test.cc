@@ -156,6 +156,26 @@ TEST(ValueModel, TypedAccessorsReportKindAndOffset) {
   EXPECT_EQ(l.root()[1].offset(), 4u);
 }
 
+TEST(ValueModel, SmallIntsAreOneObjectAsInCPython) {
+  // [1, 1, 256, 256, -5, 257, 257, -6, -6]: CPython's small ints (-5..256) are one object each
+  // (pickle.loads gives `l[0] is l[1]`), others a new object per opcode.
+  auto l = L("\x80\x02]q\x00(K\x01K\x01M\x00\x01M\x00\x01J\xfb\xff\xff\xffM\x01\x01M\x01\x01"
+             "J\xfa\xff\xff\xffJ\xfa\xff\xff\xff" "e."s);
+  Value r = l.root();
+  ASSERT_EQ(r.size(), 9u);
+  EXPECT_TRUE(r[0].is(r[1]));
+  EXPECT_TRUE(r[2].is(r[3]));
+  EXPECT_EQ(r[4].as_int(), -5);
+  EXPECT_FALSE(r[5].is(r[6]));
+  EXPECT_FALSE(r[7].is(r[8]));
+  EXPECT_EQ(r[1].offset(), 6u);  // where the value first appeared
+  // The Builder shares them the same way.
+  Document d;
+  Builder b = d.builder();
+  EXPECT_TRUE(b.integer(7).is(b.integer(7)));
+  EXPECT_FALSE(b.integer(1000).is(b.integer(1000)));
+}
+
 TEST(ValueModel, UnhashableDictKeyFails) {
   EXPECT_EQ(code_of("(]K\x01" "d."), ErrorCode::kUnhashable);
   EXPECT_EQ(code_of("}]K\x01s."), ErrorCode::kUnhashable);
