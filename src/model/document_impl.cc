@@ -261,32 +261,71 @@ void DocumentImpl::append_items(uint32_t id, const uint32_t* ids, size_t n) {
   r.len += static_cast<uint32_t>(n);
 }
 
-void DocumentImpl::index_insert(HashIndex& ix, uint32_t pos, uint64_t h) const {
-  size_t mask = ix.slots.size() - 1;
+constexpr uint32_t kIndexThreshold = 8;  // a container of more items gets a hash index
+
+void DocumentImpl::index_insert(const HashIndex& ix, uint32_t pos, uint64_t h) {
+  uint32_t* slots = index_slots_.data() + ix.slots;
+  size_t mask = ix.slot_count - 1;
   size_t s = h & mask;
-  while (ix.slots[s] != 0) s = (s + 1) & mask;
-  ix.slots[s] = pos + 1;
+  while (slots[s] != 0) s = (s + 1) & mask;
+  slots[s] = pos + 1;
+}
+
+uint64_t* DocumentImpl::index_hash_slot(HashIndex& ix, size_t pos) {
+  if (pos >= ix.hash_cap) {
+    size_t cap = std::max<size_t>({pos + 1, ix.hash_cap * 2, 16});
+    if (ix.hashes + ix.hash_cap == index_hashes_.size()) {  // the last range: grows in place
+      index_hashes_.resize_for_overwrite(ix.hashes + cap);
+    } else {
+      size_t at = index_hashes_.size();
+      index_hashes_.resize_for_overwrite(at + cap);
+      std::memcpy(index_hashes_.data() + at, index_hashes_.data() + ix.hashes, ix.hash_cap * sizeof(uint64_t));
+      ix.hashes = at;
+    }
+    ix.hash_cap = cap;
+  }
+  return index_hashes_.data() + ix.hashes + pos;
 }
 
 void DocumentImpl::rebuild_index(uint32_t id) {
   ItemRange& r = nodes_[id].u.items;
-  if (r.index == kNoNode) {
+  bool fresh = r.index == kNoNode;
+  if (fresh) {
     r.index = static_cast<uint32_t>(indexes_.size());
     indexes_.emplace_back();
   }
   HashIndex& ix = indexes_[r.index];
-  size_t before = index_bytes(ix);
   size_t size = 16;
   while (size < size_t{r.len} * 2 + 2) size *= 2;
-  ix.slots.assign(size, 0);
+  // A new zeroed range of slots (the old one, if it is the pool's last, is reused in place).
+  if (!fresh && ix.slots + ix.slot_count == index_slots_.size()) index_slots_.resize_for_overwrite(ix.slots);
+  ix.slots = index_slots_.size();
+  ix.slot_count = size;
+  index_slots_.resize(ix.slots + size);
   // Hashes already known (the index grows: keys never change) are kept; only new ones are computed.
-  const size_t known = std::min<size_t>(ix.hashes.size(), r.len);
-  ix.hashes.resize(r.len);
-  index_bytes_ += index_bytes(ix) - before;
+  const size_t known = fresh ? 0 : std::min<size_t>(ix.hash_cap, r.len);
   uint32_t stride = pair_stride(id);
   for (uint32_t i = 0; i < r.len; ++i) {
-    if (i >= known) ix.hashes[i] = hash_for_insert(items_[r.begin + i * stride]);
-    index_insert(ix, i, ix.hashes[i]);
+    uint64_t* h = index_hash_slot(ix, i);
+    if (i >= known) *h = hash_for_insert(items_[r.begin + i * stride]);
+    index_insert(ix, i, *h);
+  }
+}
+
+// After appending an item whose hash is h: index it (or build the index once the container
+// passes kIndexThreshold items).
+void DocumentImpl::index_add(uint32_t id, uint64_t h) {
+  const ItemRange& r = nodes_[id].u.items;
+  if (r.index == kNoNode) {
+    if (r.len > kIndexThreshold) rebuild_index(id);
+    return;
+  }
+  HashIndex& ix = indexes_[r.index];
+  *index_hash_slot(ix, r.len - 1) = h;
+  if (size_t{r.len} * 2 + 2 > ix.slot_count) {
+    rebuild_index(id);
+  } else {
+    index_insert(ix, r.len - 1, h);
   }
 }
 
@@ -305,15 +344,15 @@ int64_t DocumentImpl::find_key_hashed(uint32_t c, uint32_t key, const DocumentIm
     return -1;
   }
   const HashIndex& ix = indexes_[r.index];
-  size_t mask = ix.slots.size() - 1;
-  for (size_t s = h & mask; ix.slots[s] != 0; s = (s + 1) & mask) {
-    uint32_t pos = ix.slots[s] - 1;
-    if (ix.hashes[pos] == h && key_equal(items_[r.begin + pos * stride], kd, key)) return pos;
+  const uint32_t* slots = index_slots_.data() + ix.slots;
+  const uint64_t* hashes = index_hashes_.data() + ix.hashes;
+  size_t mask = ix.slot_count - 1;
+  for (size_t s = h & mask; slots[s] != 0; s = (s + 1) & mask) {
+    uint32_t pos = slots[s] - 1;
+    if (hashes[pos] == h && key_equal(items_[r.begin + pos * stride], kd, key)) return pos;
   }
   return -1;
 }
-
-constexpr uint32_t kIndexThreshold = 8;
 
 uint64_t DocumentImpl::hash_for_insert(uint32_t id) {
   if (nodes_[id].kind != Kind::kStr) return hash_of(id);
@@ -327,20 +366,7 @@ void DocumentImpl::add_to_set(uint32_t id, uint32_t item) {
   uint64_t h = hash_for_insert(item);  // throws kUnhashable first, as Python would
   if (find_key_hashed(id, item, *this, h) >= 0) return;
   append_items(id, &item, 1);
-  ItemRange& r = nodes_[id].u.items;
-  if (r.index == kNoNode) {
-    if (r.len > kIndexThreshold) rebuild_index(id);
-    return;
-  }
-  HashIndex& ix = indexes_[r.index];
-  size_t before = index_bytes(ix);
-  ix.hashes.push_back(h);
-  index_bytes_ += index_bytes(ix) - before;
-  if (size_t{r.len} * 2 + 2 > ix.slots.size()) {
-    rebuild_index(id);
-  } else {
-    index_insert(ix, r.len - 1, h);
-  }
+  index_add(id, h);
 }
 
 void DocumentImpl::set_dict_item(uint32_t id, uint32_t key, uint32_t value) {
@@ -356,19 +382,7 @@ void DocumentImpl::set_dict_item(uint32_t id, uint32_t key, uint32_t value) {
   items_[r.begin + r.len * 2] = pair[0];
   items_[r.begin + r.len * 2 + 1] = pair[1];
   r.len += 1;
-  if (r.index == kNoNode) {
-    if (r.len > kIndexThreshold) rebuild_index(id);
-    return;
-  }
-  HashIndex& ix = indexes_[r.index];
-  size_t before = index_bytes(ix);
-  ix.hashes.push_back(h);
-  index_bytes_ += index_bytes(ix) - before;
-  if (size_t{r.len} * 2 + 2 > ix.slots.size()) {
-    rebuild_index(id);
-  } else {
-    index_insert(ix, r.len - 1, h);
-  }
+  index_add(id, h);
 }
 
 // A block of its own for one big payload (an array's data, a file's bytes). From 4 MiB on it is
@@ -423,16 +437,10 @@ const uint8_t* DocumentImpl::copy_bytes(const uint8_t* p, size_t n) {
   return d;
 }
 
-// Kept as a running total (index_bytes_): memory_bytes() runs on every allocation, so it must
-// not walk the document.
-size_t DocumentImpl::index_bytes(const HashIndex& ix) {
-  return ix.slots.capacity() * sizeof(uint32_t) + ix.hashes.capacity() * sizeof(uint64_t);
-}
-
 size_t DocumentImpl::memory_bytes() const {
   return nodes_.capacity() * sizeof(Node) + items_.capacity() * sizeof(uint32_t) +
          objects_.capacity() * sizeof(ObjectData) + indexes_.capacity() * sizeof(HashIndex) + block_bytes_ +
-         index_bytes_ + working_bytes_ + tensors_.capacity() * sizeof(TensorData) +
+         index_slots_.capacity() * sizeof(uint32_t) + index_hashes_.capacity() * sizeof(uint64_t) + working_bytes_ + tensors_.capacity() * sizeof(TensorData) +
          torch_storages_.capacity() * sizeof(TorchStorageData);
 }
 

@@ -19,12 +19,19 @@ import json
 import mmap
 import os
 import pickle
+import resource
 import sys
 import time
 
 import numpy  # noqa: F401  (imported before timing: pickles of arrays import it on first use)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def page_faults():
+    """Minor + major page faults of this process so far (as pj_bench counts them)."""
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return u.ru_minflt + u.ru_majflt
 
 
 def status_kb(key):
@@ -128,16 +135,18 @@ def main():
     a = ap.parse_args()
 
     res = {"impl": "cpython", "op": a.op, "path": a.path, "seconds": [], "cpu_seconds": [],
-           "in_bytes": path_bytes(a.path), "out_bytes": 0, "buffers": 0}
+           "page_faults": [], "in_bytes": path_bytes(a.path), "out_bytes": 0, "buffers": 0}
     state = {}
 
     def timed(run, fn):
         if run == 0:
             state["reset"] = reset_hwm()
             state["rss_before_kb"] = status_kb("VmRSS")
+        f0 = page_faults()
         c0, t0 = time.process_time(), time.perf_counter()
         out = fn()
         t1, c1 = time.perf_counter(), time.process_time()
+        res["page_faults"].append(page_faults() - f0)
         res["seconds"].append(t1 - t0)
         res["cpu_seconds"].append(c1 - c0)
         if run == 0:

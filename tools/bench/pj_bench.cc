@@ -23,8 +23,10 @@
 // Only the operation is inside the timer; destroying the result is not. The JSON line has the
 // wall and CPU seconds of every run, the input/output sizes, and memory: rss_before_kb (VmRSS just before
 // the operation, after resetting the high-water mark through /proc/self/clear_refs) and hwm_kb
-// (VmHWM after it), so peak_kb = hwm_kb - rss_before_kb is what the operation added at its peak.
+// (VmHWM after it), so peak_kb = hwm_kb - rss_before_kb is what the operation added at its peak;
+// page_faults, the minor and major faults of each run (getrusage), as cpython_op.py counts them.
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -68,6 +70,12 @@ double cpu_now() {  // CPU seconds of this process (user + system, every thread)
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+uint64_t page_faults_now() {  // minor + major page faults of this process so far
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<uint64_t>(u.ru_minflt) + static_cast<uint64_t>(u.ru_majflt);
 }
 
 // ---- memory accounting --------------------------------------------------------------------------
@@ -372,6 +380,7 @@ struct Result {
   std::vector<double> seconds;
   std::vector<double> cpu_seconds;
   std::vector<double> touch_seconds;
+  std::vector<double> page_faults;
   uint64_t in_bytes = 0;
   uint64_t out_bytes = 0;
   uint64_t memory_bytes = 0;  // Document::memory_bytes() of the last result
@@ -385,9 +394,11 @@ struct Result {
 template <class Op>
 void timed(Result& r, int run, Op&& op) {
   if (run == 0) r.mem.before();
+  uint64_t f0 = page_faults_now();
   double c0 = cpu_now(), t0 = now();
   op();
   double t1 = now(), c1 = cpu_now();
+  r.page_faults.push_back(static_cast<double>(page_faults_now() - f0));
   r.seconds.push_back(t1 - t0);
   r.cpu_seconds.push_back(c1 - c0);
   if (run == 0) r.mem.after();
@@ -546,7 +557,7 @@ int main(int argc, char** argv) {
   o.precision(9);
   o << "{\"impl\":\"picklejar\",\"op\":" << json_string(a.op) << ",\"path\":" << json_string(a.path.string())
     << ",\"seconds\":" << json_list(r.seconds) << ",\"cpu_seconds\":" << json_list(r.cpu_seconds)
-    << ",\"in_bytes\":" << r.in_bytes << ",\"out_bytes\":" << r.out_bytes
+    << ",\"page_faults\":" << json_list(r.page_faults) << ",\"in_bytes\":" << r.in_bytes << ",\"out_bytes\":" << r.out_bytes
     << ",\"memory_bytes\":" << r.memory_bytes << ",\"node_count\":" << r.node_count
     << ",\"buffers\":" << r.buffers << ",\"rss_before_kb\":" << r.mem.rss_before_kb
     << ",\"hwm_kb\":" << r.mem.hwm_kb << ",\"hwm_reset\":" << (r.mem.hwm_reset ? "true" : "false")
