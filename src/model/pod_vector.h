@@ -37,6 +37,15 @@ inline void advise_huge_pages(void* p, size_t bytes) {
 #endif
 }
 
+// advise_huge_pages on the whole 2 MiB-aligned windows inside [p, p + bytes), for memory a
+// caller holds but did not map itself (a std::vector's buffer: only its interior is its own).
+inline void advise_huge_pages_within(void* p, size_t bytes) {
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHuge - 1);
+  if (end > begin) advise_huge_pages(reinterpret_cast<void*>(begin), end - begin);
+}
+
 template <typename T>
 class PodVector {
   static_assert(std::is_trivially_copyable_v<T>, "PodVector holds trivially copyable values");

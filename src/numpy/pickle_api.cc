@@ -46,9 +46,14 @@ class VectorSink final : public internal::ByteSink {
  public:
   // `hint`: the expected output size, reserved at the first write so that a large output is not
   // copied at every doubling (the pages beyond the real size are never touched).
+  // Its pages are advised huge (internal::advise_huge_pages_within): a 9 MB pickle written into
+  // fresh 4 KiB pages took 2,200 page faults, the most of dumping a million floats.
   VectorSink(std::vector<uint8_t>& v, size_t hint) : v_(v), hint_(hint) {}
   void write(const uint8_t* p, size_t n) override {
-    if (v_.capacity() - v_.size() < n) v_.reserve(std::max({v_.size() + n, v_.capacity() * 2, hint_}));
+    if (v_.capacity() - v_.size() < n) {
+      v_.reserve(std::max({v_.size() + n, v_.capacity() * 2, hint_}));
+      internal::advise_huge_pages_within(v_.data() + v_.size(), v_.capacity() - v_.size());
+    }
     v_.insert(v_.end(), p, p + n);
   }
 

@@ -148,7 +148,9 @@ void Unpickler::memo_put(uint64_t idx, uint32_t id) {
   // Dense growth only as far as the entries present justify; a lone huge index goes to the map.
   if (idx <= 2 * memo_count_ + 1024) {
     if (idx >= memo_.capacity()) grow_memo(static_cast<size_t>(idx) + 1);
-    memo_.resize(static_cast<size_t>(idx) + 1, kNoNode);
+    const size_t had = memo_.size();
+    memo_.resize_for_overwrite(static_cast<size_t>(idx) + 1);
+    std::fill(memo_.begin() + had, memo_.begin() + idx, kNoNode);
     memo_[idx] = id;
   } else {
     // A map entry is a node (the pair and a link); its bucket array grows now and then.

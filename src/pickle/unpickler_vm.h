@@ -300,7 +300,7 @@ class Unpickler {
   std::unique_ptr<void, IconvClose> iconv_;  // Py2Encoding::kOther's converter, once opened
   PodVector<uint32_t> stack_;  // grows without copying (src/model/pod_vector.h)
   std::vector<size_t> marks_;
-  std::vector<uint32_t> memo_;
+  PodVector<uint32_t> memo_;  // index -> node (kNoNode: none); grows by mremap, on huge pages
   std::unordered_map<uint64_t, uint32_t> sparse_;
   std::optional<Policy> allowed_;  // LoadOptions::allowed_globals as a policy
   const Policy* policy_ = nullptr;  // LoadOptions::policy
