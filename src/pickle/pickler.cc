@@ -126,7 +126,11 @@ void Pickler::commit_frame() {
 }
 
 void Pickler::opcode_boundary() {
-  if (!framing_ || frame_start_ < 0) return;
+  if (!framing_) {  // protocols 0-3: hand the output over as it grows, as frames do at 4+
+    if (buf_.size() >= kFlushBytes) flush();
+    return;
+  }
+  if (frame_start_ < 0) return;
   if (buf_.size() - static_cast<size_t>(frame_start_) - kFrameHeader >= kFrameSizeTarget) {
     commit_frame();
     if (buf_.size() >= kFlushBytes) flush();
