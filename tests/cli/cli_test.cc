@@ -20,17 +20,23 @@ using picklejar_cli_test::CliRun;
 using picklejar_cli_test::quote;
 using picklejar_cli_test::slurp;
 
+// Where the CLI's stdout and stderr go (removed after each test).
+fs::path io_dir() { return fs::temp_directory_path() / ("picklejar_cli_test_" + std::to_string(::getpid())); }
+
 // Runs the CLI with `args` (already shell-quoted), stdin from `stdin_file` if given.
 CliRun cli(const std::string& args, const std::string& stdin_file = "") {
   static int counter = 0;
-  fs::path dir = fs::temp_directory_path() / ("picklejar_cli_test_" + std::to_string(::getpid()));
-  return picklejar_cli_test::run_cli(args, stdin_file, dir, counter);
+  return picklejar_cli_test::run_cli(args, stdin_file, io_dir(), counter);
 }
 
 class Cli : public ::testing::Test {
  protected:
   void SetUp() override {
     if (std::string(PICKLEJAR_CLI_PATH).empty()) GTEST_SKIP() << "CLI not built (PICKLEJAR_BUILD_TOOLS=OFF)";
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(io_dir(), ec);
   }
   std::string fixture(const std::string& rel) { return (kFixtures / rel).string(); }
 };

@@ -251,6 +251,9 @@ def main():
         print("torch_roundtrip: skipped, torch cannot be imported (%s)" % e)
         return 0
     with Cli.from_args(args) as cli, tempfile.TemporaryDirectory() as tmp:
+        # torch 1.13's legacy_load leaves its mkdtemp() behind when a load fails (its context
+        # manager has no try/finally): keep torch's temporary files inside ours.
+        tempfile.tempdir = tmp
         recoded = picklejar_writes(cli, args, tmp)
         pickled = pickled_files(cli, args, tmp)
         built = builder_cases(args, tmp)

@@ -121,6 +121,9 @@ def main():
     cli = _cli.Cli.from_args(args)
     failures, files = [], 0
     with tempfile.TemporaryDirectory() as tmp:
+        # torch 1.13's legacy_load leaves its mkdtemp() behind when a load fails (its context
+        # manager has no try/finally): keep torch's temporary files inside ours.
+        tempfile.tempdir = tmp
         torch_dir = os.path.join(args.fixtures, "torch")
         for name in sorted(os.listdir(torch_dir)):
             if name.endswith(".pt"):
