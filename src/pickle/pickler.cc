@@ -66,7 +66,7 @@ DocumentImpl& Pickler::scratch() {
 void Pickler::dump(const Value& root) {
   if (!root.valid()) throw_error(ErrorCode::kInvalidArgument, "dump: invalid Value");
   root_doc_ = internal::impl_of(root);
-  memo_.reset(root_doc_->node_count());
+  memo_.assign_zeros(root_doc_->node_count());
   if (proto_ >= 2) {
     uint8_t p[2] = {static_cast<uint8_t>(Op::PROTO), static_cast<uint8_t>(proto_)};
     write(p, 2);
@@ -183,7 +183,7 @@ uint32_t* Pickler::memo_slot(const DocumentImpl* d, uint32_t id) {
     }
   }
   if (d == root_doc_) {
-    if (id >= memo_.size()) memo_.grow(d->node_count());
+    if (id >= memo_.size()) memo_.resize(d->node_count());
     return &memo_[id];
   }
   return &foreign_[{d, id}];

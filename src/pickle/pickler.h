@@ -31,7 +31,6 @@
 #include "model/document_impl.h"
 #include "model/pod_vector.h"
 #include "model/pyhash.h"
-#include "model/zeroed_array.h"
 #include "pickle/opcode_table.h"
 #include "picklejar/dump.h"
 #include "picklejar/print.h"
@@ -382,7 +381,7 @@ class Pickler {
   int proto_;
   ByteSink& sink_;
   const DocumentImpl* root_doc_ = nullptr;
-  ZeroedArray<uint32_t> memo_;  // node id -> memo index + 1 (0: not memoized)
+  PodVector<uint32_t> memo_;  // node id -> memo index + 1 (0: not memoized); see assign_zeros
   std::unordered_map<std::pair<const DocumentImpl*, uint32_t>, uint32_t, PairHash> foreign_;
   std::unordered_map<std::string, uint32_t> interned_;  // singleton/interned key -> memo index + 1
   uint64_t memo_count_ = 0;
